@@ -1,0 +1,219 @@
+"""Settings and every path the kiosk uses, resolved in one place.
+
+Defaults come from ``resources/kiosk.toml``; a clinic's own file (``--config``) overrides
+keys it sets, and command-line options / environment variables override folders. Nothing
+else in the program builds paths. Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "sciatica-kiosk"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = PROJECT_ROOT / "resources"
+DEFAULT_CONFIG = RESOURCES / "kiosk.toml"
+I18N_DIR = RESOURCES / "i18n"
+
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class ConfigError(Exception):
+    """The clinic's settings file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    background: str = "#F7F4EE"
+    surface: str = "#FFFFFF"
+    text: str = "#1B2430"
+    muted_text: str = "#3D4A5C"
+    primary: str = "#1A4E72"
+    on_primary: str = "#FFFFFF"
+    accent: str = "#E8A317"
+    body_px: int = 34
+
+
+@dataclass(frozen=True)
+class Settings:
+    clinic_name: str
+    logo: Path
+    content_dir: Path
+    data_dir: Path
+    log_dir: Path
+    default_language: str = "en"
+    languages: tuple[str, ...] = ("en",)
+    theme: Theme = field(default_factory=Theme)
+    attract_cycle_ms: int = 6000
+    reload_quiet_ms: int = 700
+    windowed: bool = False
+
+    @property
+    def last_good_content_dir(self) -> Path:
+        """Copy of the last content that passed every check, used if the live folder breaks."""
+        return self.data_dir / "last-good-content"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "kiosk.log"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError as e:
+        raise ConfigError(f"{path}: settings file not found") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: {e}") from e
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _section(data: Mapping[str, Any], name: str, source: Path) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{source}: [{name}] must be a table")
+    return value
+
+
+def _typed(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"{where}: '{key}' is missing")
+    value = table[key]
+    # bool is an int in Python; a clinic writing `body_px = true` means a mistake.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, not {value!r}")
+    return value
+
+
+def _theme(table: Mapping[str, Any], where: str) -> Theme:
+    defaults = Theme()
+    values: dict[str, Any] = {}
+    for key in table:
+        if key not in Theme.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key '{key}' in [theme]")
+    for key in Theme.__dataclass_fields__:
+        if key not in table:
+            continue
+        if key == "body_px":
+            px = _typed(table, key, int, where)
+            if not 24 <= px <= 80:
+                raise ConfigError(f"{where}: 'body_px' must be between 24 and 80")
+            values[key] = px
+        else:
+            colour = _typed(table, key, str, where)
+            if not _COLOUR.match(colour):
+                raise ConfigError(f"{where}: '{key}' must look like #1A4E72, not {colour!r}")
+            values[key] = colour
+    return replace(defaults, **values)
+
+
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    """Read one settings file, making its relative paths relative to its own folder."""
+    data = _read_toml(path)
+    for table, key in (("clinic", "logo"), ("content", "folder")):
+        section = data.get(table)
+        if isinstance(section, dict) and isinstance(section.get(key), str):
+            value = Path(section[key]).expanduser()
+            section[key] = str(value if value.is_absolute() else path.parent / value)
+    return data
+
+
+def load_settings(
+    config_file: Path | None = None,
+    *,
+    content_dir: Path | None = None,
+    data_dir: Path | None = None,
+    windowed: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings: bundled defaults, then the clinic's file, then explicit overrides.
+
+    Relative paths in a settings file are relative to that file's folder.
+    """
+    env = os.environ if environ is None else environ
+    data = _read_settings_file(DEFAULT_CONFIG)
+    source = DEFAULT_CONFIG
+    if config_file is None and env.get("KIOSK_CONFIG"):
+        config_file = Path(env["KIOSK_CONFIG"])
+    if config_file is not None:
+        source = config_file.resolve()
+        data = _merge(data, _read_settings_file(source))
+    where = str(source)
+
+    clinic = _section(data, "clinic", source)
+    content = _section(data, "content", source)
+    timing = _section(data, "timing", source)
+
+    languages = content.get("languages", ["en"])
+    if not isinstance(languages, list) or not languages or not all(
+        isinstance(x, str) and re.fullmatch(r"[a-z]{2}", x) for x in languages
+    ):
+        raise ConfigError(f"{where}: 'languages' must be a list like [\"en\", \"es\"]")
+    default_language = _typed(content, "default_language", str, where)
+    if default_language not in languages:
+        raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
+
+    attract_s = _typed(timing, "attract_cycle_seconds", int, where)
+    reload_ms = _typed(timing, "reload_quiet_ms", int, where)
+
+    env_content = env.get("KIOSK_CONTENT_DIR")
+    env_data = env.get("KIOSK_DATA_DIR")
+    resolved_content = (
+        content_dir
+        or (Path(env_content) if env_content else None)
+        or Path(_typed(content, "folder", str, where))
+    )
+    resolved_data = (
+        data_dir
+        or (Path(env_data) if env_data else None)
+        or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    )
+    # With an explicit data folder everything the kiosk writes stays inside it (tests, previews).
+    if data_dir or env_data:
+        log_dir = resolved_data / "logs"
+    else:
+        log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+    return Settings(
+        clinic_name=_typed(clinic, "name", str, where),
+        logo=Path(_typed(clinic, "logo", str, where)),
+        content_dir=resolved_content.resolve(),
+        data_dir=resolved_data.resolve(),
+        log_dir=log_dir.resolve(),
+        default_language=default_language,
+        languages=tuple(languages),
+        theme=_theme(_section(data, "theme", source), where),
+        attract_cycle_ms=max(1, attract_s) * 1000,
+        reload_quiet_ms=max(50, reload_ms),
+        windowed=windowed,
+    )
+
+
+def make_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by the kiosk user only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    return path

@@ -1,0 +1,95 @@
+"""The small ``---`` block at the top of a section file, parsed with line numbers.
+
+Deliberately not YAML: four ``key: value`` lines need no quoting rules, and YAML's type
+guessing (``no`` becomes false, ``1.10`` becomes 1.1) would surprise staff. Every mistake
+is reported with the line it is on.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+FENCE = "---"
+REQUIRED_KEYS = ("title", "image", "image_alt")
+OPTIONAL_KEYS = ("order",)
+KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+MAX_VALUE_LENGTH = 300
+
+
+@dataclass
+class FrontMatter:
+    values: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_first_line: int = 1
+    # (line, message) pairs; the loader turns them into problems for the file.
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def parse(text: str) -> FrontMatter:
+    """Split ``text`` into front-matter values and the Markdown body."""
+    result = FrontMatter()
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FENCE:
+        result.errors.append(
+            (1, "the file must start with a line '---', then title, image and image_alt lines, "
+                "then '---'")
+        )
+        result.body = text
+        return result
+
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == FENCE), None)
+    if end is None:
+        result.errors.append((1, "the '---' block at the top is never closed with another '---'"))
+        return result
+
+    for index in range(1, end):
+        number = index + 1
+        raw = lines[index]
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        key, colon, value = raw.partition(":")
+        key = key.strip()
+        value = value.strip()
+        if not colon or not key:
+            result.errors.append((number, f"expected 'key: value', found {raw.strip()!r}"))
+            continue
+        if key not in KNOWN_KEYS:
+            allowed = ", ".join(KNOWN_KEYS)
+            result.errors.append(
+                (number, f"unknown key '{key}'{_suggest(key)}; allowed keys: {allowed}")
+            )
+            continue
+        if key in result.values:
+            result.errors.append(
+                (number, f"'{key}' is given twice (first on line {result.lines[key]})")
+            )
+            continue
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1].strip()
+        if not value:
+            result.errors.append((number, f"'{key}' is empty"))
+        elif len(value) > MAX_VALUE_LENGTH:
+            result.errors.append(
+                (number, f"'{key}' is {len(value)} characters long; keep it under "
+                         f"{MAX_VALUE_LENGTH}")
+            )
+        result.values[key] = value
+        result.lines[key] = number
+
+    for key in REQUIRED_KEYS:
+        if key not in result.lines:
+            result.errors.append((end + 1, f"'{key}:' is missing from the '---' block"))
+
+    result.body = "\n".join(lines[end + 1 :])
+    result.body_first_line = end + 2
+    return result

@@ -1,0 +1,57 @@
+"""What loaded content looks like: sections, the set of them, and problems found."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, shown to staff as ``file:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    order: int
+    title: str
+    image: Path
+    image_alt: str
+    html: str
+    language: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class ContentSet:
+    """Every valid section, per language, in page order."""
+
+    default_language: str
+    by_language: dict[str, tuple[Section, ...]]
+
+    def sections(self, language: str | None = None) -> tuple[Section, ...]:
+        """The pages for ``language``; a section it lacks comes from the default language."""
+        default = self.by_language.get(self.default_language, ())
+        if language is None or language == self.default_language:
+            return default
+        own = {s.slug: s for s in self.by_language.get(language, ())}
+        return tuple(own.get(s.slug, s) for s in default)
+
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(s.slug for s in self.sections())

@@ -1,0 +1,1 @@
+"""Everything that uses Qt. The core packages never import from here."""

@@ -1,0 +1,94 @@
+"""The screen a passer-by sees: clinic name, a changing illustration, 'Touch to learn'.
+
+A tap anywhere starts. The pictures change only while the page is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QMouseEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.content.model import Section
+from kiosk.ui import pictures
+from kiosk.ui.illustration import Illustration
+from kiosk.ui.theme import Metrics
+
+
+class AttractPage(QWidget):
+    started = Signal()
+
+    def __init__(self, clinic_name: str, logo: Path, strings: Mapping[str, str],
+                 metrics: Metrics, cycle_ms: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._pictures: list[tuple[Path, str]] = []
+        self._index = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(cycle_ms)
+        self._timer.timeout.connect(self.show_next_picture)
+
+        logo_label = QLabel()
+        side = metrics.button_height
+        logo_label.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
+        logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        logo_label.setAccessibleName(clinic_name)
+        name = QLabel(clinic_name)
+        name.setObjectName("ClinicName")
+        name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        name.setWordWrap(True)
+        self.illustration = Illustration(None, "")
+        title = QLabel(strings["attract_title"])
+        title.setObjectName("AttractTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setWordWrap(True)
+        subtitle = QLabel(strings["attract_subtitle"])
+        subtitle.setObjectName("AttractSubtitle")
+        subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        subtitle.setWordWrap(True)
+        self.start = QPushButton(strings["attract_button"])
+        self.start.setObjectName("AttractStart")
+        self.start.setMinimumWidth(metrics.button_height * 4)
+        self.start.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.start.clicked.connect(self.started)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2,
+                                  metrics.margin * 2)
+        layout.setSpacing(metrics.margin // 2)
+        layout.addWidget(logo_label)
+        layout.addWidget(name)
+        layout.addWidget(self.illustration, 1)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addSpacing(metrics.margin // 2)
+        layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignHCenter)
+
+    def set_sections(self, sections: tuple[Section, ...]) -> None:
+        self._pictures = [(s.image, s.image_alt) for s in sections]
+        self._index = -1
+        self.show_next_picture()
+
+    def show_next_picture(self) -> None:
+        if not self._pictures:
+            self.illustration.set_picture(None, "")
+            return
+        self._index = (self._index + 1) % len(self._pictures)
+        self.illustration.set_picture(*self._pictures[self._index])
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        # The whole screen is one big button.
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.started.emit()
+        super().mouseReleaseEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)

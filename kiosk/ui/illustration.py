@@ -1,0 +1,68 @@
+"""A section's picture, drawn as large as its space allows and redrawn when that changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.ui import pictures
+
+
+class Illustration(QWidget):
+    def __init__(self, path: Path | None, alt: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._pixmap = QPixmap()
+        self._rendered_for = QSize()
+        self.setAccessibleName(alt)
+        self.setAccessibleDescription(alt)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 200)
+
+    def set_picture(self, path: Path | None, alt: str) -> None:
+        self._path = path
+        self._rendered_for = QSize()
+        self.setAccessibleName(alt)
+        self.setAccessibleDescription(alt)
+        self.update()
+
+    @property
+    def has_picture(self) -> bool:
+        self._ensure_pixmap()
+        return not self._pixmap.isNull()
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 600)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.update()
+
+    def _ensure_pixmap(self) -> None:
+        if self._rendered_for == self.size():
+            return
+        self._rendered_for = self.size()
+        self._pixmap = (
+            pictures.render(self._path, self.size(), self.devicePixelRatioF())
+            if self._path is not None else QPixmap()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._ensure_pixmap()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._pixmap.isNull():
+            # A missing picture leaves a calm empty frame, never an error on screen.
+            pen = QPen(QColor(self.palette().mid().color()), 4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            side = min(self.width(), self.height()) - 8
+            painter.drawRoundedRect((self.width() - side) // 2, (self.height() - side) // 2,
+                                    side, side, 32, 32)
+            return
+        logical = self._pixmap.deviceIndependentSize().toSize()
+        x = (self.width() - logical.width()) // 2
+        y = (self.height() - logical.height()) // 2
+        painter.drawPixmap(x, y, self._pixmap)

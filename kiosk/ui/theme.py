@@ -1,0 +1,88 @@
+"""Sizes and the style sheet, derived from the clinic's theme in kiosk.toml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import Theme
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Pixel sizes for a screen whose short side is 1080 px; touch targets stay >= 44 px."""
+
+    body_px: int
+    title_px: int
+    button_px: int
+    button_height: int
+    dot_size: int
+    margin: int
+
+    @classmethod
+    def for_theme(cls, theme: Theme) -> Metrics:
+        body = theme.body_px
+        return cls(
+            body_px=body,
+            title_px=round(body * 1.6),
+            button_px=round(body * 0.95),
+            button_height=max(88, round(body * 2.6)),
+            dot_size=56,
+            margin=40,
+        )
+
+
+def style_sheet(theme: Theme, m: Metrics) -> str:
+    return f"""
+    QWidget#KioskWindow, QStackedWidget, QWidget#Page {{
+        background: {theme.background};
+        color: {theme.text};
+    }}
+    QLabel {{ color: {theme.text}; background: transparent; }}
+    QLabel#ClinicName {{ font-size: {m.button_px}px; font-weight: 600; }}
+    QLabel#PageTitle {{ font-size: {m.title_px}px; font-weight: 700; color: {theme.primary}; }}
+    QLabel#AttractTitle {{ font-size: {round(m.title_px * 1.4)}px; font-weight: 800;
+        color: {theme.primary}; }}
+    QLabel#AttractSubtitle, QLabel#Hint {{ font-size: {m.body_px}px; color: {theme.muted_text}; }}
+    QLabel#PageCount {{ font-size: {round(m.body_px * 0.8)}px; color: {theme.muted_text}; }}
+    QTextBrowser {{
+        background: transparent; border: none; color: {theme.text};
+        font-size: {m.body_px}px;
+    }}
+    QWidget#HeaderBar, QWidget#NavBar {{ background: {theme.surface}; }}
+    QPushButton {{
+        font-size: {m.button_px}px; font-weight: 600;
+        min-height: {m.button_height}px; padding: 0 {m.margin}px;
+        border-radius: {m.button_height // 2}px;
+        background: {theme.surface}; color: {theme.primary};
+        border: 3px solid {theme.primary};
+    }}
+    QPushButton:pressed {{ background: {theme.primary}; color: {theme.on_primary}; }}
+    QPushButton#Primary, QPushButton#AttractStart {{
+        background: {theme.primary}; color: {theme.on_primary};
+    }}
+    QPushButton#Primary:pressed {{ background: {theme.text}; }}
+    QPushButton#Topic {{
+        text-align: left; padding: 12px 24px; border-radius: 24px;
+        font-size: {m.button_px}px; min-height: {m.button_height + 40}px;
+    }}
+    QPushButton#Topic[current="true"] {{ border-width: 6px; background: {theme.background}; }}
+    QScrollBar:vertical {{ width: 14px; background: transparent; }}
+    QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;
+        min-height: 60px; }}
+    QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+    """
+
+
+def document_css(theme: Theme, m: Metrics) -> str:
+    """CSS for the section body (Qt rich text understands a subset of CSS 2)."""
+    return f"""
+    body {{ color: {theme.text}; }}
+    p, li {{ line-height: 140%; }}
+    p {{ margin-bottom: {m.body_px // 2}px; }}
+    h1, h2, h3 {{ color: {theme.primary}; }}
+    h2 {{ font-size: {round(m.body_px * 1.25)}px; }}
+    h3 {{ font-size: {round(m.body_px * 1.1)}px; }}
+    a {{ color: {theme.primary}; font-weight: 700; text-decoration: underline; }}
+    strong {{ font-weight: 800; }}
+    th, td {{ padding: 8px 16px; }}
+    """

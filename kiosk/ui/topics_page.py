@@ -1,0 +1,118 @@
+"""'All topics': one big button per section, with its picture, to jump straight there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.content.model import Section
+from kiosk.ui import pictures
+from kiosk.ui.theme import Metrics
+from kiosk.ui.touch import make_touch_scrollable
+
+
+class TopicButton(QPushButton):
+    """A button whose title wraps onto two lines, with the section's picture beside it."""
+
+    def __init__(self, number: int, section: Section, icon_px: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Topic")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(section.title)
+        icon = QLabel()
+        icon.setFixedSize(icon_px, icon_px)
+        icon.setPixmap(pictures.render(section.image, QSize(icon_px, icon_px),
+                                       self.devicePixelRatioF()))
+        text = QLabel(f"{number}. {section.title}")
+        text.setWordWrap(True)
+        text.setStyleSheet("font-size: inherit; color: inherit;")
+        for label in (icon, text):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(20)
+        row.addWidget(icon)
+        row.addWidget(text, 1)
+
+
+class TopicsPage(QWidget):
+    topicTapped = Signal(int)
+
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._metrics = metrics
+        self._buttons: list[TopicButton] = []
+        self._columns = 0
+        title = QLabel(strings["topics_title"])
+        title.setObjectName("PageTitle")
+        hint = QLabel(strings["topics_hint"])
+        hint.setObjectName("Hint")
+        self._grid_host = QWidget()
+        self._grid_host.setObjectName("Page")
+        self._grid = QGridLayout(self._grid_host)
+        self._grid.setSpacing(metrics.margin // 2)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._grid_host)
+        make_touch_scrollable(scroll)
+        self.scroll = scroll
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.margin, metrics.margin // 2,
+                                  metrics.margin, metrics.margin // 2)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(scroll, 1)
+
+    @property
+    def buttons(self) -> list[TopicButton]:
+        return list(self._buttons)
+
+    def set_sections(self, sections: tuple[Section, ...]) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        for index, section in enumerate(sections):
+            button = TopicButton(index + 1, section, self._metrics.button_height)
+            button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
+            self._buttons.append(button)
+        self._columns = 0
+        self._arrange()
+
+    def mark_current(self, index: int) -> None:
+        for i, button in enumerate(self._buttons):
+            button.setProperty("current", i == index)
+            button.style().unpolish(button)
+            button.style().polish(button)
+
+    def _arrange(self) -> None:
+        columns = 3 if self.width() > self.height() else 2
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button in self._buttons:
+            self._grid.removeWidget(button)
+        for index, button in enumerate(self._buttons):
+            self._grid.addWidget(button, index // columns, index % columns)
+        self._grid.setRowStretch(len(self._buttons) // columns + 1, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()

@@ -1,0 +1,246 @@
+"""The kiosk window: header, the page stack (attract, sections, topics) and the nav bar.
+
+Navigation lives here so every way of moving (buttons, dots, swipes, links, the topics menu)
+goes through the same few methods and the same checks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.config import Settings
+from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
+from kiosk.content.model import ContentSet, Section
+from kiosk.ui.attract_page import AttractPage
+from kiosk.ui.header_bar import HeaderBar
+from kiosk.ui.nav_bar import NavBar
+from kiosk.ui.section_page import SectionPage
+from kiosk.ui.swipe import SwipeDetector
+from kiosk.ui.theme import Metrics, document_css, style_sheet
+from kiosk.ui.topics_page import TopicsPage
+
+log = logging.getLogger(__name__)
+
+ATTRACT = "attract"
+TOPICS = "topics"
+UNAVAILABLE = "unavailable"
+
+
+class UnavailablePage(QWidget):
+    """Shown only if no content at all can be loaded: a calm message, never a blank screen."""
+
+    def __init__(self, strings: Mapping[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        title = QLabel(strings["unavailable_title"])
+        title.setObjectName("AttractTitle")
+        body = QLabel(strings["unavailable_body"])
+        body.setObjectName("AttractSubtitle")
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (title, body):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label)
+        layout.addStretch(1)
+
+
+class KioskWindow(QWidget):
+    # "attract", "topics", "unavailable" or "section:<slug>".
+    pageShown = Signal(str)
+
+    def __init__(self, settings: Settings, strings: Mapping[str, str],
+                 content: ContentSet | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("KioskWindow")
+        self._settings = settings
+        self._strings = strings
+        self._metrics = Metrics.for_theme(settings.theme)
+        self._css = document_css(settings.theme, self._metrics)
+        self._sections: tuple[Section, ...] = ()
+        self._pages: list[SectionPage] = []
+        self._current = ATTRACT
+        self.setStyleSheet(style_sheet(settings.theme, self._metrics))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+        self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics)
+        self.nav = NavBar(strings, settings.theme, self._metrics)
+        self.stack = QStackedWidget()
+        self.attract = AttractPage(settings.clinic_name, settings.logo, strings, self._metrics,
+                                   settings.attract_cycle_ms)
+        self.topics = TopicsPage(strings, self._metrics)
+        self.unavailable = UnavailablePage(strings)
+        for page in (self.attract, self.topics, self.unavailable):
+            self.stack.addWidget(page)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.nav)
+
+        self.swipe = SwipeDetector(parent=self)
+        self.swipe.swiped.connect(self._on_swipe)
+        self.attract.started.connect(lambda: self.show_section(0))
+        self.header.homeTapped.connect(self.show_attract)
+        self.header.topicsTapped.connect(self.show_topics)
+        self.nav.backTapped.connect(self.go_back)
+        self.nav.nextTapped.connect(self.go_next)
+        self.nav.pageTapped.connect(self.show_section)
+        self.topics.topicTapped.connect(self.show_section)
+
+        self.set_content(content)
+
+    # What is on screen -------------------------------------------------------------------
+
+    @property
+    def current_page(self) -> str:
+        return self._current
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self._sections
+
+    @property
+    def section_pages(self) -> list[SectionPage]:
+        return list(self._pages)
+
+    def current_index(self) -> int | None:
+        if not self._current.startswith(SECTION_SCHEME):
+            return None
+        slug = self._current[len(SECTION_SCHEME):]
+        return next((i for i, s in enumerate(self._sections) if s.slug == slug), None)
+
+    # Content -----------------------------------------------------------------------------
+
+    def set_content(self, content: ContentSet | None) -> None:
+        """Show new content, staying on the same section if it still exists."""
+        previous = self._current
+        for page in self._pages:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._sections = content.sections() if content else ()
+        self._pages = []
+        for section in self._sections:
+            page = SectionPage(section, self._css, self._metrics)
+            page.linkTapped.connect(self.follow_link)
+            self.stack.addWidget(page)
+            self._pages.append(page)
+        titles = [s.title for s in self._sections]
+        self.nav.set_pages(titles)
+        self.attract.set_sections(self._sections)
+        self.topics.set_sections(self._sections)
+        log.info("showing %d sections", len(self._sections))
+        if not self._sections:
+            self._show(UNAVAILABLE, self.unavailable)
+        elif previous.startswith(SECTION_SCHEME) and previous[len(SECTION_SCHEME):] in {
+            s.slug for s in self._sections
+        }:
+            self.show_slug(previous[len(SECTION_SCHEME):])
+        elif previous == TOPICS:
+            self.show_topics()
+        else:
+            self.show_attract()
+
+    # Navigation --------------------------------------------------------------------------
+
+    def show_attract(self) -> None:
+        if not self._sections:
+            self._show(UNAVAILABLE, self.unavailable)
+            return
+        self._show(ATTRACT, self.attract)
+
+    def show_topics(self) -> None:
+        if not self._sections:
+            return
+        self.topics.mark_current(self.current_index() if self.current_index() is not None
+                                 else -1)
+        self._show(TOPICS, self.topics)
+
+    def show_section(self, index: int) -> None:
+        if not 0 <= index < len(self._pages):
+            log.warning("no section number %d", index)
+            return
+        page = self._pages[index]
+        page.scroll_to_top()
+        self.nav.set_current(index)
+        self._show(SECTION_SCHEME + self._sections[index].slug, page)
+
+    def show_slug(self, slug: str) -> None:
+        index = next((i for i, s in enumerate(self._sections) if s.slug == slug), None)
+        if index is not None:
+            self.show_section(index)
+
+    def go_next(self) -> None:
+        index = self.current_index()
+        if index is None:
+            self.show_section(0)
+        elif index + 1 < len(self._sections):
+            self.show_section(index + 1)
+        else:
+            self.show_attract()
+
+    def go_back(self) -> None:
+        index = self.current_index()
+        if index is None or index == 0:
+            self.show_attract()
+        else:
+            self.show_section(index - 1)
+
+    def follow_link(self, target: str) -> None:
+        """Only section links go anywhere; anything else is ignored (and logged)."""
+        if target.startswith(SECTION_SCHEME):
+            self.show_slug(target[len(SECTION_SCHEME):])
+        elif target == SIGNUP_TARGET:
+            # The sign-up form is not built yet; its invitation is the last section.
+            self.show_section(len(self._sections) - 1)
+        else:
+            log.warning("ignored a link that would leave the kiosk")
+
+    def _on_swipe(self, direction: int) -> None:
+        if not self._current.startswith(SECTION_SCHEME):
+            return
+        if direction > 0:
+            if (self.current_index() or 0) + 1 < len(self._sections):
+                self.go_next()
+        else:
+            self.go_back()
+
+    def _show(self, name: str, page: QWidget) -> None:
+        self._current = name
+        self.stack.setCurrentWidget(page)
+        on_section = name.startswith(SECTION_SCHEME)
+        self.header.setVisible(name != ATTRACT and name != UNAVAILABLE)
+        self.nav.setVisible(on_section)
+        index = self.current_index()
+        title = self._sections[index].title if index is not None else name
+        self.setWindowTitle(f"{self._settings.clinic_name} - {title}")
+        log.info("page %s", name)
+        self.pageShown.emit(name)
+
+    # Window ------------------------------------------------------------------------------
+
+    def show_kiosk(self) -> None:
+        """Full screen over the whole screen, or a normal window for previews."""
+        if self._settings.windowed:
+            self.resize(1280, 800)
+            self.show()
+            return
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+        screen = self.screen()
+        # With no window manager (Xvfb, cage) full screen needs the geometry set first.
+        self.setGeometry(screen.geometry())
+        self.showFullScreen()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.removeEventFilter(self.swipe)
+            handle.installEventFilter(self.swipe)
