@@ -28,7 +28,7 @@ def _check_svg(path: Path) -> str | None:
         root = SafeET.parse(path).getroot()
     except (SafeET.ParseError, DefusedXmlException) as e:
         return f"the drawing '{path.name}' is not a valid SVG file ({e})"
-    if not root.tag.endswith("svg"):
+    if root is None or not root.tag.endswith("svg"):
         return f"'{path.name}' is not an SVG drawing"
     return None
 

@@ -16,8 +16,8 @@ from kiosk.content import frontmatter
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
     SECTION_SCHEME,
-    Link,
     SIGNUP_TARGET,
+    Link,
     check_body,
     is_internal,
     render_html,
@@ -130,8 +130,9 @@ def _read_draft(path: Path, images: Path) -> _Draft | None:
         try:
             order = int(fields.values["order"])
         except ValueError:
+            given = fields.values["order"]
             problems.append(Problem(
-                path, order_line, f"'order' must be a whole number, not {fields.values['order']!r}"))
+                path, order_line, f"'order' must be a whole number, not {given!r}"))
     if order is None and not any(p.line == order_line for p in problems):
         problems.append(Problem(
             path, 1, "no page order: start the file name with a number (10-...) or add 'order:'"))

@@ -26,10 +26,15 @@ def fit(source: QSize, box: QSize) -> QSize:
 
 def render(path: Path, box: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
     """A pixmap of ``path`` fitted into ``box`` (logical pixels)."""
-    pixels = QSize(round(box.width() * device_pixel_ratio), round(box.height() * device_pixel_ratio))
+    pixels = QSize(round(box.width() * device_pixel_ratio),
+                   round(box.height() * device_pixel_ratio))
     if pixels.isEmpty():
         return QPixmap()
-    image = _render_svg(path, pixels) if path.suffix.lower() == ".svg" else _read_raster(path, pixels)
+    if not path.is_file():
+        log.warning("picture %s is missing", path.name)
+        return QPixmap()
+    is_svg = path.suffix.lower() == ".svg"
+    image = _render_svg(path, pixels) if is_svg else _read_raster(path, pixels)
     if image.isNull():
         return QPixmap()
     pixmap = QPixmap.fromImage(image)

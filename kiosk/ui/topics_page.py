@@ -72,7 +72,6 @@ class TopicsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._grid_host)
         make_touch_scrollable(scroll)
-        self.scroll = scroll
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin // 2,

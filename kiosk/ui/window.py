@@ -159,8 +159,8 @@ class KioskWindow(QWidget):
     def show_topics(self) -> None:
         if not self._sections:
             return
-        self.topics.mark_current(self.current_index() if self.current_index() is not None
-                                 else -1)
+        index = self.current_index()
+        self.topics.mark_current(-1 if index is None else index)
         self._show(TOPICS, self.topics)
 
     def show_section(self, index: int) -> None:

@@ -1,0 +1,37 @@
+# Debian packages the kiosk needs; sourced by scripts/kiosk and scripts/test.
+# Qt's xcb platform and fonts (see docs/deploy.md for what each group is for).
+RUNTIME_PACKAGES=(
+  python3 python3-venv python3-pip
+  libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6
+  libxkbcommon0 fonts-dejavu-core fonts-noto-core
+  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1
+  libxkbcommon-x11-0
+)
+# A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick)
+
+install_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "Installing system packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+}
+
+make_venv() {
+  # make_venv EXTRAS: a .venv beside the code with the kiosk installed (editable) in it.
+  local root="$1" extras="$2"
+  if [ ! -x "$root/.venv/bin/python" ]; then
+    python3 -m venv "$root/.venv"
+  fi
+  "$root/.venv/bin/python" -m pip install -q --upgrade pip
+  "$root/.venv/bin/python" -m pip install -q -e "$root$extras"
+}

@@ -1,0 +1,56 @@
+"""`kiosk check` as staff run it: a real process, its output and its exit code."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.config import RESOURCES
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kiosk", "check", *args],
+                          capture_output=True, text=True, check=False)
+
+
+def test_shipped_content_passes():
+    result = run_check(str(RESOURCES / "content"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "OK: " in result.stderr
+
+
+def test_broken_content_lists_file_line_message_and_exits_1():
+    result = run_check(str(CORPUS))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert len(lines) >= 24
+    for line in lines:
+        path, number, message = line.split(":", 2)
+        assert Path(path).name.endswith(".md"), line
+        assert number.isdigit(), line
+        assert message.strip(), line
+    assert "error(s)" in result.stderr
+
+
+def test_a_missing_folder_is_an_error_not_a_crash(tmp_path):
+    result = run_check(str(tmp_path / "nothing-here"))
+    assert result.returncode == 1
+    assert "the content folder does not exist" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_language_gaps_are_warnings_not_errors(tmp_path):
+    content = tmp_path / "content"
+    (content / "en").mkdir(parents=True)
+    (content / "es").mkdir()
+    (content / "images").mkdir()
+    (content / "images" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (content / "en" / "10-one.md").write_text(
+        "---\ntitle: One\nimage: a.svg\nimage_alt: a\n---\nText.\n")
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[content]\nlanguages = ["en", "es"]\n')
+    result = run_check("--config", str(config), str(content))
+    assert result.returncode == 0, result.stdout
+    assert "warning: 'one' has no es version; the en page is shown" in result.stdout

@@ -1,0 +1,49 @@
+"""A typo must never take the pages away: the last good content stays up, even after a restart."""
+
+from kiosk.content.last_good import BUNDLED_CONTENT, load_for_startup
+
+
+def break_a_section(content_dir):
+    page = sorted((content_dir / "en").glob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("title:", "titel:", 1),
+                    encoding="utf-8")
+    return page
+
+
+def test_good_content_is_used_and_copied(content_dir, make_settings):
+    settings = make_settings(content_dir)
+    startup = load_for_startup(settings)
+    assert startup.result.ok
+    assert startup.source == content_dir
+    copied = sorted(p.name for p in (settings.last_good_content_dir / "en").iterdir())
+    assert copied == sorted(p.name for p in (content_dir / "en").iterdir())
+
+
+def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, make_settings):
+    settings = make_settings(content_dir)
+    load_for_startup(settings)
+    first = (content_dir / "en" / sorted(p.name for p in (content_dir / "en").iterdir())[0])
+    first.write_text(first.read_text(encoding="utf-8").replace(
+        "title:", "title: CHANGED", 1), encoding="utf-8")
+    assert load_for_startup(settings).result.ok  # the changed title is now the last good
+    break_a_section(content_dir)
+    startup = load_for_startup(settings)
+    assert startup.source == settings.last_good_content_dir
+    assert startup.result.ok
+    assert not startup.live_result.ok
+    assert startup.result.content is not None
+    assert startup.result.content.sections()[0].title.startswith("CHANGED")
+
+
+def test_with_no_good_copy_the_bundled_content_is_shown(content_dir, make_settings):
+    settings = make_settings(content_dir)
+    break_a_section(content_dir)
+    startup = load_for_startup(settings)
+    assert startup.source == BUNDLED_CONTENT
+    assert startup.result.ok
+
+
+def test_copy_is_private(content_dir, make_settings):
+    settings = make_settings(content_dir)
+    load_for_startup(settings)
+    assert (settings.data_dir.stat().st_mode & 0o777) == 0o700
