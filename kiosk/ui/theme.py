@@ -65,6 +65,7 @@ def style_sheet(theme: Theme, m: Metrics) -> str:
         text-align: left; padding: 12px 24px; border-radius: 24px;
         font-size: {m.button_px}px; min-height: {m.button_height + 40}px;
     }}
+    QLabel#TopicText {{ font-size: {m.button_px}px; font-weight: 600; color: {theme.primary}; }}
     QPushButton#Topic[current="true"] {{ border-width: 6px; background: {theme.background}; }}
     QScrollBar:vertical {{ width: 14px; background: transparent; }}
     QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;

@@ -38,7 +38,7 @@ class TopicButton(QPushButton):
                                        self.devicePixelRatioF()))
         text = QLabel(f"{number}. {section.title}")
         text.setWordWrap(True)
-        text.setStyleSheet("font-size: inherit; color: inherit;")
+        text.setObjectName("TopicText")
         for label in (icon, text):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         row = QHBoxLayout(self)
@@ -89,7 +89,7 @@ class TopicsPage(QWidget):
             button.deleteLater()
         self._buttons = []
         for index, section in enumerate(sections):
-            button = TopicButton(index + 1, section, self._metrics.button_height)
+            button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3))
             button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
             self._buttons.append(button)
         self._columns = 0

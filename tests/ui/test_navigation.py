@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from kiosk.ui.window import ATTRACT, TOPICS, KioskWindow
 
@@ -197,6 +197,15 @@ def test_every_section_is_illustrated_and_big_enough_to_read(window):
         assert page.illustration.height() >= 300
         assert QFontInfo(page.text.font()).pixelSize() >= 28
         assert not page.text.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def test_every_visible_word_is_readable_at_arms_length(window):
+    for show in (window.show_attract, lambda: window.show_section(1), window.show_topics):
+        show()
+        labels = [w for w in window.findChildren(QLabel) if w.isVisible() and w.text()]
+        assert labels
+        for label in labels:
+            assert QFontInfo(label.font()).pixelSize() >= 24, label.text()
 
 
 def test_every_visible_button_is_a_big_tap_target(window):
