@@ -7,13 +7,18 @@ else looks services up globally.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk import cli
+from kiosk import cli, error_guard
 from kiosk.config import I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.logging_setup import setup_logging
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,18 @@ def run(argv: list[str]) -> int:
     return _run_kiosk(settings, argv)
 
 
+def _quit_on_signals(app: QCoreApplication) -> None:
+    """Ctrl+C in a terminal and systemd's stop (SIGTERM) end the kiosk cleanly."""
+    from PySide6.QtCore import QTimer
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: app.quit())
+    # Python runs signal handlers only between bytecodes; wake it while Qt's loop waits.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def _run_kiosk(settings: Settings, argv: list[str]) -> int:
     # Qt is imported only here, so `kiosk check` works on a machine without a display.
     from PySide6.QtWidgets import QApplication
@@ -61,8 +78,10 @@ def _run_kiosk(settings: Settings, argv: list[str]) -> int:
     startup = load_for_startup(settings)
     strings = load_strings(I18N_DIR, settings.default_language)
     window = KioskWindow(settings, strings, startup.result.content)
+    error_guard.install(recover=window.show_attract)
     watcher = ContentWatcher(settings)
     watcher.accepted.connect(window.set_content)
+    _quit_on_signals(app)
     window.show_kiosk()
     watcher.start()
     code = app.exec()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Settings, load_settings
+from kiosk.config import RESOURCES, Settings, load_settings
 
 REAL_CONTENT = RESOURCES / "content"
 FOLDER_MARKERS = {"unit": pytest.mark.unit, "ui": pytest.mark.ui, "e2e": pytest.mark.e2e}

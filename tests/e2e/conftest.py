@@ -116,3 +116,5 @@ def start_kiosk(tmp_path: Path) -> Iterator[Callable[..., Kiosk]]:
         kiosk.process.terminate()
         _out, err = kiosk.process.communicate(timeout=WAIT_S)
         assert "Traceback" not in err, err
+        # SIGTERM (systemd's stop) ends the kiosk cleanly.
+        assert kiosk.process.returncode == 0, err
