@@ -55,6 +55,32 @@ class Settings:
     attract_cycle_ms: int = 6000
     reload_quiet_ms: int = 700
     windowed: bool = False
+    phone_region: str = "US"
+    retention_days: int = 90
+    export_dir: Path | None = None
+
+    @property
+    def signups_db(self) -> Path:
+        return self.data_dir / "signups.db"
+
+    @property
+    def keys_file(self) -> Path:
+        """The clinic's public key and its passphrase-encrypted private key."""
+        return self.data_dir / "clinic-keys.json"
+
+    @property
+    def pin_file(self) -> Path:
+        """The staff PIN's Argon2id hash and the count of wrong tries."""
+        return self.data_dir / "staff-pin.json"
+
+    @property
+    def audit_log(self) -> Path:
+        """Who did what in the staff panel, when; never patient data."""
+        return self.data_dir / "audit.log"
+
+    @property
+    def exports(self) -> Path:
+        return self.export_dir or (self.data_dir / "exports")
 
     @property
     def last_good_content_dir(self) -> Path:
@@ -133,9 +159,9 @@ def _theme(table: Mapping[str, Any], where: str) -> Theme:
 def _read_settings_file(path: Path) -> dict[str, Any]:
     """Read one settings file, making its relative paths relative to its own folder."""
     data = _read_toml(path)
-    for table, key in (("clinic", "logo"), ("content", "folder")):
+    for table, key in (("clinic", "logo"), ("content", "folder"), ("signup", "export_folder")):
         section = data.get(table)
-        if isinstance(section, dict) and isinstance(section.get(key), str):
+        if isinstance(section, dict) and isinstance(section.get(key), str) and section[key]:
             value = Path(section[key]).expanduser()
             section[key] = str(value if value.is_absolute() else path.parent / value)
     return data
@@ -176,6 +202,15 @@ def load_settings(
     if default_language not in languages:
         raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
 
+    signup = _section(data, "signup", source)
+    region = _typed(signup, "phone_region", str, where)
+    if not re.fullmatch(r"[A-Z]{2}", region):
+        raise ConfigError(f"{where}: 'phone_region' must be a country code like \"US\"")
+    retention = _typed(signup, "retention_days", int, where)
+    if not 1 <= retention <= 3650:
+        raise ConfigError(f"{where}: 'retention_days' must be between 1 and 3650")
+    export_folder = _typed(signup, "export_folder", str, where)
+
     attract_s = _typed(timing, "attract_cycle_seconds", int, where)
     reload_ms = _typed(timing, "reload_quiet_ms", int, where)
 
@@ -209,6 +244,9 @@ def load_settings(
         attract_cycle_ms=max(1, attract_s) * 1000,
         reload_quiet_ms=max(50, reload_ms),
         windowed=windowed,
+        phone_region=region,
+        retention_days=retention,
+        export_dir=Path(export_folder) if export_folder else None,
     )
 
 
