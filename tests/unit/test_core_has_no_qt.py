@@ -5,7 +5,10 @@ import sys
 
 CORE_MODULES = [
     "kiosk.config", "kiosk.content", "kiosk.content.last_good", "kiosk.i18n",
-    "kiosk.logging_setup", "kiosk.cli", "kiosk.app",
+    "kiosk.logging_setup", "kiosk.cli", "kiosk.app", "kiosk.error_guard",
+    "kiosk.signups.entry", "kiosk.signups.crypto", "kiosk.signups.store",
+    "kiosk.signups.export", "kiosk.signups.service", "kiosk.security", "kiosk.audit",
+    "kiosk.private_files",
 ]
 
 

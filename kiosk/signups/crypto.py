@@ -1,0 +1,202 @@
+"""The clinic's key pair: the kiosk seals with the public key, only the passphrase opens.
+
+The keys file (JSON, 0600) holds the public key in the clear and the private key inside a
+``SecretBox`` whose key is derived from the front-desk passphrase with Argon2id (random
+salt; the cost settings are stored so they can be raised for new files without breaking
+old ones). A stolen disk therefore holds sealed entries and a passphrase-locked key, and
+the running kiosk, which only ever loads the public key, cannot read what it wrote.
+
+Passphrases are compared after Unicode NFC normalisation, so one typed on the kiosk's
+on-screen keyboard and one typed in a terminal give the same key. Qt-free.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import nacl.exceptions
+import nacl.public
+import nacl.pwhash.argon2id as argon2id
+import nacl.secret
+import nacl.utils
+
+from kiosk.private_files import create_exclusive, private_dir, write_atomic
+
+FORMAT = 1
+MIN_PASSPHRASE = 8
+# Unlocking happens a few times a day at the desk, so spend about a second and 256 MiB on
+# it (libsodium's "moderate"); tests pass the MIN values.
+OPSLIMIT = argon2id.OPSLIMIT_MODERATE
+MEMLIMIT = argon2id.MEMLIMIT_MODERATE
+# Refuse absurd costs from a damaged file rather than try to allocate terabytes.
+_MEMLIMIT_CEILING = 4 * 1024**3
+_LOCKED_SIZE = (nacl.secret.SecretBox.NONCE_SIZE + nacl.secret.SecretBox.MACBYTES
+                + nacl.public.PrivateKey.SIZE)
+
+
+class KeysError(Exception):
+    """Base class; messages never contain the passphrase or any key material."""
+
+
+class KeysExist(KeysError):  # noqa: N818 - reads better at the call site
+    pass
+
+
+class KeysMissing(KeysError):  # noqa: N818 - reads better at the call site
+    pass
+
+
+class KeysDamaged(KeysError):  # noqa: N818 - reads better at the call site
+    pass
+
+
+class WrongPassphrase(KeysError):  # noqa: N818 - reads better at the call site
+    pass
+
+
+class WeakPassphrase(KeysError):  # noqa: N818 - reads better at the call site
+    pass
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not base64 text")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _passphrase_bytes(passphrase: str) -> bytes:
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def _check_strength(passphrase: str) -> None:
+    if len(unicodedata.normalize("NFC", passphrase)) < MIN_PASSPHRASE:
+        raise WeakPassphrase(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
+
+
+def _lock_private_key(
+    private_key: nacl.public.PrivateKey, passphrase: str, opslimit: int, memlimit: int
+) -> dict[str, Any]:
+    salt = nacl.utils.random(argon2id.SALTBYTES)
+    key = argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt,
+                       opslimit=opslimit, memlimit=memlimit)
+    box = nacl.secret.SecretBox(key)
+    return {
+        "format": FORMAT,
+        "public_key": _b64(bytes(private_key.public_key)),
+        "kdf": {"algorithm": "argon2id13", "salt": _b64(salt), "opslimit": opslimit,
+                "memlimit": memlimit},
+        "private_key": _b64(bytes(box.encrypt(bytes(private_key)))),
+    }
+
+
+def _encode(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2) + "\n").encode("ascii")
+
+
+def create_keys(
+    path: Path, passphrase: str, *, opslimit: int = OPSLIMIT, memlimit: int = MEMLIMIT
+) -> None:
+    """Make a new key pair and store it locked under ``passphrase``.
+
+    Raises KeysExist rather than replace a keys file: that would make every stored sign-up
+    unreadable. Raises WeakPassphrase for fewer than MIN_PASSPHRASE characters.
+    """
+    _check_strength(passphrase)
+    if path.exists():
+        raise KeysExist(f"{path} already exists; keeping it")
+    private_dir(path.parent)
+    document = _lock_private_key(nacl.public.PrivateKey.generate(), passphrase, opslimit,
+                                 memlimit)
+    try:
+        create_exclusive(path, _encode(document))
+    except FileExistsError as e:
+        raise KeysExist(f"{path} already exists; keeping it") from e
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise KeysMissing(f"{path} does not exist; run 'kiosk setup'") from e
+    except OSError as e:
+        raise KeysDamaged(f"{path} cannot be read: {e.strerror}") from e
+    try:
+        document = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise KeysDamaged(f"{path} is not a keys file") from e
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise KeysDamaged(f"{path} is not a keys file this version understands")
+    return document
+
+
+def _public_key(document: dict[str, Any], path: Path) -> nacl.public.PublicKey:
+    try:
+        return nacl.public.PublicKey(_unb64(document.get("public_key")))
+    except (ValueError, binascii.Error, nacl.exceptions.CryptoError) as e:
+        raise KeysDamaged(f"{path}: the public key is damaged") from e
+
+
+def load_public_key(path: Path) -> nacl.public.PublicKey:
+    """The key the kiosk seals new sign-ups to; raises KeysMissing or KeysDamaged."""
+    return _public_key(_read(path), path)
+
+
+def unlock(path: Path, passphrase: str) -> nacl.public.PrivateKey:
+    """The private key; raises WrongPassphrase, KeysMissing or KeysDamaged."""
+    document = _read(path)
+    public_key = _public_key(document, path)
+    try:
+        kdf = document["kdf"]
+        salt = _unb64(kdf["salt"])
+        opslimit, memlimit = kdf["opslimit"], kdf["memlimit"]
+        locked = _unb64(document["private_key"])
+        if (kdf.get("algorithm") != "argon2id13" or len(salt) != argon2id.SALTBYTES
+                or len(locked) != _LOCKED_SIZE
+                or not isinstance(opslimit, int) or not isinstance(memlimit, int)
+                or not argon2id.OPSLIMIT_MIN <= opslimit <= argon2id.OPSLIMIT_MAX
+                or not argon2id.MEMLIMIT_MIN <= memlimit <= _MEMLIMIT_CEILING):
+            raise ValueError("bad key derivation settings")
+    except (KeyError, TypeError, ValueError, binascii.Error) as e:
+        raise KeysDamaged(f"{path}: the locked private key is damaged") from e
+    key = argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt,
+                       opslimit=opslimit, memlimit=memlimit)
+    try:
+        secret = nacl.secret.SecretBox(key).decrypt(locked)
+    except nacl.exceptions.CryptoError as e:
+        # A damaged ciphertext looks the same; the passphrase is by far the likelier cause.
+        raise WrongPassphrase("that passphrase does not unlock the keys") from e
+    try:
+        private_key = nacl.public.PrivateKey(secret)
+    except (ValueError, nacl.exceptions.CryptoError) as e:
+        raise KeysDamaged(f"{path}: the private key is damaged") from e
+    if private_key.public_key != public_key:
+        raise KeysDamaged(f"{path}: the public and private keys do not match")
+    return private_key
+
+
+def change_passphrase(
+    path: Path, old: str, new: str, *, opslimit: int = OPSLIMIT, memlimit: int = MEMLIMIT
+) -> None:
+    """Lock the same private key under a new passphrase (old entries stay readable)."""
+    _check_strength(new)
+    private_key = unlock(path, old)
+    write_atomic(path, _encode(_lock_private_key(private_key, new, opslimit, memlimit)))
+
+
+def seal(public_key: nacl.public.PublicKey, data: bytes) -> bytes:
+    """Encrypt so that only the holder of the private key can read it (not even we can)."""
+    return bytes(nacl.public.SealedBox(public_key).encrypt(data))
+
+
+def unseal(private_key: nacl.public.PrivateKey, blob: bytes) -> bytes:
+    """Raise nacl.exceptions.CryptoError if ``blob`` was not sealed to this key or is damaged."""
+    return nacl.public.SealedBox(private_key).decrypt(blob)

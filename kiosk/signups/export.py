@@ -1,0 +1,58 @@
+"""Sign-ups as a CSV file the front desk opens in a spreadsheet. Qt-free.
+
+UTF-8 with a byte-order mark so Excel shows "Zoë" and not "ZoÃ«". The file is private
+(0600) and appears all at once: it is written to a temporary file in the same folder and
+renamed, so a full USB stick or a pulled plug never leaves half a list behind.
+
+A cell that starts with ``= + - @``, a tab or a carriage return would be run as a formula
+by a spreadsheet (OWASP "CSV injection"); such a cell gets a leading ``'``. Phone numbers
+in E.164 start with "+", so they are shown as ``'+12025550143``: safe, and still readable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.private_files import write_atomic
+from kiosk.signups.entry import DecryptedEntry
+
+HEADER = ("id", "received", "name", "phone", "email", "preferred time", "note",
+          "consent version", "contacted")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_READABLE = "%Y-%m-%d %H:%M"
+
+
+def safe_cell(value: str) -> str:
+    """The value, made inert for spreadsheets if it could start a formula."""
+    # Some spreadsheets skip leading spaces before deciding a cell is a formula.
+    if value.startswith(_FORMULA_START) or value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _local(when: datetime | None) -> str:
+    return "" if when is None else when.astimezone().strftime(_READABLE)
+
+
+def _row(entry: DecryptedEntry) -> list[str]:
+    s = entry.signup
+    cells = [str(entry.id), _local(entry.created_at), s.name, s.phone, s.email,
+             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at)]
+    return [safe_cell(cell) for cell in cells]
+
+
+def write_csv(entries: Iterable[DecryptedEntry], path: Path) -> int:
+    """Write every entry to ``path`` (replacing it); return how many rows were written."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    count = 0
+    for entry in entries:
+        writer.writerow(_row(entry))
+        count += 1
+    write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
+    return count
