@@ -1,7 +1,8 @@
 """Start-up: parse arguments, load settings and content, build the objects, wire them, run.
 
-Every long-lived object is made here and handed to the constructors that need it; nothing
-else looks services up globally.
+Every long-lived object is made in ``build`` and handed to the constructors that need it;
+nothing else looks services up globally. ``run`` is the program; the screenshot and bench
+scripts call ``build`` so they measure and show exactly what patients get.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 import signal
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +20,16 @@ from kiosk.config import I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.logging_setup import setup_logging
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QTimer
+
+    from kiosk.signups.store import SignupStore, StoreUnavailable
+    from kiosk.ui.content_watcher import ContentWatcher
+    from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
+EXIT_ALREADY_RUNNING = 3
+EXIT_CONFIG = 2
+PURGE_EVERY_MS = 60 * 60 * 1000
 
 
 def _settings_for(args: object) -> Settings:
@@ -39,15 +48,84 @@ def _settings_for(args: object) -> Settings:
 def run(argv: list[str]) -> int:
     """Entry point of ``main.py`` and the ``kiosk`` command; returns the exit code."""
     args = cli.parse_args(argv[1:])
-    if args.command == "check":
-        return cli.check(args)
+    if args.command not in ("run", "preview"):
+        return cli.run_command(args)
     try:
         settings = _settings_for(args)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)  # noqa: T201 - before logging exists
-        return 2
+        return EXIT_CONFIG
     setup_logging(settings.log_file)
     return _run_kiosk(settings, argv)
+
+
+@dataclass
+class Kiosk:
+    """The running kiosk's long-lived objects."""
+
+    window: KioskWindow
+    watcher: ContentWatcher
+    store: SignupStore | None
+    purge_timer: QTimer
+
+    def close(self) -> None:
+        self.purge_timer.stop()
+        self.watcher.stop()
+        if self.store is not None:
+            self.store.close()
+
+
+def build(settings: Settings) -> Kiosk:
+    """Make and wire every object; a QApplication must exist. Raises StoreLocked."""
+    from PySide6.QtCore import QTimer
+
+    from kiosk.audit import AuditLog
+    from kiosk.content.last_good import load_for_startup
+    from kiosk.i18n import load_strings
+    from kiosk.security import PinGuard
+    from kiosk.signups.service import SignupService
+    from kiosk.signups.store import SignupStore
+    from kiosk.ui.content_watcher import ContentWatcher
+    from kiosk.ui.window import KioskWindow, Services
+
+    startup = load_for_startup(settings)
+    signups: SignupService | None = None
+    try:
+        store: SignupStore | None = SignupStore.open(settings.signups_db)
+    except StoreUnavailable as e:
+        # The pages still show; the form sends patients to the desk until this is fixed.
+        log.critical("sign-ups are unavailable: %s", e)
+        store = None
+    if store is not None:
+        if store.recovered_from is not None:
+            log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
+        signups = SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+    watcher = ContentWatcher(settings)
+
+    def content_status() -> list[str]:
+        result = watcher.last_result or startup.live_result
+        return [str(p) for p in result.errors]
+
+    services = Services(signups=signups, pin=PinGuard(settings.pin_file),
+                        content_status=content_status)
+    strings = load_strings(I18N_DIR, settings.default_language)
+    window = KioskWindow(settings, strings, startup.result.content, services)
+    watcher.accepted.connect(window.set_content)
+
+    # Old sign-ups go on schedule even if nobody opens the panel.
+    def purge() -> None:
+        if signups is not None:
+            try:
+                signups.purge_expired(settings.retention_days)
+            except StoreUnavailable as e:
+                log.error("could not purge old sign-ups: %s", e)
+
+    purge_timer = QTimer(window)
+    purge_timer.setInterval(PURGE_EVERY_MS)
+    purge_timer.timeout.connect(purge)
+    purge()
+    purge_timer.start()
+    return Kiosk(window, watcher, store, purge_timer)
 
 
 def _quit_on_signals(app: QCoreApplication) -> None:
@@ -63,28 +141,26 @@ def _quit_on_signals(app: QCoreApplication) -> None:
 
 
 def _run_kiosk(settings: Settings, argv: list[str]) -> int:
-    # Qt is imported only here, so `kiosk check` works on a machine without a display.
+    # Qt is imported only here, so the other commands work on a machine without a display.
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.content.last_good import load_for_startup
-    from kiosk.i18n import load_strings
-    from kiosk.ui.content_watcher import ContentWatcher
-    from kiosk.ui.window import KioskWindow
+    from kiosk.signups.store import StoreLocked
 
     app = QApplication(argv[:1])
     app.setApplicationName("Sciatica kiosk")
     log.info("starting; content %s, data %s", settings.content_dir, settings.data_dir)
-
-    startup = load_for_startup(settings)
-    strings = load_strings(I18N_DIR, settings.default_language)
-    window = KioskWindow(settings, strings, startup.result.content)
-    error_guard.install(recover=window.show_attract)
-    watcher = ContentWatcher(settings)
-    watcher.accepted.connect(window.set_content)
+    try:
+        kiosk = build(settings)
+    except StoreLocked:
+        log.error("another kiosk is already running on %s; not starting a second one",
+                  settings.data_dir)
+        return EXIT_ALREADY_RUNNING
+    error_guard.install(recover=kiosk.window.show_attract)
+    kiosk.window.exitRequested.connect(app.quit)
     _quit_on_signals(app)
-    window.show_kiosk()
-    watcher.start()
+    kiosk.window.show_kiosk()
+    kiosk.watcher.start()
     code = app.exec()
-    watcher.stop()
+    kiosk.close()
     log.info("stopped with code %d", code)
     return code

@@ -1,21 +1,31 @@
-"""Command line: ``kiosk [run]``, ``kiosk check [DIR]``, ``kiosk preview DIR``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, and the front desk's ``setup``,
+``set-pin``, ``export`` and ``purge``.
 
-The only module that prints; everything the kiosk does at run time goes to the log.
+The only module that prints; everything the kiosk does at run time goes to the log. Secrets
+(PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import getpass
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import ConfigError, load_settings
+from kiosk.config import ConfigError, Settings, load_settings, make_private_dir
 from kiosk.content.last_good import load_live
 from kiosk.content.model import Severity
 
-COMMANDS = ("run", "check", "preview")
+if TYPE_CHECKING:
+    from kiosk.signups.service import SignupService
+
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge")
+EXIT_ERROR = 1
+EXIT_CONFIG = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="open draft content in a window")
     _add_common(preview)
     preview.add_argument("folder", type=Path, metavar="DIR", help="draft content folder")
+
+    setup = commands.add_parser(
+        "setup", help="first run: create the clinic's keys, passphrase and staff PIN")
+    _add_common(setup)
+    set_pin = commands.add_parser("set-pin", help="change the staff PIN")
+    _add_common(set_pin)
+    export = commands.add_parser("export", help="write every sign-up to a CSV file")
+    _add_common(export)
+    export.add_argument("--out", type=Path, required=True, metavar="FILE",
+                        help="the CSV file to write")
+    purge = commands.add_parser("purge", help="delete sign-ups older than the retention period")
+    _add_common(purge)
     return parser
 
 
@@ -63,7 +85,7 @@ def check(args: argparse.Namespace) -> int:
         settings = load_settings(args.config, content_dir=args.folder, data_dir=args.data_dir)
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_CONFIG
     root = settings.content_dir
     result = load_live(settings)
     cwd = Path.cwd()
@@ -84,6 +106,131 @@ def check(args: argparse.Namespace) -> int:
     print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""),
           file=sys.stderr)
     return 0
+
+
+def ask_secret(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    print(prompt, file=sys.stderr)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _ask_twice(what: str) -> str | None:
+    first = ask_secret(f"New {what}: ")
+    if ask_secret(f"Type the {what} again: ") != first:
+        print(f"error: the two {what}s are not the same; nothing was changed", file=sys.stderr)
+        return None
+    return first
+
+
+def setup(settings: Settings) -> int:
+    from kiosk.security import PinGuard
+    from kiosk.signups.crypto import WeakPassphrase, create_keys
+
+    make_private_dir(settings.data_dir)
+    if settings.keys_file.exists():
+        print(f"The clinic's keys already exist in {settings.keys_file}; keeping them.",
+              file=sys.stderr)
+    else:
+        print("Choose the front-desk passphrase. It unlocks the sign-ups: without it nobody, "
+              "not even us, can read them. Write it down somewhere safe.", file=sys.stderr)
+        passphrase = _ask_twice("passphrase")
+        if passphrase is None:
+            return EXIT_ERROR
+        try:
+            create_keys(settings.keys_file, passphrase)
+        except WeakPassphrase as e:
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"Keys created in {settings.keys_file}.", file=sys.stderr)
+    guard = PinGuard(settings.pin_file)
+    if guard.is_set():
+        print("The staff PIN is already set; change it with 'kiosk set-pin'.", file=sys.stderr)
+        return 0
+    return set_pin(settings, intro="Choose the staff PIN (4 to 8 digits) that opens the panel.")
+
+
+def set_pin(settings: Settings, intro: str = "") -> int:
+    from kiosk.audit import AuditLog
+    from kiosk.security import PinGuard, WeakPin
+
+    if intro:
+        print(intro, file=sys.stderr)
+    pin = _ask_twice("PIN")
+    if pin is None:
+        return EXIT_ERROR
+    try:
+        PinGuard(settings.pin_file).set_pin(pin)
+    except WeakPin as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    AuditLog(settings.audit_log).record("set pin", "from the command line")
+    print("The staff PIN is set.", file=sys.stderr)
+    return 0
+
+
+def export(settings: Settings, out: Path) -> int:
+    from kiosk.signups.crypto import KeysMissing, WrongPassphrase
+    from kiosk.signups.export import write_csv
+
+    with _open_service(settings) as service:
+        try:
+            reader = service.unlock(ask_secret("Front-desk passphrase: "))
+        except KeysMissing:
+            print("error: the kiosk is not set up yet; run 'kiosk setup'", file=sys.stderr)
+            return EXIT_ERROR
+        except WrongPassphrase:
+            print("error: that passphrase is not right", file=sys.stderr)
+            return EXIT_ERROR
+        count = write_csv(reader.entries(), out)
+        service.audit.record("export", f"{count} entries from the command line")
+    print(f"Wrote {count} sign-ups to {out}", file=sys.stderr)
+    return 0
+
+
+def purge(settings: Settings) -> int:
+    with _open_service(settings) as service:
+        count = service.purge_expired(settings.retention_days)
+    print(f"Deleted {count} sign-ups older than {settings.retention_days} days.",
+          file=sys.stderr)
+    return 0
+
+
+@contextlib.contextmanager
+def _open_service(settings: Settings) -> Iterator[SignupService]:
+    from kiosk.audit import AuditLog
+    from kiosk.signups.service import SignupService
+    from kiosk.signups.store import SignupStore
+
+    with SignupStore.open(settings.signups_db) as store:
+        yield SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Every command but run/preview (which need Qt, see kiosk.app)."""
+    if args.command == "check":
+        return check(args)
+    try:
+        settings = load_settings(args.config, data_dir=args.data_dir)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    from kiosk.signups.store import StoreLocked, StoreUnavailable
+
+    try:
+        if args.command == "setup":
+            return setup(settings)
+        if args.command == "set-pin":
+            return set_pin(settings)
+        if args.command == "export":
+            return export(settings, args.out)
+        return purge(settings)
+    except StoreLocked:
+        print("error: the kiosk is running on this data folder; use the staff panel, or stop "
+              "the kiosk first", file=sys.stderr)
+    except (StoreUnavailable, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = PROJECT_ROOT / "resources"
 DEFAULT_CONFIG = RESOURCES / "kiosk.toml"
 I18N_DIR = RESOURCES / "i18n"
+CHECK_MARK = RESOURCES / "ui" / "check-mark.svg"
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -39,6 +40,8 @@ class Theme:
     primary: str = "#1A4E72"
     on_primary: str = "#FFFFFF"
     accent: str = "#E8A317"
+    error: str = "#A4262C"
+    keyboard: str = "#D9E2EA"
     body_px: int = 34
 
 
@@ -55,6 +58,9 @@ class Settings:
     attract_cycle_ms: int = 6000
     reload_quiet_ms: int = 700
     windowed: bool = False
+    thank_you_ms: int = 12000
+    staff_hold_ms: int = 3000
+    staff_idle_ms: int = 120000
     phone_region: str = "US"
     retention_days: int = 90
     export_dir: Path | None = None
@@ -211,6 +217,13 @@ def load_settings(
         raise ConfigError(f"{where}: 'retention_days' must be between 1 and 3650")
     export_folder = _typed(signup, "export_folder", str, where)
 
+    seconds = {
+        key: _typed(timing, key, int, where)
+        for key in ("thank_you_seconds", "staff_hold_seconds", "staff_idle_seconds")
+    }
+    for key, value in seconds.items():
+        if not 1 <= value <= 3600:
+            raise ConfigError(f"{where}: '{key}' must be between 1 and 3600")
     attract_s = _typed(timing, "attract_cycle_seconds", int, where)
     reload_ms = _typed(timing, "reload_quiet_ms", int, where)
 
@@ -243,6 +256,9 @@ def load_settings(
         theme=_theme(_section(data, "theme", source), where),
         attract_cycle_ms=max(1, attract_s) * 1000,
         reload_quiet_ms=max(50, reload_ms),
+        thank_you_ms=seconds["thank_you_seconds"] * 1000,
+        staff_hold_ms=seconds["staff_hold_seconds"] * 1000,
+        staff_idle_ms=seconds["staff_idle_seconds"] * 1000,
         windowed=windowed,
         phone_region=region,
         retention_days=retention,

@@ -31,11 +31,11 @@ class AttractPage(QWidget):
         self._timer.setInterval(cycle_ms)
         self._timer.timeout.connect(self.show_next_picture)
 
-        logo_label = QLabel()
+        self.logo = QLabel()
         side = metrics.button_height
-        logo_label.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
-        logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        logo_label.setAccessibleName(clinic_name)
+        self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setAccessibleName(clinic_name)
         name = QLabel(clinic_name)
         name.setObjectName("ClinicName")
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -59,7 +59,7 @@ class AttractPage(QWidget):
         layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2,
                                   metrics.margin * 2)
         layout.setSpacing(metrics.margin // 2)
-        layout.addWidget(logo_label)
+        layout.addWidget(self.logo)
         layout.addWidget(name)
         layout.addWidget(self.illustration, 1)
         layout.addWidget(title)

@@ -98,11 +98,10 @@ class KeyButton(QPushButton):
 class OnScreenKeyboard(QWidget):
     doneTapped = Signal()
 
-    def __init__(self, key_height: int, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self._key_height = key_height
         self._layout_name = TEXT
         self._shift = False
         self._target: QWidget | None = None
@@ -154,7 +153,6 @@ class OnScreenKeyboard(QWidget):
             column = 0
             for key in row:
                 button = KeyButton(key, self._grid_host)
-                button.setMinimumHeight(self._key_height)
                 button.clicked.connect(lambda _checked=False, k=key: self._on_key(k))
                 self._grid.addWidget(button, row_index, column, 1, key.span)
                 self._buttons.append(button)

@@ -61,7 +61,8 @@ class NavBar(QWidget):
     def set_current(self, index: int) -> None:
         self.dots.set_current(index)
         self.count.setText(self._strings["page_of"].format(current=index + 1, total=self._total))
+        # After the last section comes the sign-up form.
         last = index >= self._total - 1
-        label = self._strings["start_again"] if last else self._strings["next"]
-        self.next.setText(label if last else f"{label}  ›")
+        label = self._strings["signup_next"] if last else self._strings["next"]
+        self.next.setText(f"{label}  ›")
         self.next.setAccessibleName(label)

@@ -17,6 +17,7 @@ class Metrics:
     button_height: int
     dot_size: int
     margin: int
+    key_height: int
 
     @classmethod
     def for_theme(cls, theme: Theme) -> Metrics:
@@ -28,10 +29,12 @@ class Metrics:
             button_height=max(88, round(body * 2.6)),
             dot_size=56,
             margin=40,
+            # Six rows of keys must leave room for the focused field in landscape.
+            key_height=72,
         )
 
 
-def style_sheet(theme: Theme, m: Metrics) -> str:
+def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     return f"""
     QWidget#KioskWindow, QStackedWidget, QWidget#Page {{
         background: {theme.background};
@@ -67,6 +70,34 @@ def style_sheet(theme: Theme, m: Metrics) -> str:
     }}
     QLabel#TopicText {{ font-size: {m.button_px}px; font-weight: 600; color: {theme.primary}; }}
     QPushButton#Topic[current="true"] {{ border-width: 6px; background: {theme.background}; }}
+    QLabel#Body {{ font-size: {m.body_px}px; }}
+    QLabel#FieldLabel {{ font-size: {m.body_px}px; font-weight: 700; }}
+    QLabel#FieldError {{ font-size: {m.body_px}px; font-weight: 700; color: {theme.error}; }}
+    QLabel#Banner {{ font-size: {m.body_px}px; font-weight: 700; color: {theme.on_primary};
+        background: {theme.error}; padding: 16px 24px; border-radius: 16px; }}
+    QLabel#PinDots {{ font-size: {m.title_px}px; color: {theme.primary};
+        min-height: {m.title_px + 16}px; }}
+    QLineEdit {{
+        font-size: {m.body_px}px; padding: 0 20px; color: {theme.text};
+        background: {theme.surface}; border: 3px solid {theme.muted_text}; border-radius: 16px;
+        selection-background-color: {theme.primary};
+    }}
+    QLineEdit:focus {{ border: 5px solid {theme.primary}; }}
+    QPushButton#Choice:checked {{ background: {theme.primary}; color: {theme.on_primary}; }}
+    QCheckBox {{ font-size: {m.body_px}px; font-weight: 700; spacing: 24px; color: {theme.text}; }}
+    QCheckBox::indicator {{ width: 56px; height: 56px; border: 4px solid {theme.primary};
+        border-radius: 10px; background: {theme.surface}; }}
+    QCheckBox::indicator:checked {{ background: {theme.primary};
+        image: url({check_mark}); }}
+    QWidget#Keyboard {{ background: {theme.keyboard}; }}
+    QPushButton#Key {{ min-height: {m.key_height}px; padding: 0; border-radius: 14px;
+        border-width: 2px; font-size: {m.button_px}px; background: {theme.surface}; }}
+    QPushButton#Key[active="true"] {{ background: {theme.primary}; color: {theme.on_primary}; }}
+    QListWidget#Signups {{ font-size: {round(m.body_px * 0.85)}px; background: {theme.surface};
+        border: 2px solid {theme.muted_text}; border-radius: 12px; }}
+    QListWidget#Signups::item {{ padding: 16px; border-bottom: 1px solid {theme.muted_text}; }}
+    QListWidget#Signups::item:selected {{ background: {theme.primary};
+        color: {theme.on_primary}; }}
     QScrollBar:vertical {{ width: 14px; background: transparent; }}
     QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;
         min-height: 60px; }}

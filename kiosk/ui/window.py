@@ -7,19 +7,28 @@ goes through the same few methods and the same checks.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.config import Settings
+from kiosk.config import CHECK_MARK, Settings
 from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
 from kiosk.content.model import ContentSet, Section
+from kiosk.security import PinGuard
+from kiosk.signups.entry import Signup
+from kiosk.signups.service import SignupService
+from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
+from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.long_press import LongPress
 from kiosk.ui.nav_bar import NavBar
 from kiosk.ui.section_page import SectionPage
+from kiosk.ui.signup_page import NotReadyPage, SignupForm, ThankYouPage
+from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.swipe import SwipeDetector
 from kiosk.ui.theme import Metrics, document_css, style_sheet
 from kiosk.ui.topics_page import TopicsPage
@@ -29,6 +38,22 @@ log = logging.getLogger(__name__)
 ATTRACT = "attract"
 TOPICS = "topics"
 UNAVAILABLE = "unavailable"
+SIGNUP = "signup"
+THANKS = "thanks"
+NOT_READY = "signup-not-ready"
+STAFF = "staff"
+
+
+@dataclass
+class Services:
+    """What the window needs besides content, made in ``app.run``."""
+
+    # None when the sign-up database cannot be opened (read-only or full disk): the form
+    # then sends patients to the front desk, and the reason is in the log.
+    signups: SignupService | None
+    pin: PinGuard
+    # Problems with the live content folder, as 'file:line: message', for the staff panel.
+    content_status: Callable[[], list[str]] = field(default=lambda: [])
 
 
 class UnavailablePage(QWidget):
@@ -54,8 +79,11 @@ class KioskWindow(QWidget):
     # "attract", "topics", "unavailable" or "section:<slug>".
     pageShown = Signal(str)
 
+    exitRequested = Signal()
+
     def __init__(self, settings: Settings, strings: Mapping[str, str],
-                 content: ContentSet | None, parent: QWidget | None = None) -> None:
+                 content: ContentSet | None, services: Services,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("KioskWindow")
         self._settings = settings
@@ -65,7 +93,7 @@ class KioskWindow(QWidget):
         self._sections: tuple[Section, ...] = ()
         self._pages: list[SectionPage] = []
         self._current = ATTRACT
-        self.setStyleSheet(style_sheet(settings.theme, self._metrics))
+        self.setStyleSheet(style_sheet(settings.theme, self._metrics, CHECK_MARK.as_posix()))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics)
@@ -75,7 +103,27 @@ class KioskWindow(QWidget):
                                    settings.attract_cycle_ms)
         self.topics = TopicsPage(strings, self._metrics)
         self.unavailable = UnavailablePage(strings)
-        for page in (self.attract, self.topics, self.unavailable):
+        self._services = services
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        self.keyboard.doneTapped.connect(self._keyboard_done)
+        self.form = self._new_form()
+        self.thanks = ThankYouPage(strings, self._metrics)
+        self.thanks.doneTapped.connect(self.show_attract)
+        self.not_ready = NotReadyPage(strings, self._metrics)
+        self.not_ready.backTapped.connect(self.go_back)
+        self.staff = StaffPanel(strings, self._metrics, services.pin, services.signups,
+                                settings.exports, settings.retention_days,
+                                services.content_status, settings.staff_idle_ms)
+        self.staff.closed.connect(self.show_attract)
+        self.staff.exitRequested.connect(self.exitRequested)
+        self.staff.fieldFocused.connect(self._attach_keyboard)
+        self._thanks_timer = QTimer(self)
+        self._thanks_timer.setSingleShot(True)
+        self._thanks_timer.setInterval(settings.thank_you_ms)
+        self._thanks_timer.timeout.connect(self.show_attract)
+        for page in (self.attract, self.topics, self.unavailable, self.form, self.thanks,
+                     self.not_ready, self.staff):
             self.stack.addWidget(page)
 
         layout = QVBoxLayout(self)
@@ -84,10 +132,17 @@ class KioskWindow(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.nav)
+        layout.addWidget(self.keyboard)
+
+        # The hidden way in for staff: press and hold the clinic's logo.
+        self.staff_gesture = LongPress(settings.staff_hold_ms, self)
+        self.staff_gesture.watch(self.header.logo)
+        self.staff_gesture.watch(self.attract.logo)
+        self.staff_gesture.triggered.connect(self.show_staff)
 
         self.swipe = SwipeDetector(parent=self)
         self.swipe.swiped.connect(self._on_swipe)
-        self.attract.started.connect(lambda: self.show_section(0))
+        self.attract.started.connect(self._start_from_attract)
         self.header.homeTapped.connect(self.show_attract)
         self.header.topicsTapped.connect(self.show_topics)
         self.nav.backTapped.connect(self.go_back)
@@ -172,6 +227,11 @@ class KioskWindow(QWidget):
         self.nav.set_current(index)
         self._show(SECTION_SCHEME + self._sections[index].slug, page)
 
+    def _start_from_attract(self) -> None:
+        # The release that ends the staff long press must not also start the tour.
+        if self._current == ATTRACT:
+            self.show_section(0)
+
     def show_slug(self, slug: str) -> None:
         index = next((i for i, s in enumerate(self._sections) if s.slug == slug), None)
         if index is not None:
@@ -184,22 +244,76 @@ class KioskWindow(QWidget):
         elif index + 1 < len(self._sections):
             self.show_section(index + 1)
         else:
-            self.show_attract()
+            self.show_signup()
 
     def go_back(self) -> None:
         index = self.current_index()
-        if index is None or index == 0:
+        if self._current in (SIGNUP, NOT_READY) and self._sections:
+            self.show_section(len(self._sections) - 1)
+        elif index is None or index == 0:
             self.show_attract()
         else:
             self.show_section(index - 1)
 
+    # Sign-up -----------------------------------------------------------------------------
+
+    def show_signup(self) -> None:
+        if self._services.signups is None or not self._services.signups.ready():
+            self._show(NOT_READY, self.not_ready)
+            return
+        self._show(SIGNUP, self.form)
+
+    def reset_signup(self) -> None:
+        """A new, empty form: the old one is destroyed with everything typed and its undo."""
+        old = self.form
+        self.form = self._new_form()
+        self.stack.insertWidget(self.stack.indexOf(old), self.form)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+
+    def _new_form(self) -> SignupForm:
+        form = SignupForm(self._strings, self._metrics, self._settings.phone_region)
+        form.submitted.connect(self._save_signup)
+        form.backTapped.connect(self.go_back)
+        form.fieldFocused.connect(self._attach_keyboard)
+        return form
+
+    def _save_signup(self, signup: object) -> None:
+        assert isinstance(signup, Signup)
+        if self._services.signups is None:
+            self._show(NOT_READY, self.not_ready)
+            return
+        try:
+            self._services.signups.submit(signup)
+        except StoreUnavailable:
+            # Logged by the store without patient data; the patient keeps what they typed.
+            self.form.show_failure(self._strings["signup_failed"])
+            return
+        self.reset_signup()
+        self._show(THANKS, self.thanks)
+        self._thanks_timer.start()
+
+    def _attach_keyboard(self, target: QWidget | None, layout: str) -> None:
+        self.keyboard.attach(target, layout)
+
+    def _keyboard_done(self) -> None:
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        self.keyboard.attach(None, "")
+
+    # Staff -------------------------------------------------------------------------------
+
+    def show_staff(self) -> None:
+        self.staff.open()
+        self._show(STAFF, self.staff)
+
     def follow_link(self, target: str) -> None:
-        """Only section links go anywhere; anything else is ignored (and logged)."""
+        """Only section and sign-up links go anywhere; anything else is ignored (and logged)."""
         if target.startswith(SECTION_SCHEME):
             self.show_slug(target[len(SECTION_SCHEME):])
         elif target == SIGNUP_TARGET:
-            # The sign-up form is not built yet; its invitation is the last section.
-            self.show_section(len(self._sections) - 1)
+            self.show_signup()
         else:
             log.warning("ignored a link that would leave the kiosk")
 
@@ -213,10 +327,16 @@ class KioskWindow(QWidget):
             self.go_back()
 
     def _show(self, name: str, page: QWidget) -> None:
+        if self._current == STAFF and name != STAFF:
+            self.staff.clear()  # leaving the panel any way locks it
         self._current = name
         self.stack.setCurrentWidget(page)
+        if self.keyboard.isVisible():
+            self._keyboard_done()
+        if name != THANKS:
+            self._thanks_timer.stop()
         on_section = name.startswith(SECTION_SCHEME)
-        self.header.setVisible(name != ATTRACT and name != UNAVAILABLE)
+        self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF, THANKS))
         self.nav.setVisible(on_section)
         index = self.current_index()
         title = self._sections[index].title if index is not None else name

@@ -44,7 +44,11 @@ def test_tap_through_every_section(make_screen, start_kiosk, titles, width, heig
     kiosk.wait_title(titles[-2])
     screen.tap(*next_button)
     kiosk.wait_title(titles[-1])
-    # "Start again" on the last page.
+    # After the last section comes the sign-up form; Home (top right) leads back to the start.
     screen.tap(*next_button)
+    kiosk.wait_title("signup")
+    screen.screenshot(ARTIFACTS / f"{name}-{len(titles) + 1:02d}-signup.png")
+    screen.tap(width - margin - 60, (Metrics.for_theme(load_settings().theme).button_height
+                                     + 2 * (margin // 4)) // 2)
     kiosk.wait_title("attract")
     assert kiosk.process.poll() is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,21 @@ os.environ["QT_QPA_PLATFORM"] = (
     "offscreen:configfile=" + str(Path(__file__).with_name("offscreen-screen.json"))
 )
 
+import nacl.pwhash
+from argon2 import PasswordHasher
+
+from kiosk.audit import AuditLog
 from kiosk.config import I18N_DIR, Settings
 from kiosk.content.last_good import load_live
 from kiosk.i18n import load_strings
-from kiosk.ui.window import KioskWindow
+from kiosk.security import PinGuard
+from kiosk.signups.crypto import create_keys
+from kiosk.signups.service import SignupService
+from kiosk.signups.store import SignupStore
+from kiosk.ui.window import KioskWindow, Services
+
+PIN = "2468"
+PASSPHRASE = "maple street front desk"
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
@@ -29,23 +40,42 @@ def screen_size(request: pytest.FixtureRequest) -> tuple[int, int]:
     return request.param  # type: ignore[no-any-return]
 
 
+def cheap_services(settings: Settings, *, set_up: bool = True) -> Services:
+    """Real store, keys and PIN in the test's data folder, with fast key derivation."""
+    store = SignupStore.open(settings.signups_db)
+    guard = PinGuard(settings.pin_file, hasher=PasswordHasher(time_cost=1, memory_cost=8,
+                                                              parallelism=1))
+    if set_up:
+        create_keys(settings.keys_file, PASSPHRASE, opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
+                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+        guard.set_pin(PIN)
+    return Services(SignupService(store, settings.keys_file, AuditLog(settings.audit_log)),
+                    guard)
+
+
 @pytest.fixture
-def make_window(qtbot, make_settings) -> Callable[..., KioskWindow]:
+def make_window(qtbot, make_settings, tmp_path) -> Iterator[Callable[..., KioskWindow]]:
     """A shown kiosk window of a given size on given content; closed after the test."""
+    stores: list[SignupStore] = []
 
     def make(size: tuple[int, int] = LANDSCAPE, content: Path | None = None,
-             settings: Settings | None = None) -> KioskWindow:
-        settings = settings or make_settings(content)
+             settings: Settings | None = None, set_up: bool = True) -> KioskWindow:
+        # Each window its own data folder: a store refuses a second user.
+        settings = settings or make_settings(content, data_dir=tmp_path / f"data{len(stores)}")
         result = load_live(settings)
         assert result.ok, [str(p) for p in result.problems]
-        window = KioskWindow(settings, load_strings(I18N_DIR, "en"), result.content)
+        services = cheap_services(settings, set_up=set_up)
+        stores.append(services.signups.store)
+        window = KioskWindow(settings, load_strings(I18N_DIR, "en"), result.content, services)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         return window
 
-    return make
+    yield make
+    for store in stores:
+        store.close()
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ ACCENTED = {k.text for row in LAYOUTS["accents"] for k in row if k.action == "ty
 def typing(qtbot):
     host = QWidget()
     edit = QLineEdit()
-    keyboard = OnScreenKeyboard(key_height=80)
+    keyboard = OnScreenKeyboard()
+    keyboard.setStyleSheet("QPushButton#Key { min-height: 72px; }")
     layout = QVBoxLayout(host)
     layout.addWidget(edit)
     layout.addWidget(keyboard)
@@ -93,10 +94,11 @@ def test_phone_layout_is_digits_only(typing):
     assert typed == set("0123456789+")
 
 
-def test_keys_never_take_focus_and_are_big(typing):
+def test_keys_never_take_focus_and_are_big(qtbot, typing):
     edit, keyboard = typing
     for layout in (TEXT, EMAIL, PHONE, "accents"):
         keyboard.attach(edit, layout)
+        qtbot.waitUntil(lambda: keyboard.buttons()[0].height() >= 44, timeout=1000)
         for button in keyboard.buttons():
             assert button.focusPolicy() == Qt.FocusPolicy.NoFocus
             assert button.width() >= 44, button.text()

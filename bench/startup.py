@@ -1,0 +1,85 @@
+"""Start-up to first painted screen, whole process: the kiosk against a bare PySide6 window.
+
+    .venv/bin/python bench/startup.py [--runs N]
+
+Both run as fresh processes on the offscreen platform at 1920x1080 and print a line when
+their first paint is done; the figure is the median wall time to that line. The ratio
+matters, not the milliseconds: this machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+from _common import OFFSCREEN, ROOT, median_of, report, time_until_line
+
+BARE = """
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+label = QLabel("Touch to learn about sciatica")
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+        return False
+painted = Painted()
+label.installEventFilter(painted)
+label.resize(1920, 1080)
+label.show()
+app.exec()
+"""
+
+KIOSK = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from kiosk.config import I18N_DIR, load_settings
+from kiosk.content.last_good import load_for_startup
+from kiosk.i18n import load_strings
+from kiosk.ui.window import KioskWindow, Services
+from kiosk.security import PinGuard
+from kiosk.signups.service import SignupService
+from kiosk.signups.store import SignupStore
+from kiosk.audit import AuditLog
+app = QApplication([])
+settings = load_settings(data_dir=Path(sys.argv[1]), windowed=True)
+startup = load_for_startup(settings)
+store = SignupStore.open(settings.signups_db)
+services = Services(SignupService(store, settings.keys_file, AuditLog(settings.audit_log)),
+                    PinGuard(settings.pin_file))
+window = KioskWindow(settings, load_strings(I18N_DIR, "en"), startup.result.content, services)
+window.show_section(0)
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+        return False
+painted = Painted()
+window.section_pages[0].text.viewport().installEventFilter(painted)
+window.resize(1920, 1080)
+window.show()
+app.exec()
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    env = {**os.environ, "QT_QPA_PLATFORM": OFFSCREEN, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as data:
+        bare = median_of(args.runs, lambda: time_until_line(
+            [sys.executable, "-c", BARE], "painted", env))
+        kiosk = median_of(args.runs, lambda: time_until_line(
+            [sys.executable, "-c", KIOSK, data], "painted", env))
+    report([("start-up to first paint (median)", kiosk * 1000, bare * 1000, "ms")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+"""The front desk's panel: PIN, passphrase, then the sign-ups to read, export and manage.
+
+Opened by a hidden long press on the clinic logo. Nothing here opens a system dialog: the
+PIN pad and the passphrase use the kiosk's own keys, exports go to the configured folder,
+and deleting asks for a second tap instead of a message box. The panel locks itself when
+left alone, and every lock forgets the unlocked key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.security import PinGuard
+from kiosk.signups.crypto import WrongPassphrase
+from kiosk.signups.service import Reader, SignupService
+from kiosk.signups.store import StoreUnavailable
+from kiosk.ui.keyboard import TEXT
+from kiosk.ui.theme import Metrics
+from kiosk.ui.touch import make_touch_scrollable
+
+log = logging.getLogger(__name__)
+
+
+def _button(text: str, metrics: Metrics, primary: bool = False) -> QPushButton:
+    button = QPushButton(text)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setMinimumHeight(metrics.button_height)
+    if primary:
+        button.setObjectName("Primary")
+    return button
+
+
+def _label(text: str, name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+class PinPad(QWidget):
+    entered = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._pin = ""
+        self.title = _label(strings["staff_pin_title"], "PageTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots = _label("", "PinDots")
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = _label("", "FieldError")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        self.keys: dict[str, QPushButton] = {}
+        labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", strings["staff_ok"]]
+        for index, text in enumerate(labels):
+            button = _button(text, metrics, primary=text == strings["staff_ok"])
+            button.setMinimumSize(metrics.button_height * 2, metrics.button_height)
+            button.clicked.connect(lambda _c=False, t=text: self._press(t))
+            grid.addWidget(button, index // 3, index % 3)
+            self.keys[text] = button
+        self._ok = strings["staff_ok"]
+        cancel = _button(strings["staff_cancel"], metrics)
+        cancel.clicked.connect(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.dots)
+        layout.addWidget(self.message)
+        layout.addLayout(grid)
+        layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        self.setMaximumWidth(metrics.button_height * 9)
+
+    def _press(self, text: str) -> None:
+        if text == "⌫":
+            self._pin = self._pin[:-1]
+        elif text == self._ok:
+            pin, self._pin = self._pin, ""
+            self.entered.emit(pin)
+        elif len(self._pin) < 12:
+            self._pin += text
+        self.dots.setText("●" * len(self._pin))
+
+    def type_pin(self, pin: str) -> None:
+        for digit in pin:
+            self.keys[digit].click()
+        self.keys[self._ok].click()
+
+    def cancel(self) -> None:
+        self.reset()
+        self.cancelled.emit()
+
+    def reset(self, message: str = "") -> None:
+        self._pin = ""
+        self.dots.setText("")
+        self.message.setText(message)
+
+
+class PassphrasePage(QWidget):
+    entered = Signal(str)
+    cancelled = Signal()
+    fieldFocused = Signal(object, str)
+
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self.edit = QLineEdit()
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.edit.setMinimumHeight(metrics.button_height)
+        self.edit.setAccessibleName(strings["staff_passphrase_title"])
+        self.edit.returnPressed.connect(self._submit)
+        self.edit.installEventFilter(self)
+        self.message = _label("", "FieldError")
+        ok = _button(strings["staff_unlock"], metrics, primary=True)
+        ok.clicked.connect(self._submit)
+        cancel = _button(strings["staff_cancel"], metrics)
+        cancel.clicked.connect(self.cancelled)
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
+        layout.addWidget(_label(strings["staff_passphrase_title"], "PageTitle"))
+        layout.addWidget(self.edit)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def _submit(self) -> None:
+        text = self.edit.text()
+        self.edit.clear()
+        self.entered.emit(text)
+
+    def reset(self, message: str = "") -> None:
+        self.edit.clear()
+        self.message.setText(message)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.FocusIn:
+            self.fieldFocused.emit(self.edit, TEXT)
+        return False
+
+
+class SignupList(QWidget):
+    """The unlocked view: sign-ups newest first, and what the front desk can do with them."""
+
+    lockTapped = Signal()
+    exitTapped = Signal()
+
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._strings = strings
+        self.summary = _label("", "PageTitle")
+        self.status = _label("", "Hint")
+        self.list = QListWidget()
+        self.list.setObjectName("Signups")
+        self.list.setWordWrap(True)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        make_touch_scrollable(self.list)
+        self.contacted = _button(strings["staff_mark_contacted"], metrics)
+        self.delete = _button(strings["staff_delete"], metrics)
+        self.export = _button(strings["staff_export"], metrics, primary=True)
+        self.purge = _button("", metrics)
+        self.lock = _button(strings["staff_lock"], metrics)
+        self.exit = _button(strings["staff_exit"], metrics)
+        self.lock.clicked.connect(self.lockTapped)
+        self.exit.clicked.connect(self.exitTapped)
+        actions = QHBoxLayout()
+        for button in (self.contacted, self.delete, self.export):
+            actions.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.purge)
+        bottom.addStretch(1)
+        bottom.addWidget(self.lock)
+        bottom.addWidget(self.exit)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(metrics.margin, metrics.margin // 2, metrics.margin,
+                                  metrics.margin // 2)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.status)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(actions)
+        layout.addLayout(bottom)
+
+
+class StaffPanel(QWidget):
+    """PIN -> passphrase -> list. Emits ``closed`` when staff leave or it locks itself."""
+
+    closed = Signal()
+    exitRequested = Signal()
+    fieldFocused = Signal(object, str)
+
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics, guard: PinGuard,
+                 service: SignupService | None, export_dir: Path, retention_days: int,
+                 content_status: Callable[[], list[str]], idle_ms: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._strings = strings
+        self._guard = guard
+        self._service = service
+        self._export_dir = export_dir
+        self._retention_days = retention_days
+        self._content_status = content_status
+        self._reader: Reader | None = None
+        self._confirm_delete: int | None = None
+
+        self.pin = PinPad(strings, metrics)
+        self.passphrase = PassphrasePage(strings, metrics)
+        self.signups = SignupList(strings, metrics)
+        self.stack = QStackedWidget()
+        for page in (self.pin, self.passphrase, self.signups):
+            self.stack.addWidget(page)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.stack)
+
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(idle_ms)
+        self.idle.timeout.connect(self.lock)
+
+        self.pin.entered.connect(self._check_pin)
+        self.pin.cancelled.connect(self.lock)
+        self.passphrase.entered.connect(self._unlock)
+        self.passphrase.cancelled.connect(self.lock)
+        self.passphrase.fieldFocused.connect(self.fieldFocused)
+        self.signups.lockTapped.connect(self.lock)
+        self.signups.exitTapped.connect(self.exitRequested)
+        self.signups.contacted.clicked.connect(self._mark_contacted)
+        self.signups.delete.clicked.connect(self._delete)
+        self.signups.export.clicked.connect(self._export)
+        self.signups.purge.clicked.connect(self._purge)
+        self.signups.purge.setText(strings["staff_purge"].format(days=retention_days))
+        self.signups.list.currentRowChanged.connect(lambda _row: self._reset_delete())
+        for widget in (self.pin, self.passphrase, self.signups):
+            widget.installEventFilter(self)
+
+    @property
+    def unlocked(self) -> bool:
+        return self._reader is not None
+
+    def open(self) -> None:
+        """Start at the PIN pad, whatever was open before."""
+        self._reader = None
+        self.pin.reset(self._not_ready_message())
+        self.stack.setCurrentWidget(self.pin)
+        self.idle.start()
+
+    def _not_ready_message(self) -> str:
+        if self._service is None:
+            return self._strings["staff_store_unavailable"]
+        if not self._guard.is_set() or not self._service.ready():
+            return self._strings["staff_not_set_up"]
+        return ""
+
+    def clear(self) -> None:
+        """Forget the unlocked key and everything shown; safe to call more than once."""
+        if self._reader is not None and self._service is not None:
+            self._service.audit.record("lock")
+        self._reader = None
+        self.signups.list.clear()
+        self.signups.status.clear()
+        self.passphrase.reset()
+        self.pin.reset()
+        self.idle.stop()
+
+    def lock(self) -> None:
+        self.clear()
+        self.closed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress):
+            self.idle.start()
+        return False
+
+    # Steps -------------------------------------------------------------------------------
+
+    def _check_pin(self, pin: str) -> None:
+        self.idle.start()
+        not_ready = self._not_ready_message()
+        if not_ready or self._service is None:
+            self.pin.reset(not_ready)
+            return
+        result = self._guard.check(pin)
+        if result.ok:
+            self._service.audit.record("pin accepted")
+            self.passphrase.reset()
+            self.stack.setCurrentWidget(self.passphrase)
+            self.passphrase.edit.setFocus()
+        elif result.locked:
+            until = datetime.now().timestamp() + result.wait_seconds
+            self.pin.reset(self._strings["staff_pin_locked"].format(
+                time=datetime.fromtimestamp(until).strftime("%H:%M")))
+        elif result.wait_seconds > 0:
+            self.pin.reset(self._strings["staff_pin_wrong"] + " " + self._strings[
+                "staff_pin_wait"].format(seconds=round(result.wait_seconds)))
+        else:
+            self.pin.reset(self._strings["staff_pin_wrong"])
+
+    def _unlock(self, passphrase: str) -> None:
+        self.idle.start()
+        if self._service is None:
+            return
+        try:
+            self._reader = self._service.unlock(passphrase)
+        except WrongPassphrase:
+            self.passphrase.reset(self._strings["staff_passphrase_wrong"])
+            return
+        self.fieldFocused.emit(None, "")
+        self.stack.setCurrentWidget(self.signups)
+        self.refresh()
+
+    def refresh(self, status: str = "") -> None:
+        if self._reader is None or self._service is None:
+            return
+        entries = self._reader.entries()
+        new = sum(1 for e in entries if e.contacted_at is None)
+        self.signups.summary.setText(
+            self._strings["staff_summary"].format(total=len(entries), new=new)
+            if entries else self._strings["staff_empty"])
+        lines = [status] if status else []
+        recovered = self._service.store.recovered_from
+        if recovered is not None:
+            lines.append(self._strings["staff_store_recovered"].format(path=recovered.name))
+        problems = self._content_status()
+        lines.append(self._strings["staff_content_problems"] if problems
+                     else self._strings["staff_content_ok"])
+        lines.extend(problems[:5])
+        self.signups.status.setText("\n".join(lines))
+        self.signups.list.clear()
+        for entry in entries:
+            s = entry.signup
+            state = self._strings["staff_contacted"] if entry.contacted_at else self._strings[
+                "staff_new"]
+            when = entry.created_at.astimezone().strftime("%a %d %b %H:%M")
+            contact = "  ".join(x for x in (s.phone, s.email) if x)
+            text = f"{when}  [{state}]\n{s.name}  {contact}  ({s.contact_time})"
+            if s.note:
+                text += f"\n{s.note}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.signups.list.addItem(item)
+        self._reset_delete()
+
+    def _selected_id(self) -> int | None:
+        item = self.signups.list.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _reset_delete(self) -> None:
+        self._confirm_delete = None
+        self.signups.delete.setText(self._strings["staff_delete"])
+
+    def _mark_contacted(self) -> None:
+        entry_id = self._selected_id()
+        if self._reader is None or entry_id is None:
+            return
+        self._reader.mark_contacted(entry_id)
+        self.refresh()
+
+    def _delete(self) -> None:
+        entry_id = self._selected_id()
+        if self._reader is None or entry_id is None:
+            return
+        if self._confirm_delete != entry_id:
+            self._confirm_delete = entry_id
+            self.signups.delete.setText(self._strings["staff_delete_confirm"])
+            return
+        self._reader.delete(entry_id)
+        self.refresh()
+
+    def _export(self) -> None:
+        if self._reader is None:
+            return
+        try:
+            path = self._reader.export(self._export_dir)
+        except (OSError, StoreUnavailable) as e:
+            log.error("export failed: %s", e)
+            self.refresh(self._strings["staff_export_failed"].format(reason=str(e)))
+            return
+        count = len(self._reader.entries())
+        self.refresh(self._strings["staff_exported"].format(count=count, path=path))
+
+    def _purge(self) -> None:
+        if self._reader is None:
+            return
+        count = self._reader.purge(self._retention_days)
+        self.refresh(self._strings["staff_purged"].format(count=count))

@@ -1,0 +1,137 @@
+"""A patient signs up with taps alone: keyboard, checks in plain words, thank you, fresh form."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
+from kiosk.ui.touch import scroll_into_view
+from kiosk.ui.window import ATTRACT, NOT_READY, SIGNUP, THANKS
+
+from .conftest import WAIT_MS
+from .test_keyboard import type_on
+
+
+def tap(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def tap_in_form(qtbot, form, widget) -> None:
+    """Scroll ``widget`` into view the way a finger would, then tap it."""
+    scroll_into_view(form.scroll_area, widget, 8)
+    viewport = form.scroll_area.viewport()
+
+    def in_view() -> bool:
+        top = widget.mapTo(viewport, QPoint(0, 0)).y()
+        return top >= 0 and top + widget.height() <= viewport.height()
+
+    qtbot.waitUntil(in_view, timeout=WAIT_MS)
+    tap(qtbot, widget)
+
+
+@pytest.fixture
+def form_window(make_window, make_settings, screen_size):
+    settings = make_settings(thank_you_ms=150)
+    window = make_window(screen_size, settings=settings)
+    window.show_section(len(window.sections) - 1)
+    return window
+
+
+def open_form(qtbot, window):
+    tap(qtbot, window.nav.next)
+    assert window.current_page == SIGNUP
+    return window.form
+
+
+def fill(qtbot, window, field: str, text: str) -> None:
+    edit = window.form.edits[field]
+    tap_in_form(qtbot, window.form, edit)
+    qtbot.waitUntil(lambda: window.keyboard.isVisible(), timeout=WAIT_MS)
+    type_on(qtbot, window.keyboard, text)
+
+
+def test_the_last_section_leads_to_the_form(qtbot, form_window):
+    assert form_window.nav.next.text().startswith("Ask us to contact you")
+    form = open_form(qtbot, form_window)
+    assert not form.consent.isChecked()
+    assert all(edit.text() == "" for edit in form.edits.values())
+    tap(qtbot, form.back)
+    assert form_window.current_index() == len(form_window.sections) - 1
+
+
+def test_each_field_opens_its_keyboard_layout(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    for field, layout in (("name", TEXT), ("phone", PHONE), ("email", EMAIL), ("note", TEXT)):
+        tap_in_form(qtbot, form, form.edits[field])
+        qtbot.waitUntil(lambda: form_window.keyboard.isVisible(), timeout=WAIT_MS)
+        assert form_window.keyboard.layout_name == layout, field
+
+
+def test_the_focused_field_is_never_under_the_keyboard(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    for field in ("name", "phone", "email", "note"):
+        edit = form.edits[field]
+        tap_in_form(qtbot, form, edit)
+
+        def visible(edit=edit) -> bool:
+            top = edit.mapTo(form_window, QPoint(0, 0)).y()
+            keyboard_top = form_window.keyboard.mapTo(form_window, QPoint(0, 0)).y()
+            viewport = form.scroll_area.viewport()
+            viewport_top = viewport.mapTo(form_window, QPoint(0, 0)).y()
+            return (form_window.keyboard.isVisible() and top >= viewport_top
+                    and top + edit.height() <= keyboard_top)
+
+        qtbot.waitUntil(visible, timeout=WAIT_MS)
+
+
+def test_an_accented_name_typed_on_the_screen(qtbot, form_window):
+    open_form(qtbot, form_window)
+    fill(qtbot, form_window, "name", "Zoë Peña-Núñez")
+    assert form_window.form.edits["name"].text() == "Zoë Peña-Núñez"
+
+
+def test_a_bad_email_is_explained_and_nothing_typed_is_lost(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    fill(qtbot, form_window, "name", "Ana")
+    fill(qtbot, form_window, "phone", "2025550143")
+    fill(qtbot, form_window, "email", "ana@")
+    tap_in_form(qtbot, form, form.edits["note"])  # leaving the field checks it
+    qtbot.waitUntil(lambda: "email" in form.visible_errors(), timeout=WAIT_MS)
+    assert form.visible_errors()["email"] == "This e-mail address does not look right. " \
+                                             "Please check it."
+    assert form.edits["name"].text() == "Ana"
+    assert form.edits["phone"].text() == "2025550143"
+    assert form.edits["email"].text() == "ana@"
+
+
+def test_send_without_consent_or_contact_says_what_is_missing(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    fill(qtbot, form_window, "name", "Ana")
+    tap(qtbot, form.send)
+    errors = form.visible_errors()
+    assert set(errors) >= {"contact", "contact_time", "consent"}
+    assert form.edits["name"].text() == "Ana"
+    assert form_window.current_page == SIGNUP
+
+
+def test_a_complete_form_is_saved_thanked_and_forgotten(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    fill(qtbot, form_window, "name", "Zoë Peña-Núñez")
+    fill(qtbot, form_window, "phone", "2025550143")
+    tap_in_form(qtbot, form, form.times.buttons()[1])
+    tap_in_form(qtbot, form, form.consent)
+    tap(qtbot, form.send)
+    assert form_window.current_page == THANKS
+    store = form_window.staff._service.store
+    assert len(store.entries()) == 1
+    assert form_window.form is not form  # a brand new form for the next patient
+    assert all(edit.text() == "" for edit in form_window.form.edits.values())
+    qtbot.waitUntil(lambda: form_window.current_page == ATTRACT, timeout=WAIT_MS)
+
+
+def test_before_setup_the_form_sends_patients_to_the_desk(qtbot, make_window):
+    window = make_window(set_up=False)
+    window.show_section(len(window.sections) - 1)
+    tap(qtbot, window.nav.next)
+    assert window.current_page == NOT_READY

@@ -1,0 +1,127 @@
+"""The front desk opens the panel with a long press, a PIN and the passphrase."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from kiosk.signups.entry import Signup
+from kiosk.ui.window import ATTRACT, STAFF
+
+from .conftest import PASSPHRASE, PIN, WAIT_MS
+
+
+@pytest.fixture
+def desk(make_window, make_settings, screen_size, tmp_path):
+    settings = make_settings(staff_hold_ms=100, export_dir=tmp_path / "usb")
+    window = make_window(screen_size, settings=settings)
+    service = window.staff._service
+    for name in ("Ana Ruiz", "Zoë Peña-Núñez"):
+        service.submit(Signup(name=name, phone="+12025550143", email="", contact_time="morning",
+                              note="=HYPERLINK(\"x\")", consent_version="en-2026-11-1"))
+    return window, settings
+
+
+def long_press_logo(qtbot, window) -> None:
+    logo = window.attract.logo
+    with qtbot.waitSignal(window.staff_gesture.triggered, timeout=WAIT_MS):
+        QTest.mousePress(logo, Qt.MouseButton.LeftButton)
+    QTest.mouseRelease(logo, Qt.MouseButton.LeftButton)
+
+
+def unlock(qtbot, window) -> None:
+    long_press_logo(qtbot, window)
+    window.staff.pin.type_pin(PIN)
+    window.staff.passphrase.edit.setText(PASSPHRASE)
+    window.staff.passphrase.edit.returnPressed.emit()
+
+
+def test_a_long_press_on_the_logo_opens_the_pin_pad_and_a_tap_does_not(qtbot, desk):
+    window, _settings = desk
+    QTest.mouseClick(window.attract.logo, Qt.MouseButton.LeftButton)
+    assert window.current_page != STAFF
+    window.show_attract()
+    long_press_logo(qtbot, window)
+    assert window.current_page == STAFF
+    assert window.staff.stack.currentWidget() is window.staff.pin
+
+
+def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk):
+    window, _settings = desk
+    long_press_logo(qtbot, window)
+    window.staff.pin.type_pin("0000")
+    assert window.staff.pin.message.text().startswith("That PIN is not right.")
+    assert window.staff.stack.currentWidget() is window.staff.pin
+    window.staff.pin.type_pin(PIN)
+    assert window.staff.stack.currentWidget() is window.staff.passphrase
+
+
+def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
+    window, _settings = desk
+    long_press_logo(qtbot, window)
+    guard = window.staff._guard
+    now = [1_000_000.0]
+    guard._clock = lambda: now[0]
+    for attempt in range(10):
+        if attempt:
+            now[0] += 60  # past any growing delay, well inside the lockout
+        window.staff.pin.type_pin("0000")
+    assert "locked until" in window.staff.pin.message.text()
+    window.staff.pin.type_pin(PIN)
+    assert window.staff.stack.currentWidget() is window.staff.pin
+
+
+def test_the_list_shows_sign_ups_newest_first_and_can_be_managed(qtbot, desk):
+    window, settings = desk
+    unlock(qtbot, window)
+    staff = window.staff
+    assert staff.stack.currentWidget() is staff.signups
+    items = [staff.signups.list.item(i).text() for i in range(staff.signups.list.count())]
+    assert "Zoë Peña-Núñez" in items[0]
+    assert "Ana Ruiz" in items[1]
+    assert staff.signups.summary.text() == "2 sign-ups, 2 not contacted yet"
+
+    staff.signups.list.setCurrentRow(1)
+    qtbot.mouseClick(staff.signups.contacted, Qt.MouseButton.LeftButton)
+    assert staff.signups.summary.text() == "2 sign-ups, 1 not contacted yet"
+
+    qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
+    files = list((settings.exports).glob("*.csv"))
+    assert len(files) == 1
+    assert (files[0].stat().st_mode & 0o777) == 0o600
+    with files[0].open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert any("Zoë Peña-Núñez" in row for row in rows)
+    assert all(not cell.startswith("=") for row in rows for cell in row)
+
+    staff.signups.list.setCurrentRow(0)
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    assert staff.signups.list.count() == 2  # the first tap only asks to confirm
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    assert staff.signups.list.count() == 1
+    assert "Ana Ruiz" in staff.signups.list.item(0).text()
+
+
+def test_wrong_passphrase_is_refused(qtbot, desk):
+    window, _settings = desk
+    long_press_logo(qtbot, window)
+    window.staff.pin.type_pin(PIN)
+    window.staff.passphrase.edit.setText("not it at all")
+    window.staff.passphrase.edit.returnPressed.emit()
+    assert window.staff.passphrase.message.text() == "That passphrase is not right."
+    assert not window.staff.unlocked
+
+
+def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_path):
+    settings = make_settings(staff_hold_ms=100, staff_idle_ms=150)
+    window = make_window(settings=settings)
+    unlock(qtbot, window)
+    assert window.staff.unlocked
+    qtbot.waitUntil(lambda: window.current_page == ATTRACT, timeout=WAIT_MS)
+    assert not window.staff.unlocked
+    assert window.staff.signups.list.count() == 0
+    actions = [r["action"] for r in window.staff._service.audit.records()]
+    assert "lock" in actions
