@@ -2,7 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py [--content DIR] [--out DIR]
 
-Runs on Qt's offscreen platform (no display needed) with the real window and content.
+Runs the real window (built by ``kiosk.app.build``) on Qt's offscreen platform, with a
+throw-away data folder holding demo keys, PIN and one made-up sign-up, so the form, the
+keyboard, the thank-you page and the staff panel can be shown too.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+DEMO_PIN = "2468"
+DEMO_PASSPHRASE = "demo passphrase for screenshots"
 
 
 def main() -> int:
@@ -24,38 +29,82 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
+    sys.path.insert(0, str(ROOT))
 
+    import nacl.pwhash
+    from argon2 import PasswordHasher
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.config import I18N_DIR, load_settings
-    from kiosk.content.last_good import load_live
-    from kiosk.i18n import load_strings
-    from kiosk.ui.window import KioskWindow
+    from kiosk.app import build
+    from kiosk.config import load_settings
+    from kiosk.security import PinGuard
+    from kiosk.signups.crypto import create_keys
+    from kiosk.signups.entry import Signup
 
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
                                  environ={})
-        result = load_live(settings)
-        if not result.ok or result.content is None:
-            for problem in result.problems:
-                print(problem, file=sys.stderr)
+        settings = settings.with_overrides(export_dir=Path(data) / "usb")
+        create_keys(settings.keys_file, DEMO_PASSPHRASE,
+                    opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
+                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+        PinGuard(settings.pin_file, hasher=PasswordHasher(time_cost=1, memory_cost=8,
+                                                          parallelism=1)).set_pin(DEMO_PIN)
+        kiosk = build(settings)
+        window = kiosk.window
+        if not window.sections:
+            print("the content has errors; run 'kiosk check' first", file=sys.stderr)
             return 1
-        args.out.mkdir(parents=True, exist_ok=True)
-        window = KioskWindow(settings, load_strings(I18N_DIR, settings.default_language),
-                             result.content)
+        service = window.staff._service  # noqa: SLF001 - the real service behind the panel
+        assert service is not None
+        service.submit(Signup(name="Zoë Peña-Núñez (example)", phone="+12025550143",
+                              email="zoe@example.com", contact_time="afternoon",
+                              note="Left leg, since March", consent_version="en-2026-11-1"))
         window.show()
-        shots = [("00-attract", window.show_attract), ("99-all-topics", window.show_topics)]
-        shots += [(f"{i + 1:02d}-{s.slug}", lambda i=i: window.show_section(i))
-                  for i, s in enumerate(window.sections)]
+        args.out.mkdir(parents=True, exist_ok=True)
+
+        def form_with_keyboard() -> None:
+            window.show_signup()
+            window.form.edits["name"].setText("Zoë Peña-Núñez")
+            window.form.edits["name"].setFocus()
+
+        def form_with_error() -> None:
+            window.show_signup()
+            window.form.edits["name"].setText("Zoë Peña-Núñez")
+            window.form.edits["email"].setText("zoe@")
+            window.form.submit()
+
+        def staff_list() -> None:
+            window.show_staff()
+            window.staff.pin.type_pin(DEMO_PIN)
+            window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
+            window.staff.passphrase.edit.returnPressed.emit()
+
+        shots: list[tuple[str, Callable[[], object]]] = [
+            ("00-attract", window.show_attract),
+            *[(f"{i + 1:02d}-{s.slug}", lambda i=i: window.show_section(i))
+              for i, s in enumerate(window.sections)],
+            ("90-all-topics", window.show_topics),
+            ("91-signup-form", window.show_signup),
+            ("92-signup-keyboard", form_with_keyboard),
+            ("93-signup-error", form_with_error),
+            ("94-thank-you", lambda: window._show("thanks", window.thanks)),  # noqa: SLF001
+            ("95-staff-pin", window.show_staff),
+            ("96-staff-list", staff_list),
+        ]
         for orientation, size in SIZES.items():
             window.resize(*size)
             for name, show in shots:
+                window.reset_signup()
                 show()
-                app.processEvents()
+                for _ in range(3):
+                    app.processEvents()
                 path = args.out / f"{orientation}-{name}.png"
                 window.grab().save(str(path))
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+            window.staff.lock()
+        kiosk.close()
         window.close()
     return 0
 

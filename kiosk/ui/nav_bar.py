@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.config import Theme
 from kiosk.ui.progress_dots import ProgressDots
@@ -37,22 +38,57 @@ class NavBar(QWidget):
         self.count.setObjectName("PageCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        middle = QVBoxLayout()
+        self.progress = QWidget()
+        middle = QVBoxLayout(self.progress)
+        middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
         middle.addWidget(self.dots, 0, Qt.AlignmentFlag.AlignHCenter)
         middle.addWidget(self.count)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(metrics.margin, metrics.margin // 3,
-                               metrics.margin, metrics.margin // 3)
-        row.setSpacing(metrics.margin // 2)
-        row.addWidget(self.back)
-        row.addLayout(middle, 1)
-        row.addWidget(self.next)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(metrics.margin, metrics.margin // 3,
+                                      metrics.margin, metrics.margin // 3)
+        self._grid.setSpacing(metrics.margin // 2)
+        self._grid.setColumnStretch(1, 1)
+        self._stacked = False
+        self._place(stacked=False)
 
         self.back.clicked.connect(self.backTapped)
         self.next.clicked.connect(self.nextTapped)
         self.dots.dotTapped.connect(self.pageTapped)
+
+    @property
+    def stacked(self) -> bool:
+        """True when the dots sit above the buttons because one row is too narrow."""
+        return self._stacked
+
+    def _place(self, *, stacked: bool) -> None:
+        for widget in (self.back, self.progress, self.next):
+            self._grid.removeWidget(widget)
+        if stacked:
+            self._grid.addWidget(self.progress, 0, 0, 1, 3)
+            self._grid.addWidget(self.back, 1, 0)
+            self._grid.addWidget(self.next, 1, 2)
+        else:
+            self._grid.addWidget(self.back, 0, 0)
+            self._grid.addWidget(self.progress, 0, 1)
+            self._grid.addWidget(self.next, 0, 2)
+        self._stacked = stacked
+
+    def _one_row_width(self) -> int:
+        margins = self._grid.contentsMargins()
+        return (self.back.sizeHint().width() + self.progress.sizeHint().width()
+                + self.next.sizeHint().width() + 2 * self._grid.spacing()
+                + margins.left() + margins.right())
+
+    def _arrange(self) -> None:
+        stacked = self.width() < self._one_row_width()
+        if stacked != self._stacked:
+            self._place(stacked=stacked)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     def set_pages(self, titles: list[str]) -> None:
         self._total = len(titles)
@@ -66,3 +102,4 @@ class NavBar(QWidget):
         label = self._strings["signup_next"] if last else self._strings["next"]
         self.next.setText(f"{label}  ›")
         self.next.setAccessibleName(label)
+        self._arrange()

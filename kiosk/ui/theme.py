@@ -27,7 +27,7 @@ class Metrics:
             title_px=round(body * 1.6),
             button_px=round(body * 0.95),
             button_height=max(88, round(body * 2.6)),
-            dot_size=56,
+            dot_size=48,
             margin=40,
             # Six rows of keys must leave room for the focused field in landscape.
             key_height=72,

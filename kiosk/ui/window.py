@@ -99,6 +99,9 @@ class KioskWindow(QWidget):
         self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics)
         self.nav = NavBar(strings, settings.theme, self._metrics)
         self.stack = QStackedWidget()
+        # The stack would otherwise demand the tallest page's minimum height even while the
+        # keyboard is open, and push the window past the screen.
+        self.stack.setMinimumSize(1, 1)
         self.attract = AttractPage(settings.clinic_name, settings.logo, strings, self._metrics,
                                    settings.attract_cycle_ms)
         self.topics = TopicsPage(strings, self._metrics)

@@ -223,3 +223,19 @@ def test_every_visible_button_is_a_big_tap_target(window):
             assert button.height() >= 44, button.accessibleName()
             assert button.mapTo(window, QPoint(button.width(), button.height())).x() \
                 <= window.width()
+
+
+def test_every_page_fits_the_screen_without_growing_the_window(qtbot, window, screen_size):
+    pages = [window.show_attract, window.show_topics, window.show_signup, window.show_staff]
+    pages += [lambda i=i: window.show_section(i) for i in range(len(window.sections))]
+    for show in pages:
+        show()
+        minimum = window.minimumSizeHint()
+        assert minimum.width() <= screen_size[0], window.current_page
+        assert minimum.height() <= screen_size[1], window.current_page
+        assert (window.width(), window.height()) == screen_size, window.current_page
+
+
+def test_in_portrait_the_last_page_puts_the_dots_above_the_buttons(window, screen_size):
+    window.show_section(len(window.sections) - 1)
+    assert window.nav.stacked == (screen_size[0] < screen_size[1])

@@ -68,7 +68,7 @@ def test_each_field_opens_its_keyboard_layout(qtbot, form_window):
         assert form_window.keyboard.layout_name == layout, field
 
 
-def test_the_focused_field_is_never_under_the_keyboard(qtbot, form_window):
+def test_the_focused_field_is_never_under_the_keyboard(qtbot, form_window, screen_size):
     form = open_form(qtbot, form_window)
     for field in ("name", "phone", "email", "note"):
         edit = form.edits[field]
@@ -83,6 +83,8 @@ def test_the_focused_field_is_never_under_the_keyboard(qtbot, form_window):
                     and top + edit.height() <= keyboard_top)
 
         qtbot.waitUntil(visible, timeout=WAIT_MS)
+        # The window never grows past the screen to make room for the keyboard.
+        assert (form_window.width(), form_window.height()) == screen_size
 
 
 def test_an_accented_name_typed_on_the_screen(qtbot, form_window):

@@ -82,11 +82,11 @@ def test_the_list_shows_sign_ups_newest_first_and_can_be_managed(qtbot, desk):
     items = [staff.signups.list.item(i).text() for i in range(staff.signups.list.count())]
     assert "Zoë Peña-Núñez" in items[0]
     assert "Ana Ruiz" in items[1]
-    assert staff.signups.summary.text() == "2 sign-ups, 2 not contacted yet"
+    assert staff.signups.summary.text() == "Sign-ups: 2. Not contacted yet: 2."
 
     staff.signups.list.setCurrentRow(1)
     qtbot.mouseClick(staff.signups.contacted, Qt.MouseButton.LeftButton)
-    assert staff.signups.summary.text() == "2 sign-ups, 1 not contacted yet"
+    assert staff.signups.summary.text() == "Sign-ups: 2. Not contacted yet: 1."
 
     qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
     files = list((settings.exports).glob("*.csv"))
