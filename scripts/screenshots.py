@@ -56,7 +56,7 @@ def main() -> int:
         if not window.sections:
             print("the content has errors; run 'kiosk check' first", file=sys.stderr)
             return 1
-        service = window.staff._service  # noqa: SLF001 - the real service behind the panel
+        service = window.services.signups
         assert service is not None
         service.submit(Signup(name="Zoë Peña-Núñez (example)", phone="+12025550143",
                               email="zoe@example.com", contact_time="afternoon",
@@ -89,7 +89,7 @@ def main() -> int:
             ("91-signup-form", window.show_signup),
             ("92-signup-keyboard", form_with_keyboard),
             ("93-signup-error", form_with_error),
-            ("94-thank-you", lambda: window._show("thanks", window.thanks)),  # noqa: SLF001
+            ("94-thank-you", window.show_thanks),
             ("95-staff-pin", window.show_staff),
             ("96-staff-list", staff_list),
         ]

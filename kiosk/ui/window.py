@@ -162,6 +162,10 @@ class KioskWindow(QWidget):
         return self._current
 
     @property
+    def services(self) -> Services:
+        return self._services
+
+    @property
     def sections(self) -> tuple[Section, ...]:
         return self._sections
 
@@ -293,6 +297,10 @@ class KioskWindow(QWidget):
             self.form.show_failure(self._strings["signup_failed"])
             return
         self.reset_signup()
+        self.show_thanks()
+
+    def show_thanks(self) -> None:
+        """Thank the patient, then go back to the start after ``thank_you_ms``."""
         self._show(THANKS, self.thanks)
         self._thanks_timer.start()
 

@@ -125,7 +125,7 @@ def test_a_complete_form_is_saved_thanked_and_forgotten(qtbot, form_window):
     tap_in_form(qtbot, form, form.consent)
     tap(qtbot, form.send)
     assert form_window.current_page == THANKS
-    store = form_window.staff._service.store
+    store = form_window.services.signups.store
     assert len(store.entries()) == 1
     assert form_window.form is not form  # a brand new form for the next patient
     assert all(edit.text() == "" for edit in form_window.form.edits.values())

@@ -18,7 +18,7 @@ from .conftest import PASSPHRASE, PIN, WAIT_MS
 def desk(make_window, make_settings, screen_size, tmp_path):
     settings = make_settings(staff_hold_ms=100, export_dir=tmp_path / "usb")
     window = make_window(screen_size, settings=settings)
-    service = window.staff._service
+    service = window.services.signups
     for name in ("Ana Ruiz", "Zoë Peña-Núñez"):
         service.submit(Signup(name=name, phone="+12025550143", email="", contact_time="morning",
                               note="=HYPERLINK(\"x\")", consent_version="en-2026-11-1"))
@@ -123,5 +123,5 @@ def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_
     qtbot.waitUntil(lambda: window.current_page == ATTRACT, timeout=WAIT_MS)
     assert not window.staff.unlocked
     assert window.staff.signups.list.count() == 0
-    actions = [r["action"] for r in window.staff._service.audit.records()]
+    actions = [r["action"] for r in window.services.signups.audit.records()]
     assert "lock" in actions
