@@ -140,6 +140,18 @@ def _quit_on_signals(app: QCoreApplication) -> None:
     timer.start(250)
 
 
+def _answer_automation(window: KioskWindow) -> None:
+    """End-to-end tests ask, with SIGUSR1, where the buttons are (see ui/automation.py)."""
+    import os
+
+    from kiosk.ui import automation
+
+    target = os.environ.get(automation.ENVIRONMENT_VARIABLE)
+    if target:
+        signal.signal(signal.SIGUSR1,
+                      lambda *_: automation.write_widget_map(window, Path(target)))
+
+
 def _run_kiosk(settings: Settings, argv: list[str]) -> int:
     # Qt is imported only here, so the other commands work on a machine without a display.
     from PySide6.QtWidgets import QApplication
@@ -158,6 +170,7 @@ def _run_kiosk(settings: Settings, argv: list[str]) -> int:
     error_guard.install(recover=kiosk.window.show_attract)
     kiosk.window.exitRequested.connect(app.quit)
     _quit_on_signals(app)
+    _answer_automation(kiosk.window)
     kiosk.window.show_kiosk()
     kiosk.watcher.start()
     code = app.exec()

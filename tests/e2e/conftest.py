@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -88,6 +90,7 @@ class Kiosk:
     process: subprocess.Popen[str]
     screen: Screen
     window: str
+    map_file: Path
 
     def title(self) -> str:
         return self.screen.run("xdotool", "getwindowname", self.window)
@@ -95,25 +98,42 @@ class Kiosk:
     def wait_title(self, ending: str) -> None:
         wait_until(lambda: self.title().endswith(ending), f"the page '{ending}'")
 
+    def widgets(self) -> dict[str, list[int]]:
+        """Ask the kiosk where its visible fields and buttons are (see ui/automation.py)."""
+        self.map_file.unlink(missing_ok=True)
+        self.process.send_signal(signal.SIGUSR1)
+        wait_until(self.map_file.exists, "the kiosk's widget map")
+        return json.loads(self.map_file.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def tap(self, name: str) -> None:
+        x, y, width, height = self.widgets()[name]
+        self.screen.tap(x + width // 2, y + height // 2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=WAIT_S)
+
 
 @pytest.fixture
 def start_kiosk(tmp_path: Path) -> Iterator[Callable[..., Kiosk]]:
     started: list[Kiosk] = []
 
     def start(screen: Screen, *args: str) -> Kiosk:
+        map_file = tmp_path / f"widgets-{len(started)}.json"
         env = {**os.environ, "DISPLAY": screen.display, "QT_QPA_PLATFORM": "xcb",
-               "KIOSK_DATA_DIR": str(tmp_path / "data")}
+               "KIOSK_DATA_DIR": str(tmp_path / "data"), "KIOSK_AUTOMATION_FILE": str(map_file)}
         process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), *args], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         window = screen.run("timeout", str(WAIT_S), "xdotool", "search", "--sync",
                             "--onlyvisible", "--classname", "main.py").splitlines()[0]
-        kiosk = Kiosk(process, screen, window)
+        kiosk = Kiosk(process, screen, window, map_file)
         started.append(kiosk)
         return kiosk
 
     yield start
     for kiosk in started:
-        kiosk.process.terminate()
+        if kiosk.process.poll() is None:
+            kiosk.process.terminate()
         _out, err = kiosk.process.communicate(timeout=WAIT_S)
         assert "Traceback" not in err, err
         # SIGTERM (systemd's stop) ends the kiosk cleanly.
