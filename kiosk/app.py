@@ -22,7 +22,7 @@ from kiosk.logging_setup import setup_logging
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    from kiosk.signups.store import SignupStore, StoreUnavailable
+    from kiosk.signups.store import SignupStore
     from kiosk.ui.content_watcher import ContentWatcher
     from kiosk.ui.window import KioskWindow
 
@@ -84,7 +84,7 @@ def build(settings: Settings) -> Kiosk:
     from kiosk.i18n import load_strings
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
-    from kiosk.signups.store import SignupStore
+    from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.content_watcher import ContentWatcher
     from kiosk.ui.window import KioskWindow, Services
 

@@ -137,3 +137,32 @@ def test_before_setup_the_form_sends_patients_to_the_desk(qtbot, make_window):
     window.show_section(len(window.sections) - 1)
     tap(qtbot, window.nav.next)
     assert window.current_page == NOT_READY
+
+
+def fill_complete_form(qtbot, window) -> None:
+    form = open_form(qtbot, window)
+    fill(qtbot, window, "name", "Zoë Peña-Núñez")
+    fill(qtbot, window, "phone", "2025550143")
+    tap_in_form(qtbot, form, form.times.buttons()[0])
+    tap_in_form(qtbot, form, form.consent)
+
+
+def test_a_read_only_disk_tells_the_patient_and_keeps_the_form(qtbot, form_window):
+    fill_complete_form(qtbot, form_window)
+    form = form_window.form
+    store = form_window.services.signups.store
+    # A real SQLITE_READONLY from SQLite itself, which chmod cannot give a root test run.
+    connection = store._conn
+    connection.execute("PRAGMA query_only = ON")
+    tap(qtbot, form.send)
+    assert form_window.current_page == SIGNUP
+    assert form.banner.isVisible()
+    assert "please ask at the front desk" in form.banner.text().lower()
+    assert form.edits["name"].text() == "Zoë Peña-Núñez"
+    assert form.consent.isChecked()
+    assert store.entries() == []
+
+    connection.execute("PRAGMA query_only = OFF")  # the disk is writable again
+    tap(qtbot, form.send)
+    assert form_window.current_page == THANKS
+    assert len(store.entries()) == 1

@@ -125,3 +125,15 @@ def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_
     assert window.staff.signups.list.count() == 0
     actions = [r["action"] for r in window.services.signups.audit.records()]
     assert "lock" in actions
+
+
+def test_a_damaged_database_is_set_aside_and_staff_are_told(qtbot, make_window, make_settings,
+                                                            tmp_path):
+    settings = make_settings(staff_hold_ms=100, data_dir=tmp_path / "damaged")
+    settings.data_dir.mkdir(mode=0o700)
+    settings.signups_db.write_bytes(b"this is not a database" * 200)
+    window = make_window(settings=settings)
+    unlock(qtbot, window)
+    status = window.staff.signups.status.text()
+    assert "was damaged and was set aside as signups.db.corrupt-" in status
+    assert list(settings.data_dir.glob("signups.db.corrupt-*"))
