@@ -38,21 +38,11 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
-from kiosk.config import I18N_DIR, load_settings
-from kiosk.content.last_good import load_for_startup
-from kiosk.i18n import load_strings
-from kiosk.ui.window import KioskWindow, Services
-from kiosk.security import PinGuard
-from kiosk.signups.service import SignupService
-from kiosk.signups.store import SignupStore
-from kiosk.audit import AuditLog
+from kiosk.app import build
+from kiosk.config import load_settings
 app = QApplication([])
-settings = load_settings(data_dir=Path(sys.argv[1]), windowed=True)
-startup = load_for_startup(settings)
-store = SignupStore.open(settings.signups_db)
-services = Services(SignupService(store, settings.keys_file, AuditLog(settings.audit_log)),
-                    PinGuard(settings.pin_file))
-window = KioskWindow(settings, load_strings(I18N_DIR, "en"), startup.result.content, services)
+kiosk = build(load_settings(data_dir=Path(sys.argv[1]), windowed=True))
+window = kiosk.window
 window.show_section(0)
 class Painted(QObject):
     def eventFilter(self, obj, event):

@@ -341,7 +341,3 @@ class NotReadyPage(QWidget):
         layout.addWidget(back, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
 
-
-def signup_from(value: object) -> Signup:
-    assert isinstance(value, Signup)
-    return value
