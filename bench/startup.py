@@ -16,27 +16,30 @@ import tempfile
 
 from _common import OFFSCREEN, ROOT, median_of, report, time_until_line
 
-BARE = """
+# Prints "painted" on the first paint of whatever it is installed on.
+PAINTED = """
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel
-app = QApplication([])
-label = QLabel("Touch to learn about sciatica")
 class Painted(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             print("painted", flush=True)
         return False
 painted = Painted()
+"""
+
+BARE = PAINTED + """
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+label = QLabel("Touch to learn about sciatica")
 label.installEventFilter(painted)
 label.resize(1920, 1080)
 label.show()
 app.exec()
 """
 
-KIOSK = """
+KIOSK = PAINTED + """
 import sys
 from pathlib import Path
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from kiosk.app import build
 from kiosk.config import load_settings
@@ -44,12 +47,6 @@ app = QApplication([])
 kiosk = build(load_settings(data_dir=Path(sys.argv[1]), windowed=True))
 window = kiosk.window
 window.show_section(0)
-class Painted(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print("painted", flush=True)
-        return False
-painted = Painted()
 window.section_pages[0].text.viewport().installEventFilter(painted)
 window.resize(1920, 1080)
 window.show()

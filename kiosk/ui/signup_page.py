@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.signups.entry import CONTACT_TIMES, Signup, validate, validate_field
+from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
 from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable, scroll_into_view
@@ -286,58 +286,4 @@ class SignupForm(QWidget):
             elif event.type() == QEvent.Type.FocusOut:
                 self.check_field(watched.field)
         return False
-
-
-class ThankYouPage(QWidget):
-    doneTapped = Signal()
-
-    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        title = QLabel(strings["thanks_title"])
-        title.setObjectName("AttractTitle")
-        body = QLabel(strings["thanks_body"])
-        body.setObjectName("AttractSubtitle")
-        self.done = QPushButton(strings["thanks_button"])
-        self.done.setObjectName("Primary")
-        self.done.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.done.setMinimumWidth(metrics.button_height * 4)
-        self.done.clicked.connect(self.doneTapped)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2,
-                                  metrics.margin)
-        layout.addStretch(1)
-        for label in (title, body):
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-        layout.addSpacing(metrics.margin)
-        layout.addWidget(self.done, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-
-
-class NotReadyPage(QWidget):
-    """Until the clinic has set up its keys the form is never shown: no plaintext fallback."""
-
-    backTapped = Signal()
-
-    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        body = QLabel(strings["signup_not_ready"])
-        body.setObjectName("AttractSubtitle")
-        body.setWordWrap(True)
-        body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        back = QPushButton(f"‹  {strings['signup_back']}")
-        back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        back.setMinimumWidth(metrics.button_height * 3)
-        back.clicked.connect(self.backTapped)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(body)
-        layout.addSpacing(metrics.margin)
-        layout.addWidget(back, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
 

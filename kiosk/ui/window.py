@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
 from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
@@ -25,9 +25,10 @@ from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
+from kiosk.ui.message_page import MessagePage
 from kiosk.ui.nav_bar import NavBar
 from kiosk.ui.section_page import SectionPage
-from kiosk.ui.signup_page import NotReadyPage, SignupForm, ThankYouPage
+from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.swipe import SwipeDetector
 from kiosk.ui.theme import Metrics, document_css, style_sheet
@@ -54,25 +55,6 @@ class Services:
     pin: PinGuard
     # Problems with the live content folder, as 'file:line: message', for the staff panel.
     content_status: Callable[[], list[str]] = field(default=lambda: [])
-
-
-class UnavailablePage(QWidget):
-    """Shown only if no content at all can be loaded: a calm message, never a blank screen."""
-
-    def __init__(self, strings: Mapping[str, str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        title = QLabel(strings["unavailable_title"])
-        title.setObjectName("AttractTitle")
-        body = QLabel(strings["unavailable_body"])
-        body.setObjectName("AttractSubtitle")
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        for label in (title, body):
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(label)
-        layout.addStretch(1)
 
 
 class KioskWindow(QWidget):
@@ -105,16 +87,20 @@ class KioskWindow(QWidget):
         self.attract = AttractPage(settings.clinic_name, settings.logo, strings, self._metrics,
                                    settings.attract_cycle_ms)
         self.topics = TopicsPage(strings, self._metrics)
-        self.unavailable = UnavailablePage(strings)
+        self.unavailable = MessagePage(self._metrics, strings["unavailable_body"],
+                                       title=strings["unavailable_title"])
         self._services = services
         self.keyboard = OnScreenKeyboard()
         self.keyboard.hide()
         self.keyboard.doneTapped.connect(self._keyboard_done)
         self.form = self._new_form()
-        self.thanks = ThankYouPage(strings, self._metrics)
-        self.thanks.doneTapped.connect(self.show_attract)
-        self.not_ready = NotReadyPage(strings, self._metrics)
-        self.not_ready.backTapped.connect(self.go_back)
+        self.thanks = MessagePage(self._metrics, strings["thanks_body"],
+                                  title=strings["thanks_title"], button=strings["thanks_button"])
+        self.thanks.buttonTapped.connect(self.show_attract)
+        # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
+        self.not_ready = MessagePage(self._metrics, strings["signup_not_ready"],
+                                     button=f"‹  {strings['signup_back']}", primary=False)
+        self.not_ready.buttonTapped.connect(self.go_back)
         self.staff = StaffPanel(strings, self._metrics, services.pin, services.signups,
                                 settings.exports, settings.retention_days,
                                 services.content_status, settings.staff_idle_ms)
