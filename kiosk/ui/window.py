@@ -332,6 +332,10 @@ class KioskWindow(QWidget):
             self._keyboard_done()
         if name != THANKS:
             self._thanks_timer.stop()
+        if name == ATTRACT:
+            # Whoever comes next starts with an empty form, even if the last patient walked
+            # away halfway (the idle reset covers the patient who just stops touching).
+            self.reset_signup()
         on_section = name.startswith(SECTION_SCHEME)
         self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF, THANKS))
         self.nav.setVisible(on_section)

@@ -239,3 +239,22 @@ def test_every_page_fits_the_screen_without_growing_the_window(qtbot, window, sc
 def test_in_portrait_the_last_page_puts_the_dots_above_the_buttons(window, screen_size):
     window.show_section(len(window.sections) - 1)
     assert window.nav.stacked == (screen_size[0] < screen_size[1])
+
+
+def test_a_12_megapixel_photo_is_decoded_at_screen_size(make_window, content_dir):
+    from PIL import Image
+
+    Image.new("RGB", (4000, 3000), "#C9736B").save(content_dir / "images" / "photo.jpg",
+                                                   quality=80)
+    page = sorted((content_dir / "en").glob("*.md"))[0]
+    text = page.read_text(encoding="utf-8")
+    lines = ["image: photo.jpg" if line.startswith("image:") else line
+             for line in text.split("\n")]
+    page.write_text("\n".join(lines), encoding="utf-8")
+    window = make_window(content=content_dir)
+    window.show_section(0)
+    picture = window.section_pages[0].illustration
+    assert picture.has_picture
+    pixmap = picture._pixmap  # the decoded image, never the 4000x3000 original
+    assert pixmap.width() <= picture.width() * pixmap.devicePixelRatio()
+    assert pixmap.height() <= picture.height() * pixmap.devicePixelRatio()

@@ -166,3 +166,21 @@ def test_a_read_only_disk_tells_the_patient_and_keeps_the_form(qtbot, form_windo
     tap(qtbot, form.send)
     assert form_window.current_page == THANKS
     assert len(store.entries()) == 1
+
+
+def test_going_home_halfway_leaves_nothing_for_the_next_patient(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    fill(qtbot, form_window, "name", "Ana")
+    tap(qtbot, form_window.header.home)
+    form_window.show_section(len(form_window.sections) - 1)
+    tap(qtbot, form_window.nav.next)
+    assert form_window.form is not form
+    assert form_window.form.edits["name"].text() == ""
+    assert not form_window.keyboard.isVisible()
+
+
+def test_a_hardware_keyboard_types_into_the_fields_too(qtbot, form_window):
+    form = open_form(qtbot, form_window)
+    tap_in_form(qtbot, form, form.edits["email"])
+    qtbot.keyClicks(form.edits["email"], "ana@example.org")
+    assert form.edits["email"].text() == "ana@example.org"
