@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EXIT_ALREADY_RUNNING = 3
-EXIT_CONFIG = 2
 PURGE_EVERY_MS = 60 * 60 * 1000
 
 
@@ -53,10 +51,10 @@ def run(argv: list[str]) -> int:
     try:
         settings = _settings_for(args)
     except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)  # noqa: T201 - before logging exists
-        return EXIT_CONFIG
+        return cli.report_config_error(e)
     setup_logging(settings.log_file)
-    return _run_kiosk(settings, argv)
+    # A preview shows the draft or its problems, never a fallback that would look fine.
+    return _run_kiosk(settings, argv, fall_back=args.command != "preview")
 
 
 @dataclass
@@ -75,7 +73,7 @@ class Kiosk:
             self.store.close()
 
 
-def build(settings: Settings) -> Kiosk:
+def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     """Make and wire every object; a QApplication must exist. Raises StoreLocked."""
     from PySide6.QtCore import QTimer
 
@@ -88,7 +86,7 @@ def build(settings: Settings) -> Kiosk:
     from kiosk.ui.content_watcher import ContentWatcher
     from kiosk.ui.window import KioskWindow, Services
 
-    startup = load_for_startup(settings)
+    startup = load_for_startup(settings, fall_back=fall_back)
     signups: SignupService | None = None
     try:
         store: SignupStore | None = SignupStore.open(settings.signups_db)
@@ -152,7 +150,7 @@ def _answer_automation(window: KioskWindow) -> None:
                       lambda *_: automation.write_widget_map(window, Path(target)))
 
 
-def _run_kiosk(settings: Settings, argv: list[str]) -> int:
+def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     # Qt is imported only here, so the other commands work on a machine without a display.
     from PySide6.QtWidgets import QApplication
 
@@ -162,7 +160,7 @@ def _run_kiosk(settings: Settings, argv: list[str]) -> int:
     app.setApplicationName("Sciatica kiosk")
     log.info("starting; content %s, data %s", settings.content_dir, settings.data_dir)
     try:
-        kiosk = build(settings)
+        kiosk = build(settings, fall_back=fall_back)
     except StoreLocked:
         log.error("another kiosk is already running on %s; not starting a second one",
                   settings.data_dir)

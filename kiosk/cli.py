@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import ConfigError, Settings, load_settings, make_private_dir
+from kiosk.config import ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
 from kiosk.content.model import Severity
+from kiosk.private_files import private_dir
 
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
@@ -79,6 +80,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return build_parser().parse_args(args)
 
 
+def report_config_error(error: ConfigError) -> int:
+    print(f"error: {error}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
 def check(args: argparse.Namespace) -> int:
     """Print each problem as ``file:line: message``; exit 1 if there is any error."""
     try:
@@ -127,7 +133,7 @@ def setup(settings: Settings) -> int:
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import WeakPassphrase, create_keys
 
-    make_private_dir(settings.data_dir)
+    private_dir(settings.data_dir)
     if settings.keys_file.exists():
         print(f"The clinic's keys already exist in {settings.keys_file}; keeping them.",
               file=sys.stderr)

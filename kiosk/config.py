@@ -265,9 +265,3 @@ def load_settings(
         export_dir=Path(export_folder) if export_folder else None,
     )
 
-
-def make_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the kiosk user only (0700)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
-    return path

@@ -10,7 +10,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from kiosk.config import make_private_dir
+from kiosk.private_files import private_dir
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -26,7 +26,7 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 
 def setup_logging(log_file: Path, *, level: int = logging.INFO, to_stderr: bool = True) -> None:
-    make_private_dir(log_file.parent)
+    private_dir(log_file.parent)
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):

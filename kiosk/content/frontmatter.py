@@ -8,6 +8,7 @@ is reported with the line it is on.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 FENCE = "---"
@@ -15,6 +16,7 @@ REQUIRED_KEYS = ("title", "image", "image_alt")
 OPTIONAL_KEYS = ("order",)
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 MAX_VALUE_LENGTH = 300
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
 
 
 @dataclass
@@ -78,6 +80,8 @@ def parse(text: str) -> FrontMatter:
             value = value[1:-1].strip()
         if not value:
             result.errors.append((number, f"'{key}' is empty"))
+        elif _HTML_TAG.search(value):
+            result.errors.append((number, f"'{key}' contains HTML; write plain words only"))
         elif len(value) > MAX_VALUE_LENGTH:
             result.errors.append(
                 (number, f"'{key}' is {len(value)} characters long; keep it under "

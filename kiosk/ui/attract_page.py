@@ -37,6 +37,7 @@ class AttractPage(QWidget):
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo.setAccessibleName(clinic_name)
         name = QLabel(clinic_name)
+        name.setTextFormat(Qt.TextFormat.PlainText)
         name.setObjectName("ClinicName")
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         name.setWordWrap(True)

@@ -3,7 +3,8 @@
 Valid content is handed over with ``accepted``; invalid content is logged with every
 ``file:line: message`` and reported with ``rejected``, and the kiosk keeps what it shows.
 A file still being written never shows: loading waits until the folder has been quiet for
-``reload_quiet_ms``, and a load during which any file changed is thrown away and retried.
+``reload_quiet_ms``, a load during which any file changed is thrown away and retried, and
+what is shown comes from the checked copy (see content/last_good.py), not the live folder.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from kiosk.config import Settings
-from kiosk.content.last_good import load_live, save_snapshot
+from kiosk.content.last_good import load_and_keep
 from kiosk.content.loader import IMAGES_FOLDER, LoadResult, fingerprint
 from kiosk.content.model import ContentSet
 
@@ -81,13 +82,7 @@ class ContentWatcher(QObject):
 
     def _load(self) -> None:
         # Runs on the worker thread: no widgets here, only the Qt-free loader.
-        result = load_live(self._settings)
-        settled = fingerprint(self._root, self._settings.languages) == result.fingerprint
-        if result.ok and settled:
-            try:
-                save_snapshot(self._root, self._settings)
-            except OSError as e:
-                log.warning("could not save a copy of the good content: %s", e)
+        result, settled = load_and_keep(self._settings)
         self._loaded.emit(result, settled)
 
     def _finish_load(self, result: LoadResult, settled: bool) -> None:

@@ -27,6 +27,7 @@ class HeaderBar(QWidget):
         self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
         self.logo.setAccessibleName(clinic_name)
         self.name = QLabel(clinic_name)
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setObjectName("ClinicName")
         self.name.setWordWrap(True)
         self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

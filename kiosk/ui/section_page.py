@@ -55,6 +55,7 @@ class SectionPage(QWidget):
         self.section = section
         self.illustration = Illustration(section.image, section.image_alt)
         self.title = QLabel(section.title)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # never rich text from a file
         self.title.setObjectName("PageTitle")
         self.title.setWordWrap(True)
         self.text = SectionText(section.html, css)

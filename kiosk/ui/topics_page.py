@@ -37,6 +37,7 @@ class TopicButton(QPushButton):
         icon.setPixmap(pictures.render(section.image, QSize(icon_px, icon_px),
                                        self.devicePixelRatioF()))
         text = QLabel(f"{number}. {section.title}")
+        text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
         text.setObjectName("TopicText")
         for label in (icon, text):

@@ -187,6 +187,9 @@ class KioskWindow(QWidget):
         log.info("showing %d sections", len(self._sections))
         if not self._sections:
             self._show(UNAVAILABLE, self.unavailable)
+        elif previous in (SIGNUP, THANKS, NOT_READY, STAFF):
+            # A patient filling in the form, or staff in the panel, stay where they are.
+            return
         elif previous.startswith(SECTION_SCHEME) and previous[len(SECTION_SCHEME):] in {
             s.slug for s in self._sections
         }:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.content.last_good import load_for_startup
 from kiosk.ui.content_watcher import ContentWatcher
 
 from .conftest import WAIT_MS
@@ -14,7 +15,10 @@ from .conftest import WAIT_MS
 @pytest.fixture
 def live(make_window, make_settings, content_dir):
     settings = make_settings(content_dir, reload_quiet_ms=50)
+    startup = load_for_startup(settings)  # as app.build does: shown pages come from the copy
+    assert startup.result.content is not None
     window = make_window(settings=settings)
+    window.set_content(startup.result.content)
     watcher = ContentWatcher(settings)
     watcher.accepted.connect(window.set_content)
     watcher.start()
@@ -68,6 +72,11 @@ def test_a_deleted_picture_is_refused(qtbot, live):
         (content_dir / "images" / pictures_before[0].name).unlink()
     assert any("is not in the images folder" in p.message for p in rejected.args[0].errors)
     assert [s.image for s in window.sections] == pictures_before
+    # Pictures are drawn from the checked copy, so the deleted one still shows.
+    window.show_section(0)
+    page = window.section_pages[0]
+    page.illustration.resize(page.illustration.width() + 1, page.illustration.height())
+    assert page.illustration.has_picture
 
 
 def test_a_new_section_appears_in_the_menu(qtbot, live):
@@ -93,3 +102,14 @@ def test_a_burst_of_saves_loads_once_with_the_final_text(qtbot, live):
             retitle(page, f"Draft {n}")
     assert window.sections[0].title == "Draft 4"
     assert len(accepted) == 1
+
+
+def test_a_reload_leaves_a_patient_on_the_form_with_what_they_typed(qtbot, live):
+    window, watcher, content_dir = live
+    window.show_signup()
+    window.form.edits["name"].setText("Ana")
+    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+        retitle(first_page(content_dir), "Changed while Ana types")
+    assert window.current_page == "signup"
+    assert window.form.edits["name"].text() == "Ana"
+    assert window.sections[0].title == "Changed while Ana types"

@@ -258,3 +258,8 @@ def test_a_12_megapixel_photo_is_decoded_at_screen_size(make_window, content_dir
     pixmap = picture._pixmap  # the decoded image, never the 4000x3000 original
     assert pixmap.width() <= picture.width() * pixmap.devicePixelRatio()
     assert pixmap.height() <= picture.height() * pixmap.devicePixelRatio()
+
+
+def test_titles_are_shown_as_plain_text_never_as_markup(window):
+    for page in window.section_pages:
+        assert page.title.textFormat() == Qt.TextFormat.PlainText

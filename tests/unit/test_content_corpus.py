@@ -36,6 +36,7 @@ EXPECTED = {
     "41-fake-svg.md": (3, "'fake.svg' is not a valid SVG"),
     "42-autolink.md": (6, "'https://example.com' would leave the kiosk"),
     "43-missing-alt.md": (4, "'image_alt:' is missing"),
+    "44-html-in-title.md": (2, "'title' contains HTML"),
     "Bad_Name.md": (1, "file names must look like"),
 }
 

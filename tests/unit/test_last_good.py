@@ -1,6 +1,6 @@
 """A typo must never take the pages away: the last good content stays up, even after a restart."""
 
-from kiosk.content.last_good import BUNDLED_CONTENT, load_for_startup
+from kiosk.content.last_good import BUNDLED_CONTENT, load_and_keep, load_for_startup
 
 
 def break_a_section(content_dir):
@@ -47,3 +47,18 @@ def test_copy_is_private(content_dir, make_settings):
     settings = make_settings(content_dir)
     load_for_startup(settings)
     assert (settings.data_dir.stat().st_mode & 0o777) == 0o700
+
+
+def test_shown_pages_and_pictures_come_from_the_checked_copy(content_dir, make_settings):
+    settings = make_settings(content_dir)
+    startup = load_for_startup(settings)
+    assert startup.result.content is not None
+    copy = settings.last_good_content_dir
+    for section in startup.result.content.sections():
+        assert section.image.is_relative_to(copy)
+        assert section.image.is_file()
+    # Problems, when there are any, still name the files staff edit.
+    break_a_section(content_dir)
+    live, settled = load_and_keep(settings)
+    assert settled
+    assert all(p.path.is_relative_to(content_dir) for p in live.errors)
