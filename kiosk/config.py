@@ -85,8 +85,9 @@ class Settings:
         return self.data_dir / "audit.log"
 
     @property
-    def exports(self) -> Path:
-        return self.export_dir or (self.data_dir / "exports")
+    def exports(self) -> Path | None:
+        """Where the staff panel writes CSV files; None until the clinic sets one."""
+        return self.export_dir
 
     @property
     def last_good_content_dir(self) -> Path:

@@ -46,6 +46,14 @@ def pad(data: bytes) -> bytes:
     return data + b" " * (-len(data) % PAD_TO)
 
 
+class ExportFolderMissing(OSError):  # noqa: N818 - reads better at the call site
+    """The export folder (often a USB stick) is not there; nothing was written."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(f"the export folder {folder} is not there")
+        self.folder = folder
+
+
 class Reader:
     """The unlocked view of the sign-ups; drop it to forget the key."""
 
@@ -68,9 +76,13 @@ class Reader:
         return result
 
     def export(self, folder: Path) -> Path:
-        """Write every entry to a new CSV file in ``folder``; return its path."""
-        # Not chmod-ed: the folder may be a USB stick's mount point. The file is 0600.
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Write every entry to a new CSV file in ``folder``; return its path.
+
+        The folder must already exist: it is usually a USB stick's mount point, and creating
+        it when the stick is missing would leave patients' details on the kiosk's own disk.
+        """
+        if not folder.is_dir():
+            raise ExportFolderMissing(folder)
         stamp = self._service.clock().astimezone().strftime("%Y-%m-%d_%H%M%S")
         path = folder / f"signups-{stamp}.csv"
         n = 1

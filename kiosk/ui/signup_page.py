@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -58,6 +59,14 @@ class FieldEdit(QLineEdit):
             hints |= Qt.InputMethodHint.ImhEmailCharactersOnly
         self.setInputMethodHints(hints)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Nothing a patient typed may reach the clipboard for the next person to paste.
+        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
+                QKeySequence.StandardKey.Cut):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
 
 class ConsentBox(QCheckBox):
     """A tick box that a finger can tick anywhere on its row, not only on the small square."""
@@ -72,12 +81,13 @@ class SignupForm(QWidget):
     fieldFocused = Signal(object, str)  # (FieldEdit or None, keyboard layout)
 
     def __init__(self, strings: Mapping[str, str], metrics: Metrics, region: str,
-                 parent: QWidget | None = None) -> None:
+                 retention_days: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
         self._region = region
-        self.consent_version = strings["consent_version"]
+        # The text patients agree to names the retention period, so its version does too.
+        self.consent_version = f"{strings['consent_version']}-{retention_days}d"
         self.edits: dict[str, FieldEdit] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -129,7 +139,7 @@ class SignupForm(QWidget):
             form.addWidget(edit)
             form.addWidget(self.errors[name])
 
-        consent_text = QLabel(strings["consent_text"])
+        consent_text = QLabel(strings["consent_text"].format(days=retention_days))
         consent_text.setObjectName("Hint")
         consent_text.setWordWrap(True)
         self.consent = ConsentBox(strings["consent_label"])

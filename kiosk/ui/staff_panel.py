@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.security import PinGuard
-from kiosk.signups.crypto import WrongPassphrase
-from kiosk.signups.service import Reader, SignupService
+from kiosk.signups.crypto import KeysError, WrongPassphrase
+from kiosk.signups.service import ExportFolderMissing, Reader, SignupService
 from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.keyboard import TEXT
 from kiosk.ui.theme import Metrics
@@ -217,7 +217,7 @@ class StaffPanel(QWidget):
     fieldFocused = Signal(object, str)
 
     def __init__(self, strings: Mapping[str, str], metrics: Metrics, guard: PinGuard,
-                 service: SignupService | None, export_dir: Path, retention_days: int,
+                 service: SignupService | None, export_dir: Path | None, retention_days: int,
                  content_status: Callable[[], list[str]], idle_ms: int,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -235,13 +235,21 @@ class StaffPanel(QWidget):
         self.passphrase = PassphrasePage(strings, metrics)
         self.signups = SignupList(strings, metrics)
         self.stack = QStackedWidget()
-        for page in (self.pin, self.passphrase, self.signups):
+        # The PIN pad is narrow; keep it in the middle of a wide screen.
+        self._pin_host = QWidget()
+        centred = QHBoxLayout(self._pin_host)
+        centred.addStretch(1)
+        centred.addWidget(self.pin)
+        centred.addStretch(1)
+        for page in (self._pin_host, self.passphrase, self.signups):
             self.stack.addWidget(page)
         layout = QHBoxLayout(self)
         layout.addWidget(self.stack)
 
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
+        # Precise: a coarse timer may run 5% short, and remainingTime() tells the truth.
+        self.idle.setTimerType(Qt.TimerType.PreciseTimer)
         self.idle.setInterval(idle_ms)
         self.idle.timeout.connect(self.lock)
 
@@ -258,8 +266,15 @@ class StaffPanel(QWidget):
         self.signups.purge.clicked.connect(self._purge)
         self.signups.purge.setText(strings["staff_purge"].format(days=retention_days))
         self.signups.list.currentRowChanged.connect(lambda _row: self._reset_delete())
-        for widget in (self.pin, self.passphrase, self.signups):
-            widget.installEventFilter(self)
+        self._confirm_exit = False
+        self.signups.exitTapped.disconnect(self.exitRequested)
+        self.signups.exitTapped.connect(self._exit)
+
+    @property
+    def step(self) -> QWidget:
+        """The PIN pad, the passphrase page or the sign-up list, whichever is showing."""
+        current = self.stack.currentWidget()
+        return self.pin if current is self._pin_host or current is None else current
 
     @property
     def unlocked(self) -> bool:
@@ -269,7 +284,7 @@ class StaffPanel(QWidget):
         """Start at the PIN pad, whatever was open before."""
         self._reader = None
         self.pin.reset(self._not_ready_message())
-        self.stack.setCurrentWidget(self.pin)
+        self.stack.setCurrentWidget(self._pin_host)
         self.idle.start()
 
     def _not_ready_message(self) -> str:
@@ -286,6 +301,8 @@ class StaffPanel(QWidget):
         self._reader = None
         self.signups.list.clear()
         self.signups.status.clear()
+        self._confirm_exit = False
+        self.signups.exit.setText(self._strings["staff_exit"])
         self.passphrase.reset()
         self.pin.reset()
         self.idle.stop()
@@ -294,10 +311,19 @@ class StaffPanel(QWidget):
         self.clear()
         self.closed.emit()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress):
+    def note_activity(self) -> None:
+        """Any touch or key anywhere in the window keeps an open panel open."""
+        if self.isVisible() and self.idle.isActive():
             self.idle.start()
-        return False
+
+    def _exit(self) -> None:
+        if not self._confirm_exit:
+            self._confirm_exit = True
+            self.signups.exit.setText(self._strings["staff_exit_confirm"])
+            return
+        if self._service is not None:
+            self._service.audit.record("exit to desktop")
+        self.exitRequested.emit()
 
     # Steps -------------------------------------------------------------------------------
 
@@ -307,7 +333,11 @@ class StaffPanel(QWidget):
         if not_ready or self._service is None:
             self.pin.reset(not_ready)
             return
+        if not pin:
+            return  # OK with nothing typed is a slip, not a wrong PIN
         result = self._guard.check(pin)
+        if not result.ok:
+            self._service.audit.record("wrong pin", "locked" if result.locked else "")
         if result.ok:
             self._service.audit.record("pin accepted")
             self.passphrase.reset()
@@ -332,6 +362,10 @@ class StaffPanel(QWidget):
         except WrongPassphrase:
             self.passphrase.reset(self._strings["staff_passphrase_wrong"])
             return
+        except (KeysError, StoreUnavailable) as e:
+            log.error("cannot unlock the sign-ups: %s", e)
+            self.passphrase.reset(self._strings["staff_store_unavailable"])
+            return
         self.fieldFocused.emit(None, "")
         self.stack.setCurrentWidget(self.signups)
         self.refresh()
@@ -339,7 +373,12 @@ class StaffPanel(QWidget):
     def refresh(self, status: str = "") -> None:
         if self._reader is None or self._service is None:
             return
-        entries = self._reader.entries()
+        try:
+            entries = self._reader.entries()
+        except StoreUnavailable as e:
+            log.error("cannot read the sign-ups: %s", e)
+            self.signups.status.setText(self._strings["staff_store_unavailable"])
+            return
         new = sum(1 for e in entries if e.contacted_at is None)
         self.signups.summary.setText(
             self._strings["staff_summary"].format(total=len(entries), new=new)
@@ -376,12 +415,24 @@ class StaffPanel(QWidget):
         self._confirm_delete = None
         self.signups.delete.setText(self._strings["staff_delete"])
 
+    def _safely(self, action: Callable[[], object]) -> bool:
+        """Run a storage action; a bad disk becomes a message, not a crash."""
+        try:
+            action()
+        except StoreUnavailable as e:
+            log.error("staff action failed: %s", e)
+            self.signups.status.setText(self._strings["staff_export_failed"].format(
+                reason=str(e)))
+            return False
+        return True
+
     def _mark_contacted(self) -> None:
         entry_id = self._selected_id()
         if self._reader is None or entry_id is None:
             return
-        self._reader.mark_contacted(entry_id)
-        self.refresh()
+        reader = self._reader
+        if self._safely(lambda: reader.mark_contacted(entry_id)):
+            self.refresh()
 
     def _delete(self) -> None:
         entry_id = self._selected_id()
@@ -391,14 +442,21 @@ class StaffPanel(QWidget):
             self._confirm_delete = entry_id
             self.signups.delete.setText(self._strings["staff_delete_confirm"])
             return
-        self._reader.delete(entry_id)
-        self.refresh()
+        reader = self._reader
+        if self._safely(lambda: reader.delete(entry_id)):
+            self.refresh()
 
     def _export(self) -> None:
         if self._reader is None:
             return
+        if self._export_dir is None:
+            self.refresh(self._strings["staff_export_not_set"])
+            return
         try:
             path = self._reader.export(self._export_dir)
+        except ExportFolderMissing as e:
+            self.refresh(self._strings["staff_export_missing"].format(folder=e.folder))
+            return
         except (OSError, StoreUnavailable) as e:
             log.error("export failed: %s", e)
             self.refresh(self._strings["staff_export_failed"].format(reason=str(e)))
@@ -409,5 +467,6 @@ class StaffPanel(QWidget):
     def _purge(self) -> None:
         if self._reader is None:
             return
-        count = self._reader.purge(self._retention_days)
-        self.refresh(self._strings["staff_purged"].format(count=count))
+        reader, counted = self._reader, []
+        if self._safely(lambda: counted.append(reader.purge(self._retention_days))):
+            self.refresh(self._strings["staff_purged"].format(count=counted[0]))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
@@ -21,6 +21,7 @@ from kiosk.security import PinGuard
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
+from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -130,6 +131,8 @@ class KioskWindow(QWidget):
         self.staff_gesture.triggered.connect(self.show_staff)
 
         self.swipe = SwipeDetector(parent=self)
+        self.activity = ActivityWatcher(self)
+        self.activity.activity.connect(self.staff.note_activity)
         self.swipe.swiped.connect(self._on_swipe)
         self.attract.started.connect(self._start_from_attract)
         self.header.homeTapped.connect(self.show_attract)
@@ -266,9 +269,11 @@ class KioskWindow(QWidget):
         self.stack.insertWidget(self.stack.indexOf(old), self.form)
         self.stack.removeWidget(old)
         old.deleteLater()
+        QGuiApplication.clipboard().clear()
 
     def _new_form(self) -> SignupForm:
-        form = SignupForm(self._strings, self._metrics, self._settings.phone_region)
+        form = SignupForm(self._strings, self._metrics, self._settings.phone_region,
+                          self._settings.retention_days)
         form.submitted.connect(self._save_signup)
         form.backTapped.connect(self.go_back)
         form.fieldFocused.connect(self._attach_keyboard)
@@ -366,5 +371,6 @@ class KioskWindow(QWidget):
         super().showEvent(event)
         handle = self.windowHandle()
         if handle is not None:
-            handle.removeEventFilter(self.swipe)
-            handle.installEventFilter(self.swipe)
+            for watcher in (self.swipe, self.activity):
+                handle.removeEventFilter(watcher)
+                handle.installEventFilter(watcher)

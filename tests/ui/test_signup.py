@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
 from kiosk.ui.touch import scroll_into_view
@@ -184,3 +185,25 @@ def test_a_hardware_keyboard_types_into_the_fields_too(qtbot, form_window):
     tap_in_form(qtbot, form, form.edits["email"])
     qtbot.keyClicks(form.edits["email"], "ana@example.org")
     assert form.edits["email"].text() == "ana@example.org"
+
+
+def test_typed_text_never_reaches_the_clipboard(qtbot, form_window):
+    from PySide6.QtGui import QGuiApplication
+
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("from before")
+    form = open_form(qtbot, form_window)
+    tap_in_form(qtbot, form, form.edits["phone"])
+    qtbot.keyClicks(form.edits["phone"], "2025550143")
+    qtbot.keyClick(form.edits["phone"], Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(form.edits["phone"], Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert clipboard.text() == "from before"
+    tap(qtbot, form_window.header.home)
+    assert clipboard.text() == ""
+
+
+def test_consent_names_the_clinics_retention_period(make_window, make_settings):
+    window = make_window(settings=make_settings(retention_days=30))
+    assert window.form.consent_version.endswith("-30d")
+    texts = [label.text() for label in window.form.findChildren(QLabel)]
+    assert any("after 30 days" in text for text in texts)

@@ -46,7 +46,7 @@ def test_a_long_press_on_the_logo_opens_the_pin_pad_and_a_tap_does_not(qtbot, de
     window.show_attract()
     long_press_logo(qtbot, window)
     assert window.current_page == STAFF
-    assert window.staff.stack.currentWidget() is window.staff.pin
+    assert window.staff.step is window.staff.pin
 
 
 def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk):
@@ -54,9 +54,9 @@ def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk)
     long_press_logo(qtbot, window)
     window.staff.pin.type_pin("0000")
     assert window.staff.pin.message.text().startswith("That PIN is not right.")
-    assert window.staff.stack.currentWidget() is window.staff.pin
+    assert window.staff.step is window.staff.pin
     window.staff.pin.type_pin(PIN)
-    assert window.staff.stack.currentWidget() is window.staff.passphrase
+    assert window.staff.step is window.staff.passphrase
 
 
 def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
@@ -71,14 +71,14 @@ def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
         window.staff.pin.type_pin("0000")
     assert "locked until" in window.staff.pin.message.text()
     window.staff.pin.type_pin(PIN)
-    assert window.staff.stack.currentWidget() is window.staff.pin
+    assert window.staff.step is window.staff.pin
 
 
 def test_the_list_shows_sign_ups_newest_first_and_can_be_managed(qtbot, desk):
     window, settings = desk
     unlock(qtbot, window)
     staff = window.staff
-    assert staff.stack.currentWidget() is staff.signups
+    assert staff.step is staff.signups
     items = [staff.signups.list.item(i).text() for i in range(staff.signups.list.count())]
     assert "Zoë Peña-Núñez" in items[0]
     assert "Ana Ruiz" in items[1]
@@ -88,6 +88,10 @@ def test_the_list_shows_sign_ups_newest_first_and_can_be_managed(qtbot, desk):
     qtbot.mouseClick(staff.signups.contacted, Qt.MouseButton.LeftButton)
     assert staff.signups.summary.text() == "Sign-ups: 2. Not contacted yet: 1."
 
+    qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
+    assert "Is the USB stick plugged in?" in staff.signups.status.text()
+    assert not settings.exports.exists()  # never created on the kiosk's own disk
+    settings.exports.mkdir()  # the stick is plugged in
     qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
     files = list((settings.exports).glob("*.csv"))
     assert len(files) == 1
@@ -137,3 +141,35 @@ def test_a_damaged_database_is_set_aside_and_staff_are_told(qtbot, make_window, 
     status = window.staff.signups.status.text()
     assert "was damaged and was set aside as signups.db.corrupt-" in status
     assert list(settings.data_dir.glob("signups.db.corrupt-*"))
+
+
+def test_touches_keep_an_open_panel_open_and_exit_asks_twice(qtbot, make_window, make_settings):
+    settings = make_settings(staff_hold_ms=100, staff_idle_ms=60_000)
+    window = make_window(settings=settings)
+    unlock(qtbot, window)
+    idle = window.staff.idle
+    qtbot.waitUntil(lambda: idle.remainingTime() < 59_800, timeout=WAIT_MS)
+    # A touch anywhere (here on the list, which takes the press itself) restarts the clock.
+    handle = window.windowHandle()
+    spot = window.staff.signups.list.mapTo(window, window.staff.signups.list.rect().center())
+    QTest.mousePress(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+    QTest.mouseRelease(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+    assert idle.remainingTime() > 59_800
+    assert window.staff.unlocked
+    with qtbot.assertNotEmitted(window.exitRequested):
+        qtbot.mouseClick(window.staff.signups.exit, Qt.MouseButton.LeftButton)
+    assert window.staff.signups.exit.text() == "Tap again to exit"
+    with qtbot.waitSignal(window.exitRequested, timeout=WAIT_MS):
+        qtbot.mouseClick(window.staff.signups.exit, Qt.MouseButton.LeftButton)
+    actions = [r["action"] for r in window.services.signups.audit.records()]
+    assert "exit to desktop" in actions
+
+
+def test_wrong_pins_are_audited_and_an_empty_pin_is_not_a_try(qtbot, desk):
+    window, _settings = desk
+    long_press_logo(qtbot, window)
+    window.staff.pin.type_pin("")
+    assert window.staff.pin.message.text() == ""
+    window.staff.pin.type_pin("0000")
+    actions = [r["action"] for r in window.services.signups.audit.records()]
+    assert actions.count("wrong pin") == 1

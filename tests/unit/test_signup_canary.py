@@ -85,6 +85,7 @@ def test_the_canary_never_appears_in_plain_text(kiosk_logging, caplog, tmp_path)
     make_v1_with(settings.signups_db, old_entry)
     now = [datetime.now(UTC)]
     usb = tmp_path / "usb"  # outside the data folder: an export is plain text on purpose
+    usb.mkdir()
 
     with caplog.at_level(logging.DEBUG):
         store = SignupStore.open(settings.signups_db)

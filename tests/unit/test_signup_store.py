@@ -24,7 +24,7 @@ from kiosk.audit import AuditLog
 from kiosk.config import PROJECT_ROOT
 from kiosk.signups.crypto import KeysMissing, WrongPassphrase, create_keys
 from kiosk.signups.entry import Signup
-from kiosk.signups.service import PAD_TO, SignupService
+from kiosk.signups.service import PAD_TO, ExportFolderMissing, SignupService
 from kiosk.signups.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -473,6 +473,10 @@ def test_reader_actions_are_audited_without_patient_data(service, tmp_path):
     assert reader.mark_contacted(ids[0])
     assert reader.delete(ids[1])
     assert not reader.delete(ids[1])
+    with pytest.raises(ExportFolderMissing):
+        reader.export(tmp_path / "usb")  # the stick is not plugged in: nothing is written
+    assert not (tmp_path / "usb").exists()
+    (tmp_path / "usb").mkdir()
     path = reader.export(tmp_path / "usb")
     assert path.parent == tmp_path / "usb"
     assert mode(path) == 0o600
@@ -490,6 +494,7 @@ def test_two_exports_in_the_same_second_do_not_collide(service, tmp_path):
     svc, _now = service
     svc.submit(signup())
     reader = svc.unlock(PASSPHRASE)
+    (tmp_path / "out").mkdir()
     assert reader.export(tmp_path / "out") != reader.export(tmp_path / "out")
 
 
