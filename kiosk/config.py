@@ -58,6 +58,9 @@ class Settings:
     attract_cycle_ms: int = 6000
     reload_quiet_ms: int = 700
     windowed: bool = False
+    idle_ms: int = 90_000
+    idle_form_ms: int = 180_000
+    idle_countdown_ms: int = 30_000
     thank_you_ms: int = 12000
     staff_hold_ms: int = 3000
     staff_idle_ms: int = 120000
@@ -220,11 +223,14 @@ def load_settings(
 
     seconds = {
         key: _typed(timing, key, int, where)
-        for key in ("thank_you_seconds", "staff_hold_seconds", "staff_idle_seconds")
+        for key in ("thank_you_seconds", "staff_hold_seconds", "staff_idle_seconds",
+                    "idle_seconds", "idle_form_seconds", "idle_countdown_seconds")
     }
     for key, value in seconds.items():
         if not 1 <= value <= 3600:
             raise ConfigError(f"{where}: '{key}' must be between 1 and 3600")
+    if seconds["idle_countdown_seconds"] < 20:
+        raise ConfigError(f"{where}: 'idle_countdown_seconds' must be at least 20")
     attract_s = _typed(timing, "attract_cycle_seconds", int, where)
     reload_ms = _typed(timing, "reload_quiet_ms", int, where)
 
@@ -258,6 +264,9 @@ def load_settings(
         attract_cycle_ms=max(1, attract_s) * 1000,
         reload_quiet_ms=max(50, reload_ms),
         thank_you_ms=seconds["thank_you_seconds"] * 1000,
+        idle_ms=seconds["idle_seconds"] * 1000,
+        idle_form_ms=seconds["idle_form_seconds"] * 1000,
+        idle_countdown_ms=seconds["idle_countdown_seconds"] * 1000,
         staff_hold_ms=seconds["staff_hold_seconds"] * 1000,
         staff_idle_ms=seconds["staff_idle_seconds"] * 1000,
         windowed=windowed,

@@ -92,6 +92,7 @@ def main() -> int:
             ("94-thank-you", window.show_thanks),
             ("95-staff-pin", window.show_staff),
             ("96-staff-list", staff_list),
+            ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
         ]
         for orientation, size in SIZES.items():
             window.resize(*size)

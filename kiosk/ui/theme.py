@@ -52,6 +52,7 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
         font-size: {m.body_px}px;
     }}
     QWidget#HeaderBar, QWidget#NavBar {{ background: {theme.surface}; }}
+    QWidget#StillThere {{ background: {theme.background}; }}
     QPushButton {{
         font-size: {m.button_px}px; font-weight: 600;
         min-height: {m.button_height}px; padding: 0 {m.margin}px;

@@ -73,6 +73,7 @@ class TopicsPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self._grid_host)
         make_touch_scrollable(scroll)
+        self.scroll_area = scroll
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin // 2,
@@ -80,6 +81,9 @@ class TopicsPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(scroll, 1)
+
+    def scroll_to_top(self) -> None:
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     @property
     def buttons(self) -> list[TopicButton]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
@@ -24,6 +24,7 @@ from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
+from kiosk.ui.idle import IdleGuard, StillThere
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage
@@ -133,6 +134,12 @@ class KioskWindow(QWidget):
         self.swipe = SwipeDetector(parent=self)
         self.activity = ActivityWatcher(self)
         self.activity.activity.connect(self.staff.note_activity)
+        self.idle = IdleGuard(settings.idle_ms, settings.idle_countdown_ms, self)
+        self.still_there = StillThere(strings, self._metrics, self)
+        self.activity.activity.connect(self.idle.note_activity)
+        self.idle.warned.connect(self.show_still_there)
+        self.idle.expired.connect(self.start_over)
+        self.still_there.stayTapped.connect(self._stay)
         self.swipe.swiped.connect(self._on_swipe)
         self.attract.started.connect(self._start_from_attract)
         self.header.homeTapped.connect(self.show_attract)
@@ -307,6 +314,28 @@ class KioskWindow(QWidget):
             focused.clearFocus()
         self.keyboard.attach(None, "")
 
+    # Idle --------------------------------------------------------------------------------
+
+    def show_still_there(self) -> None:
+        self.still_there.show_seconds(self.idle.seconds_left)
+        self.still_there.setGeometry(self.rect())
+        self.still_there.show()
+        self.still_there.raise_()
+
+    def _stay(self) -> None:
+        self.still_there.hide()
+        self.idle.start()
+
+    def start_over(self) -> None:
+        """Forget the last patient: start screen, empty form, every page scrolled to the top."""
+        self.still_there.hide()
+        self.staff.clear()
+        for page in self._pages:
+            page.scroll_to_top()
+        self.topics.scroll_to_top()
+        self.show_attract()
+        log.info("idle: started over")
+
     # Staff -------------------------------------------------------------------------------
 
     def show_staff(self) -> None:
@@ -344,6 +373,13 @@ class KioskWindow(QWidget):
             # Whoever comes next starts with an empty form, even if the last patient walked
             # away halfway (the idle reset covers the patient who just stops touching).
             self.reset_signup()
+        self.still_there.hide()
+        if name in (ATTRACT, UNAVAILABLE):
+            self.idle.stop()
+        else:
+            self.idle.set_idle_ms(self._settings.idle_form_ms if name == SIGNUP
+                                  else self._settings.idle_ms)
+            self.idle.start()
         on_section = name.startswith(SECTION_SCHEME)
         self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF, THANKS))
         self.nav.setVisible(on_section)
@@ -366,6 +402,10 @@ class KioskWindow(QWidget):
         # With no window manager (Xvfb, cage) full screen needs the geometry set first.
         self.setGeometry(screen.geometry())
         self.showFullScreen()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.still_there.setGeometry(self.rect())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -1,0 +1,86 @@
+"""Between patients: 'Are you still there?', then everything a patient did is forgotten."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+
+from kiosk.ui.window import ATTRACT, SIGNUP
+
+from .conftest import WAIT_MS
+
+
+@pytest.fixture
+def idle_window(make_window, make_settings, screen_size):
+    settings = make_settings(idle_ms=200, idle_form_ms=300, idle_countdown_ms=400,
+                             staff_hold_ms=100)
+    return make_window(screen_size, settings=settings)
+
+
+def test_the_start_screen_never_times_out(idle_window):
+    assert idle_window.current_page == ATTRACT
+    assert not idle_window.idle.enabled
+
+
+def test_still_there_can_be_answered_as_often_as_wanted(qtbot, idle_window):
+    idle_window.show_section(3)
+    for _ in range(3):
+        with qtbot.waitSignal(idle_window.idle.warned, timeout=WAIT_MS):
+            pass
+        assert idle_window.still_there.isVisible()
+        assert "seconds" in idle_window.still_there.countdown.text()
+        assert idle_window.still_there.stay.height() >= 88
+        qtbot.mouseClick(idle_window.still_there.stay, Qt.MouseButton.LeftButton)
+        assert not idle_window.still_there.isVisible()
+        assert idle_window.current_index() == 3
+
+
+def test_nobody_answers_and_everything_starts_over(qtbot, idle_window):
+    QGuiApplication.clipboard().setText("left behind")
+    idle_window.show_signup()
+    old_form = idle_window.form
+    old_form.edits["name"].setText("Ana Ruiz")
+    page = idle_window.section_pages[0]
+    with qtbot.waitSignal(idle_window.idle.expired, timeout=WAIT_MS):
+        pass
+    assert idle_window.current_page == ATTRACT
+    assert not idle_window.still_there.isVisible()
+    assert idle_window.form is not old_form
+    assert idle_window.form.edits["name"].text() == ""
+    assert QGuiApplication.clipboard().text() == ""
+    assert page.text.verticalScrollBar().value() == 0
+
+
+def test_a_touch_restarts_the_wait(qtbot, make_window, make_settings):
+    window = make_window(settings=make_settings(idle_ms=60_000))
+    window.show_section(1)
+    timer = window.idle._idle
+    qtbot.waitUntil(lambda: timer.remainingTime() < 59_800, timeout=WAIT_MS)
+    centre = window.rect().center()
+    QTest.mousePress(window.windowHandle(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, centre)
+    QTest.mouseRelease(window.windowHandle(), Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier, centre)
+    assert timer.remainingTime() > 59_800
+
+
+def test_the_form_gets_longer_to_think(make_window, make_settings):
+    window = make_window(settings=make_settings(idle_ms=1_000, idle_form_ms=5_000))
+    window.show_section(0)
+    assert window.idle._idle.interval() == 1_000
+    window.show_signup()
+    assert window.current_page == SIGNUP
+    assert window.idle._idle.interval() == 5_000
+
+
+def test_an_open_staff_panel_is_locked_by_the_reset(qtbot, idle_window):
+    from .test_staff_panel import unlock
+
+    unlock(qtbot, idle_window)
+    assert idle_window.staff.unlocked
+    with qtbot.waitSignal(idle_window.idle.expired, timeout=WAIT_MS):
+        pass
+    assert not idle_window.staff.unlocked
+    assert idle_window.current_page == ATTRACT
