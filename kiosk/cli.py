@@ -109,8 +109,7 @@ def check(args: argparse.Namespace) -> int:
         return 1
     assert result.content is not None
     pages = len(result.content.sections())
-    print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""),
-          file=sys.stderr)
+    print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""))
     return 0
 
 
@@ -138,8 +137,9 @@ def setup(settings: Settings) -> int:
         print(f"The clinic's keys already exist in {settings.keys_file}; keeping them.",
               file=sys.stderr)
     else:
-        print("Choose the front-desk passphrase. It unlocks the sign-ups: without it nobody, "
-              "not even us, can read them. Write it down somewhere safe.", file=sys.stderr)
+        print("Choose the front-desk passphrase (at least 8 characters; a short sentence is "
+              "best). It unlocks the sign-ups: without it nobody, not even us, can read them. "
+              "Write it down somewhere safe.", file=sys.stderr)
         passphrase = _ask_twice("passphrase")
         if passphrase is None:
             return EXIT_ERROR
@@ -190,14 +190,14 @@ def export(settings: Settings, out: Path) -> int:
             return EXIT_ERROR
         count = write_csv(reader.entries(), out)
         service.audit.record("export", f"{count} entries from the command line")
-    print(f"Wrote {count} sign-ups to {out}", file=sys.stderr)
+    print(f"Sign-ups written: {count}, to {out}", file=sys.stderr)
     return 0
 
 
 def purge(settings: Settings) -> int:
     with _open_service(settings) as service:
         count = service.purge_expired(settings.retention_days)
-    print(f"Deleted {count} sign-ups older than {settings.retention_days} days.",
+    print(f"Sign-ups older than {settings.retention_days} days deleted: {count}.",
           file=sys.stderr)
     return 0
 

@@ -27,11 +27,25 @@ install_packages() {
 }
 
 make_venv() {
-  # make_venv EXTRAS: a .venv beside the code with the kiosk installed (editable) in it.
+  # make_venv ROOT EXTRAS: a .venv beside the code with the kiosk installed (editable) in it.
+  # pip runs only when pyproject.toml (or the extras) changed since the last install, so a
+  # kiosk that is already installed starts with no network at all.
   local root="$1" extras="$2"
+  local stamp="$root/.venv/.installed" want
+  want="$(sha256sum "$root/pyproject.toml" | cut -d' ' -f1) $extras"
+  if [ -x "$root/.venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
   if [ ! -x "$root/.venv/bin/python" ]; then
     python3 -m venv "$root/.venv"
   fi
-  "$root/.venv/bin/python" -m pip install -q --upgrade pip
-  "$root/.venv/bin/python" -m pip install -q -e "$root$extras"
+  if "$root/.venv/bin/python" -m pip install -q --upgrade pip \
+      && "$root/.venv/bin/python" -m pip install -q -e "$root$extras"; then
+    echo "$want" > "$stamp"
+  elif [ -x "$root/.venv/bin/kiosk" ]; then
+    echo "warning: could not update the Python packages (offline?); using the installed ones" >&2
+  else
+    echo "error: could not install the Python packages; is PyPI reachable?" >&2
+    return 1
+  fi
 }

@@ -26,6 +26,7 @@ _REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
 _HTML_TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*|!--)")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_BARE_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,24 @@ def check_body(body: str, first_line: int) -> BodyReport:
         for match in _AUTOLINK.finditer(line):
             report.links.append(Link(number, match.group(1)))
         without_autolinks = _AUTOLINK.sub("", line)
+        plain_text = _INLINE_LINK.sub("", without_autolinks)
         tag = _HTML_TAG.search(without_autolinks)
         if tag:
             report.errors.append(
                 (number, f"HTML such as '<{tag.group(1)}' is not allowed here; "
                          "write plain Markdown instead")
             )
-        url = _BARE_URL.search(without_autolinks)
-        if url and not any(link.line == number for link in report.links):
+        url = _BARE_URL.search(plain_text) if not definition else None
+        if url:
             report.errors.append(
                 (number, f"web addresses ({url.group(0)}) cannot be opened on the kiosk; "
                          "remove it or tell patients to ask at the front desk")
+            )
+        email = _BARE_EMAIL.search(plain_text) if not definition else None
+        if email:
+            report.errors.append(
+                (number, f"e-mail addresses ({email.group(0)}) cannot be used on the kiosk; "
+                         "tell patients to ask at the front desk instead")
             )
     return report
 

@@ -29,7 +29,7 @@ def test_setup_then_export_an_empty_list(tmp_path):
     out = tmp_path / "out.csv"
     result = kiosk(data, "export", "--out", str(out), stdin=f"{PASSPHRASE}\n")
     assert result.returncode == 0, result.stderr
-    assert "Wrote 0 sign-ups" in result.stderr
+    assert "Sign-ups written: 0" in result.stderr
     assert out.read_text(encoding="utf-8-sig").startswith("id,")
 
 
@@ -70,6 +70,6 @@ def test_set_pin_and_purge(tmp_path):
     assert result.returncode == 1
     result = kiosk(data, "purge")
     assert result.returncode == 0, result.stderr
-    assert "Deleted 0 sign-ups older than 90 days" in result.stderr
+    assert "Sign-ups older than 90 days deleted: 0." in result.stderr
     audit = (data / "audit.log").read_text(encoding="utf-8")
     assert "set pin" in audit

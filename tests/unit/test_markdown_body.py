@@ -40,3 +40,15 @@ def test_links_are_found_with_their_line_numbers():
     report = check_body("One.\n\nSee [x](section:a).\n\n[ref]: section:b\n", 10)
     assert [(link.line, link.target) for link in report.links] == [
         (12, "section:a"), (14, "section:b")]
+
+
+def test_a_bare_address_is_caught_even_beside_an_allowed_link():
+    report = check_body("See www.example.com or [deep tissue](section:deep-tissue).\n", 7)
+    assert [line for line, _ in report.errors] == [7]
+    assert "www.example.com" in report.errors[0][1]
+
+
+def test_a_bare_email_address_is_caught():
+    report = check_body("Write to desk@example.com with questions.\n", 3)
+    assert report.errors == [(3, "e-mail addresses (desk@example.com) cannot be used on the "
+                                 "kiosk; tell patients to ask at the front desk instead")]
