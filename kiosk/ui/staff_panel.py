@@ -13,15 +13,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,138 +27,11 @@ from kiosk.security import PinGuard
 from kiosk.signups.crypto import KeysError, WrongPassphrase
 from kiosk.signups.service import ExportFolderMissing, Reader, SignupService
 from kiosk.signups.store import StoreUnavailable
-from kiosk.ui.keyboard import TEXT
+from kiosk.ui.staff_unlock import PassphrasePage, PinPad, staff_button, staff_label
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
 log = logging.getLogger(__name__)
-
-
-def _button(text: str, metrics: Metrics, primary: bool = False) -> QPushButton:
-    button = QPushButton(text)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    button.setMinimumHeight(metrics.button_height)
-    if primary:
-        button.setObjectName("Primary")
-    return button
-
-
-def _label(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
-
-
-class PinPad(QWidget):
-    entered = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self._pin = ""
-        self.title = _label(strings["staff_pin_title"], "PageTitle")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.dots = _label("", "PinDots")
-        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message = _label("", "FieldError")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        self.keys: dict[str, QPushButton] = {}
-        labels = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", strings["staff_ok"]]
-        for index, text in enumerate(labels):
-            button = _button(text, metrics, primary=text == strings["staff_ok"])
-            button.setMinimumSize(metrics.button_height * 2, metrics.button_height)
-            button.clicked.connect(lambda _c=False, t=text: self._press(t))
-            grid.addWidget(button, index // 3, index % 3)
-            self.keys[text] = button
-        self._ok = strings["staff_ok"]
-        cancel = _button(strings["staff_cancel"], metrics)
-        cancel.clicked.connect(self.cancel)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.dots)
-        layout.addWidget(self.message)
-        layout.addLayout(grid)
-        layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        self.setMaximumWidth(metrics.button_height * 9)
-
-    def _press(self, text: str) -> None:
-        if text == "⌫":
-            self._pin = self._pin[:-1]
-        elif text == self._ok:
-            pin, self._pin = self._pin, ""
-            self.entered.emit(pin)
-        elif len(self._pin) < 12:
-            self._pin += text
-        self.dots.setText("●" * len(self._pin))
-
-    def type_pin(self, pin: str) -> None:
-        for digit in pin:
-            self.keys[digit].click()
-        self.keys[self._ok].click()
-
-    def cancel(self) -> None:
-        self.reset()
-        self.cancelled.emit()
-
-    def reset(self, message: str = "") -> None:
-        self._pin = ""
-        self.dots.setText("")
-        self.message.setText(message)
-
-
-class PassphrasePage(QWidget):
-    entered = Signal(str)
-    cancelled = Signal()
-    fieldFocused = Signal(object, str)
-
-    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self.edit = QLineEdit()
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.edit.setMinimumHeight(metrics.button_height)
-        self.edit.setAccessibleName(strings["staff_passphrase_title"])
-        self.edit.returnPressed.connect(self._submit)
-        self.edit.installEventFilter(self)
-        self.message = _label("", "FieldError")
-        ok = _button(strings["staff_unlock"], metrics, primary=True)
-        ok.clicked.connect(self._submit)
-        cancel = _button(strings["staff_cancel"], metrics)
-        cancel.clicked.connect(self.cancelled)
-        buttons = QHBoxLayout()
-        buttons.addWidget(cancel)
-        buttons.addStretch(1)
-        buttons.addWidget(ok)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
-        layout.addWidget(_label(strings["staff_passphrase_title"], "PageTitle"))
-        layout.addWidget(self.edit)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-
-    def _submit(self) -> None:
-        text = self.edit.text()
-        self.edit.clear()
-        self.entered.emit(text)
-
-    def reset(self, message: str = "") -> None:
-        self.edit.clear()
-        self.message.setText(message)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.edit and event.type() == QEvent.Type.FocusIn:
-            self.fieldFocused.emit(self.edit, TEXT)
-        return False
 
 
 class SignupList(QWidget):
@@ -176,19 +45,19 @@ class SignupList(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
-        self.summary = _label("", "PageTitle")
-        self.status = _label("", "Hint")
+        self.summary = staff_label("", "PageTitle")
+        self.status = staff_label("", "Hint")
         self.list = QListWidget()
         self.list.setObjectName("Signups")
         self.list.setWordWrap(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         make_touch_scrollable(self.list)
-        self.contacted = _button(strings["staff_mark_contacted"], metrics)
-        self.delete = _button(strings["staff_delete"], metrics)
-        self.export = _button(strings["staff_export"], metrics, primary=True)
-        self.purge = _button("", metrics)
-        self.lock = _button(strings["staff_lock"], metrics)
-        self.exit = _button(strings["staff_exit"], metrics)
+        self.contacted = staff_button(strings["staff_mark_contacted"], metrics)
+        self.delete = staff_button(strings["staff_delete"], metrics)
+        self.export = staff_button(strings["staff_export"], metrics, primary=True)
+        self.purge = staff_button("", metrics)
+        self.lock = staff_button(strings["staff_lock"], metrics)
+        self.exit = staff_button(strings["staff_exit"], metrics)
         self.lock.clicked.connect(self.lockTapped)
         self.exit.clicked.connect(self.exitTapped)
         actions = QHBoxLayout()
