@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
@@ -402,6 +402,15 @@ class KioskWindow(QWidget):
         # With no window manager (Xvfb, cage) full screen needs the geometry set first.
         self.setGeometry(screen.geometry())
         self.showFullScreen()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Alt+F4 or a window manager's close button must not leave patients at a desktop;
+        # windowed previews close normally, the kiosk only through the staff panel's Exit.
+        if self._settings.windowed:
+            super().closeEvent(event)
+            return
+        log.warning("refused a request to close the kiosk window")
+        event.ignore()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -263,3 +263,12 @@ def test_a_12_megapixel_photo_is_decoded_at_screen_size(make_window, content_dir
 def test_titles_are_shown_as_plain_text_never_as_markup(window):
     for page in window.section_pages:
         assert page.title.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_full_screen_kiosk_refuses_to_be_closed_but_a_preview_closes(make_window,
+                                                                         make_settings):
+    kiosk = make_window(settings=make_settings(windowed=False))
+    assert not kiosk.close()  # what Alt+F4 or a window manager's close asks for
+    assert kiosk.isVisible()
+    preview = make_window(settings=make_settings(data_dir=make_settings().data_dir.parent / "p"))
+    assert preview.close()
