@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import signal
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,12 +127,12 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     return Kiosk(window, watcher, store, purge_timer)
 
 
-def _quit_on_signals(app: QCoreApplication) -> None:
+def _quit_on_signals(app: QCoreApplication, quit_kiosk: Callable[[], None]) -> None:
     """Ctrl+C in a terminal and systemd's stop (SIGTERM) end the kiosk cleanly."""
     from PySide6.QtCore import QTimer
 
     for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, lambda *_: app.quit())
+        signal.signal(number, lambda *_: quit_kiosk())
     # Python runs signal handlers only between bytecodes; wake it while Qt's loop waits.
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
@@ -166,8 +167,13 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
                   settings.data_dir)
         return EXIT_ALREADY_RUNNING
     error_guard.install(recover=kiosk.window.show_attract)
-    kiosk.window.exitRequested.connect(app.quit)
-    _quit_on_signals(app)
+    def quit_kiosk() -> None:
+        # Qt 6 quits only if every window agrees to close; the kiosk window agrees only now.
+        kiosk.window.allow_close()
+        app.quit()
+
+    kiosk.window.exitRequested.connect(quit_kiosk)
+    _quit_on_signals(app, quit_kiosk)
     _answer_automation(kiosk.window)
     kiosk.window.show_kiosk()
     kiosk.watcher.start()

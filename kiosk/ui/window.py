@@ -77,6 +77,7 @@ class KioskWindow(QWidget):
         self._sections: tuple[Section, ...] = ()
         self._pages: list[SectionPage] = []
         self._current = ATTRACT
+        self._may_close = False
         self.setStyleSheet(style_sheet(settings.theme, self._metrics, CHECK_MARK.as_posix()))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
@@ -406,11 +407,15 @@ class KioskWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Alt+F4 or a window manager's close button must not leave patients at a desktop;
         # windowed previews close normally, the kiosk only through the staff panel's Exit.
-        if self._settings.windowed:
+        if self._settings.windowed or self._may_close:
             super().closeEvent(event)
             return
         log.warning("refused a request to close the kiosk window")
         event.ignore()
+
+    def allow_close(self) -> None:
+        """The staff panel's Exit or the supervisor's stop: the window may close now."""
+        self._may_close = True
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
