@@ -52,6 +52,3 @@ class ContentSet:
             return default
         own = {s.slug: s for s in self.by_language.get(language, ())}
         return tuple(own.get(s.slug, s) for s in default)
-
-    def slugs(self) -> tuple[str, ...]:
-        return tuple(s.slug for s in self.sections())

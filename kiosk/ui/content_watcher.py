@@ -53,11 +53,6 @@ class ContentWatcher(QObject):
         if self._worker is not None:
             self._worker.join(timeout=10)
 
-    def reload_now(self) -> None:
-        """Check the folder now, whether or not a change was seen (e.g. staff pressed reload)."""
-        self._last = ()
-        self._start_load()
-
     def _watch_paths(self) -> None:
         folders = [self._root / f for f in (*self._settings.languages, IMAGES_FOLDER)]
         paths = [str(self._root)] + [str(f) for f in folders if f.is_dir()]
