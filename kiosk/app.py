@@ -80,7 +80,7 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
 
     from kiosk.audit import AuditLog
     from kiosk.content.last_good import load_for_startup
-    from kiosk.i18n import load_strings
+    from kiosk.i18n import load_translations
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
@@ -107,8 +107,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
 
     services = Services(signups=signups, pin=PinGuard(settings.pin_file),
                         content_status=content_status)
-    strings = load_strings(I18N_DIR, settings.default_language)
-    window = KioskWindow(settings, strings, startup.result.content, services)
+    translations = load_translations(I18N_DIR, settings.languages)
+    window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.set_content)
 
     # Old sign-ups go on schedule even if nobody opens the panel.

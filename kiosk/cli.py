@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import ConfigError, Settings, load_settings
+from kiosk.config import DEFAULT_CONFIG, I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
 from kiosk.content.model import Severity
+from kiosk.contrast import theme_problems
+from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
 
 if TYPE_CHECKING:
@@ -94,14 +96,17 @@ def check(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     root = settings.content_dir
     result = load_live(settings)
+    # Buttons and messages too: a language whose strings are broken shows English instead.
+    problems = [*result.problems, *check_strings(I18N_DIR, settings.languages),
+                *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
     cwd = Path.cwd()
-    for problem in result.problems:
+    for problem in problems:
         path = problem.path
         shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
         label = "warning: " if problem.severity is Severity.WARNING else ""
         print(f"{shown}:{problem.line}: {label}{problem.message}")
-    errors = len(result.errors)
-    warnings = len(result.problems) - errors
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
     if errors:
         print(f"{errors} error(s), {warnings} warning(s) in {root}: "
               "the kiosk keeps showing its last good content until these are fixed.",

@@ -25,6 +25,8 @@ I18N_DIR = RESOURCES / "i18n"
 CHECK_MARK = RESOURCES / "ui" / "check-mark.svg"
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# The text sizes "Larger text" steps through, in percent of body_px (WCAG 1.4.4 asks 200%).
+TEXT_PERCENTS = (100, 150, 200)
 
 
 class ConfigError(Exception):
@@ -40,7 +42,7 @@ class Theme:
     primary: str = "#1A4E72"
     on_primary: str = "#FFFFFF"
     accent: str = "#E8A317"
-    error: str = "#A4262C"
+    error: str = "#8E1F24"
     keyboard: str = "#D9E2EA"
     body_px: int = 34
 
@@ -67,6 +69,11 @@ class Settings:
     phone_region: str = "US"
     retention_days: int = 90
     export_dir: Path | None = None
+    # What each patient starts with; "Larger text" and "High contrast" change it until the
+    # idle reset. Reduced motion: no cycling pictures on the start screen.
+    text_percent: int = 100
+    high_contrast: bool = False
+    reduced_motion: bool = False
 
     @property
     def signups_db(self) -> Path:
@@ -212,6 +219,16 @@ def load_settings(
     if default_language not in languages:
         raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
 
+    access = _section(data, "accessibility", source)
+    text_percent = access.get("text_percent", 100)
+    if text_percent not in TEXT_PERCENTS or isinstance(text_percent, bool):
+        raise ConfigError(f"{where}: 'text_percent' must be one of 100, 150 or 200")
+    high_contrast = access.get("high_contrast", False)
+    reduced_motion = access.get("reduced_motion", False)
+    for key, value in (("high_contrast", high_contrast), ("reduced_motion", reduced_motion)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: '{key}' must be true or false, not {value!r}")
+
     signup = _section(data, "signup", source)
     region = _typed(signup, "phone_region", str, where)
     if not re.fullmatch(r"[A-Z]{2}", region):
@@ -273,5 +290,8 @@ def load_settings(
         phone_region=region,
         retention_days=retention,
         export_dir=Path(export_folder) if export_folder else None,
+        text_percent=text_percent,
+        high_contrast=high_contrast,
+        reduced_motion=reduced_motion,
     )
 

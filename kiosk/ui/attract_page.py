@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.content.model import Section
 from kiosk.ui import pictures
+from kiosk.ui.access_buttons import AccessButtons
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.illustration import Illustration
 from kiosk.ui.theme import Metrics
 
@@ -22,13 +24,16 @@ class AttractPage(QWidget):
     started = Signal()
 
     def __init__(self, clinic_name: str, logo: Path, strings: Mapping[str, str],
-                 metrics: Metrics, cycle_ms: int, parent: QWidget | None = None) -> None:
+                 metrics: Metrics, cycle_ms: int, access: AccessButtons,
+                 parent: QWidget | None = None) -> None:
+        """``cycle_ms`` 0 keeps one picture (reduced motion)."""
         super().__init__(parent)
         self.setObjectName("Page")
         self._pictures: list[tuple[Path, str]] = []
         self._index = 0
         self._timer = QTimer(self)
-        self._timer.setInterval(cycle_ms)
+        self._timer.setInterval(max(cycle_ms, 1))
+        self._cycles = cycle_ms > 0
         self._timer.timeout.connect(self.show_next_picture)
 
         self.logo = QLabel()
@@ -67,6 +72,14 @@ class AttractPage(QWidget):
         layout.addWidget(subtitle)
         layout.addSpacing(metrics.margin // 2)
         layout.addWidget(self.start, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Language, text size and contrast, before anyone has to read a whole page.
+        self.access = access
+        access_host = QWidget()
+        access_row = FlowLayout(access_host, spacing=metrics.margin // 2, centred=True)
+        access_row.setContentsMargins(0, metrics.margin // 2, 0, 0)
+        for button in access.buttons():
+            access_row.addWidget(button)
+        layout.addWidget(access_host)
 
     def set_sections(self, sections: tuple[Section, ...]) -> None:
         self._pictures = [(s.image, s.image_alt) for s in sections]
@@ -87,7 +100,8 @@ class AttractPage(QWidget):
         super().mouseReleaseEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
-        self._timer.start()
+        if self._cycles:
+            self._timer.start()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:

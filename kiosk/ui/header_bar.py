@@ -1,4 +1,7 @@
-"""Top bar on every section: the clinic's logo and name, 'All topics' and 'Home'."""
+"""Top bar on every patient page: the clinic's logo, language, text size and contrast,
+'All topics' and 'Home'. Its buttons wrap onto a second row when one row is too narrow
+(portrait, larger text), so no label is ever cut off.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk.ui import pictures
+from kiosk.ui.access_buttons import AccessButtons
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.theme import Metrics
 
 
@@ -17,33 +22,32 @@ class HeaderBar(QWidget):
     homeTapped = Signal()
 
     def __init__(self, clinic_name: str, logo: Path, strings: Mapping[str, str],
-                 metrics: Metrics, parent: QWidget | None = None) -> None:
+                 metrics: Metrics, access: AccessButtons,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("HeaderBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.access = access
         self.logo = QLabel()
         side = metrics.button_height
         self.logo.setFixedSize(side, side)
         self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
         self.logo.setAccessibleName(clinic_name)
-        self.name = QLabel(clinic_name)
-        self.name.setTextFormat(Qt.TextFormat.PlainText)
-        self.name.setObjectName("ClinicName")
-        self.name.setWordWrap(True)
-        self.name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.topics = QPushButton(strings["all_topics"])
         self.home = QPushButton(strings["home"])
         for button in (self.topics, self.home):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        row = QHBoxLayout(self)
+        row = FlowLayout(self, spacing=metrics.margin // 2)
         row.setContentsMargins(metrics.margin, metrics.margin // 4,
                                metrics.margin, metrics.margin // 4)
-        row.setSpacing(metrics.margin // 2)
-        row.addWidget(self.logo)
-        row.addWidget(self.name, 1)
-        row.addWidget(self.topics)
-        row.addWidget(self.home)
+        for widget in (self.logo, *access.buttons(), self.topics, self.home):
+            row.addWidget(widget)
 
         self.topics.clicked.connect(self.topicsTapped)
         self.home.clicked.connect(self.homeTapped)
+
+    def show_navigation(self, visible: bool) -> None:
+        """'All topics' and 'Home' make no sense where there is nowhere to go."""
+        self.topics.setVisible(visible)
+        self.home.setVisible(visible)

@@ -9,6 +9,7 @@ the focused field as the key event a hardware keyboard would send.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -50,7 +51,7 @@ def _special(pair: tuple[str, str], span: int = 1) -> Key:
 
 
 _LETTER_ROWS = [_row("1234567890"), _row("qwertyuiop"), _row("asdfghjkl'"), _row("zxcvbnm-.,")]
-_ACCENT_ROWS = [_row("áàâäãåæ"), _row("éèêëíìîï"), _row("óòôöõøúùûü"), _row("ñçýÿßœ")]
+_ACCENT_ROWS = [_row("áàâäãåæ"), _row("éèêëíìîï"), _row("óòôöõøúùûü"), _row("ñçýÿßœ¿¡")]
 
 LAYOUTS: dict[str, list[list[Key]]] = {
     TEXT: [
@@ -82,24 +83,43 @@ LAYOUTS: dict[str, list[list[Key]]] = {
 }
 
 
+# What a screen reader says for each special key, and the words on Done and space: keys of
+# the interface strings (resources/i18n), with English when none are given.
+SPOKEN = {"shift": ("keyboard_shift", "Capital letter"),
+          "accents": ("keyboard_accents", "Accented letters"),
+          "letters": ("keyboard_letters", "Letters"),
+          "backspace": ("keyboard_delete", "Delete"),
+          "done": ("keyboard_done", "Done"),
+          "space": ("keyboard_space", "space")}
+SHOWN = ("done", "space")
+
+
 class KeyButton(QPushButton):
-    def __init__(self, key: Key, parent: QWidget | None = None) -> None:
+    def __init__(self, key: Key, strings: Mapping[str, str],
+                 parent: QWidget | None = None) -> None:
         super().__init__(key.label, parent)
         self.key = key
         self.setObjectName("Key")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoRepeat(key.action == "backspace")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        names = {"shift": "Shift", "accents": "Accented letters", "letters": "Letters",
-                 "backspace": "Delete", "done": "Done", "space": "Space"}
-        self.setAccessibleName(names.get(key.action, key.text))
+        if key.action in SPOKEN:
+            string_key, english = SPOKEN[key.action]
+            spoken = strings.get(string_key, english)
+            self.setAccessibleName(spoken)
+            if key.action in SHOWN:
+                self.setText(spoken)
+        else:
+            self.setAccessibleName(key.text)
 
 
 class OnScreenKeyboard(QWidget):
     doneTapped = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, strings: Mapping[str, str] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._strings: Mapping[str, str] = strings or {}
         self.setObjectName("Keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._layout_name = TEXT
@@ -152,7 +172,7 @@ class OnScreenKeyboard(QWidget):
         for row_index, row in enumerate(LAYOUTS[name]):
             column = 0
             for key in row:
-                button = KeyButton(key, self._grid_host)
+                button = KeyButton(key, self._strings, self._grid_host)
                 button.clicked.connect(lambda _checked=False, k=key: self._on_key(k))
                 self._grid.addWidget(button, row_index, column, 1, key.span)
                 self._buttons.append(button)

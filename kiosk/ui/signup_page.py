@@ -223,6 +223,13 @@ class SignupForm(QWidget):
         values["contact_time"] = str(checked.property("value")) if checked else ""
         return values
 
+    def fill(self, values: dict[str, str]) -> None:
+        """Put back what a patient typed (after the pages were rebuilt in another language)."""
+        for name, edit in self.edits.items():
+            edit.setText(values.get(name, ""))
+        for button in self.times.buttons():
+            button.setChecked(button.property("value") == values.get("contact_time"))
+
     def visible_errors(self) -> dict[str, str]:
         return {name: label.text() for name, label in self.errors.items()
                 if not label.isHidden()}

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.config import Theme
+
+# Light text on black with a yellow accent: every text pair well above 7:1 (WCAG 1.4.6).
+HIGH_CONTRAST = Theme(
+    background="#000000", surface="#000000", text="#FFFFFF", muted_text="#E6E6E6",
+    primary="#FFE14D", on_primary="#000000", accent="#FFE14D", error="#FF9C9C",
+    keyboard="#1A1A1A",
+)
+
+
+def presented_theme(theme: Theme, *, high_contrast: bool) -> Theme:
+    """The clinic's colours, or the high-contrast ones at the clinic's text size."""
+    return replace(HIGH_CONTRAST, body_px=theme.body_px) if high_contrast else theme
 
 
 @dataclass(frozen=True)
@@ -17,20 +29,27 @@ class Metrics:
     button_height: int
     dot_size: int
     margin: int
+    key_px: int
     key_height: int
+    percent: int = 100
 
     @classmethod
-    def for_theme(cls, theme: Theme) -> Metrics:
-        body = theme.body_px
+    def for_theme(cls, theme: Theme, percent: int = 100) -> Metrics:
+        body = round(theme.body_px * percent / 100)
+        button = round(body * 0.95)
+        # The keyboard's six rows must leave room for the focused field in landscape, so its
+        # letters stop growing at 150%; everything else grows all the way to 200%.
+        key = round(theme.body_px * 0.95 * min(percent, 150) / 100)
         return cls(
             body_px=body,
             title_px=round(body * 1.6),
-            button_px=round(body * 0.95),
-            button_height=max(88, round(body * 2.6)),
+            button_px=button,
+            button_height=max(88, round(button * 1.9)),
             dot_size=48,
             margin=40,
-            # Six rows of keys must leave room for the focused field in landscape.
-            key_height=72,
+            key_px=key,
+            key_height=max(72, round(key * 1.6)),
+            percent=percent,
         )
 
 
@@ -92,7 +111,7 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
         image: url({check_mark}); }}
     QWidget#Keyboard {{ background: {theme.keyboard}; }}
     QPushButton#Key {{ min-height: {m.key_height}px; padding: 0; border-radius: 14px;
-        border-width: 2px; font-size: {m.button_px}px; background: {theme.surface}; }}
+        border-width: 2px; font-size: {m.key_px}px; background: {theme.surface}; }}
     QPushButton#Key[active="true"] {{ background: {theme.primary}; color: {theme.on_primary}; }}
     QListWidget#Signups {{ font-size: {round(m.body_px * 0.85)}px; background: {theme.surface};
         border: 2px solid {theme.muted_text}; border-radius: 12px; }}

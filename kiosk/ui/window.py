@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 from kiosk.config import CHECK_MARK, Settings
 from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
 from kiosk.content.model import ContentSet, Section
+from kiosk.i18n import LANGUAGE_NAME
 from kiosk.security import PinGuard
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
+from kiosk.ui.access_buttons import AccessButtons, Presentation
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
@@ -33,7 +35,7 @@ from kiosk.ui.section_page import SectionPage
 from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.swipe import SwipeDetector
-from kiosk.ui.theme import Metrics, document_css, style_sheet
+from kiosk.ui.theme import Metrics, document_css, presented_theme, style_sheet
 from kiosk.ui.topics_page import TopicsPage
 
 log = logging.getLogger(__name__)
@@ -62,38 +64,78 @@ class Services:
 class KioskWindow(QWidget):
     # "attract", "topics", "unavailable" or "section:<slug>".
     pageShown = Signal(str)
+    # The pages were built anew in another language, text size or contrast.
+    presentationChanged = Signal()
 
     exitRequested = Signal()
 
-    def __init__(self, settings: Settings, strings: Mapping[str, str],
+    def __init__(self, settings: Settings, translations: Mapping[str, Mapping[str, str]],
                  content: ContentSet | None, services: Services,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("KioskWindow")
         self._settings = settings
-        self._strings = strings
-        self._metrics = Metrics.for_theme(settings.theme)
-        self._css = document_css(settings.theme, self._metrics)
+        self._services = services
+        # Interface strings per language, in the order the language button steps through.
+        self._translations = translations
+        self._languages = tuple(lang for lang in settings.languages if lang in translations)
+        self._presentation = Presentation.default(settings)
+        self._content = content
         self._sections: tuple[Section, ...] = ()
         self._pages: list[SectionPage] = []
         self._current = ATTRACT
         self._may_close = False
-        self.setStyleSheet(style_sheet(settings.theme, self._metrics, CHECK_MARK.as_posix()))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
 
-        self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics)
-        self.nav = NavBar(strings, settings.theme, self._metrics)
+        # What outlives a change of language or text size: timers, gestures, watchers.
+        self._thanks_timer = QTimer(self)
+        self._thanks_timer.setSingleShot(True)
+        self._thanks_timer.setInterval(settings.thank_you_ms)
+        self._thanks_timer.timeout.connect(self.show_attract)
+        # The hidden way in for staff: press and hold the clinic's logo.
+        self.staff_gesture = LongPress(settings.staff_hold_ms, self)
+        self.staff_gesture.triggered.connect(self.show_staff)
+        self.swipe = SwipeDetector(parent=self)
+        self.swipe.swiped.connect(self._on_swipe)
+        self.activity = ActivityWatcher(self)
+        self.activity.activity.connect(lambda: self.staff.note_activity())
+        self.idle = IdleGuard(settings.idle_ms, settings.idle_countdown_ms, self)
+        self.activity.activity.connect(self.idle.note_activity)
+        self.idle.warned.connect(self.show_still_there)
+        self.idle.expired.connect(self.start_over)
+
+        self._build_pages()
+        self.set_content(content)
+
+    def _build_pages(self) -> None:
+        """Make every page and bar for the current language, text size and contrast."""
+        settings = self._settings
+        presentation = self._presentation
+        strings = self._translations[presentation.language]
+        theme = presented_theme(settings.theme, high_contrast=presentation.high_contrast)
+        self._strings = strings
+        self._theme = theme
+        self._metrics = Metrics.for_theme(theme, presentation.text_percent)
+        self._css = document_css(theme, self._metrics)
+        self.setStyleSheet(style_sheet(theme, self._metrics, CHECK_MARK.as_posix()))
+
+        self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics,
+                                self._access_buttons())
+        self.nav = NavBar(strings, theme, self._metrics)
         self.stack = QStackedWidget()
         # The stack would otherwise demand the tallest page's minimum height even while the
         # keyboard is open, and push the window past the screen.
         self.stack.setMinimumSize(1, 1)
+        cycle_ms = 0 if settings.reduced_motion else settings.attract_cycle_ms
         self.attract = AttractPage(settings.clinic_name, settings.logo, strings, self._metrics,
-                                   settings.attract_cycle_ms)
+                                   cycle_ms, self._access_buttons())
         self.topics = TopicsPage(strings, self._metrics)
         self.unavailable = MessagePage(self._metrics, strings["unavailable_body"],
                                        title=strings["unavailable_title"])
-        self._services = services
-        self.keyboard = OnScreenKeyboard()
+        self.keyboard = OnScreenKeyboard(strings)
         self.keyboard.hide()
         self.keyboard.doneTapped.connect(self._keyboard_done)
         self.form = self._new_form()
@@ -104,44 +146,24 @@ class KioskWindow(QWidget):
         self.not_ready = MessagePage(self._metrics, strings["signup_not_ready"],
                                      button=f"‹  {strings['signup_back']}", primary=False)
         self.not_ready.buttonTapped.connect(self.go_back)
+        services = self._services
         self.staff = StaffPanel(strings, self._metrics, services.pin, services.signups,
                                 settings.exports, settings.retention_days,
                                 services.content_status, settings.staff_idle_ms)
         self.staff.closed.connect(self.show_attract)
         self.staff.exitRequested.connect(self.exitRequested)
         self.staff.fieldFocused.connect(self._attach_keyboard)
-        self._thanks_timer = QTimer(self)
-        self._thanks_timer.setSingleShot(True)
-        self._thanks_timer.setInterval(settings.thank_you_ms)
-        self._thanks_timer.timeout.connect(self.show_attract)
         for page in (self.attract, self.topics, self.unavailable, self.form, self.thanks,
                      self.not_ready, self.staff):
             self.stack.addWidget(page)
+        for widget in (self.header, self.stack, self.nav, self.keyboard):
+            self._layout.addWidget(widget, 1 if widget is self.stack else 0)
+        self.still_there = StillThere(strings, self._metrics, self)
+        self.still_there.stayTapped.connect(self._stay)
+        self.still_there.hide()
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.keyboard)
-
-        # The hidden way in for staff: press and hold the clinic's logo.
-        self.staff_gesture = LongPress(settings.staff_hold_ms, self)
         self.staff_gesture.watch(self.header.logo)
         self.staff_gesture.watch(self.attract.logo)
-        self.staff_gesture.triggered.connect(self.show_staff)
-
-        self.swipe = SwipeDetector(parent=self)
-        self.activity = ActivityWatcher(self)
-        self.activity.activity.connect(self.staff.note_activity)
-        self.idle = IdleGuard(settings.idle_ms, settings.idle_countdown_ms, self)
-        self.still_there = StillThere(strings, self._metrics, self)
-        self.activity.activity.connect(self.idle.note_activity)
-        self.idle.warned.connect(self.show_still_there)
-        self.idle.expired.connect(self.start_over)
-        self.still_there.stayTapped.connect(self._stay)
-        self.swipe.swiped.connect(self._on_swipe)
         self.attract.started.connect(self._start_from_attract)
         self.header.homeTapped.connect(self.show_attract)
         self.header.topicsTapped.connect(self.show_topics)
@@ -150,7 +172,65 @@ class KioskWindow(QWidget):
         self.nav.pageTapped.connect(self.show_section)
         self.topics.topicTapped.connect(self.show_section)
 
-        self.set_content(content)
+    def _access_buttons(self) -> AccessButtons:
+        presentation = self._presentation
+        other = None
+        if len(self._languages) > 1:
+            language = presentation.next_language(self._languages)
+            other = self._translations[language][LANGUAGE_NAME]
+        access = AccessButtons(self._strings, presentation, other, self)
+        access.languageTapped.connect(
+            lambda: self.present(self._presentation.with_next_language(self._languages)))
+        access.textSizeTapped.connect(
+            lambda: self.present(self._presentation.with_next_text_size()))
+        access.contrastTapped.connect(
+            lambda: self.present(self._presentation.with_contrast_toggled()))
+        return access
+
+    # Language, text size, contrast --------------------------------------------------------
+
+    @property
+    def presentation(self) -> Presentation:
+        return self._presentation
+
+    @property
+    def strings(self) -> Mapping[str, str]:
+        return self._strings
+
+    def present(self, presentation: Presentation) -> None:
+        """Rebuild every page in ``presentation``, on the equivalent page, keeping the form.
+
+        Pages are built anew rather than retranslated in place: sizes, pictures and layouts
+        all follow the text size, and one path serves language, size and contrast alike.
+        """
+        if presentation == self._presentation:
+            return
+        previous = self._current
+        typed = self.form.values() if previous == SIGNUP else None
+        self._presentation = presentation
+        if self.keyboard.isVisible():
+            self._keyboard_done()
+        old = [self.header, self.stack, self.nav, self.keyboard, self.still_there]
+        for widget in old:
+            self._layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self._pages = []
+        self._build_pages()
+        # The new stack shows the attract page until set_content puts the patient back.
+        self._current = previous
+        self.set_content(self._content)
+        if previous in (SIGNUP, NOT_READY):
+            self.show_signup()
+            if typed is not None:
+                # What the patient typed stays; the consent tick does not, because they
+                # agreed to the text in the other language (its version is stored).
+                self.form.fill(typed)
+        elif previous == THANKS:
+            self.show_thanks()
+        log.info("presentation: %s, %d%% text, high contrast %s", presentation.language,
+                 presentation.text_percent, presentation.high_contrast)
+        self.presentationChanged.emit()
 
     # What is on screen -------------------------------------------------------------------
 
@@ -181,10 +261,11 @@ class KioskWindow(QWidget):
     def set_content(self, content: ContentSet | None) -> None:
         """Show new content, staying on the same section if it still exists."""
         previous = self._current
+        self._content = content
         for page in self._pages:
             self.stack.removeWidget(page)
             page.deleteLater()
-        self._sections = content.sections() if content else ()
+        self._sections = content.sections(self._presentation.language) if content else ()
         self._pages = []
         for section in self._sections:
             page = SectionPage(section, self._css, self._metrics)
@@ -328,9 +409,12 @@ class KioskWindow(QWidget):
         self.idle.start()
 
     def start_over(self) -> None:
-        """Forget the last patient: start screen, empty form, every page scrolled to the top."""
+        """Forget the last patient: start screen in the clinic's language, text size and
+        colours, empty form, every page scrolled to the top."""
         self.still_there.hide()
         self.staff.clear()
+        self._current = ATTRACT
+        self.present(Presentation.default(self._settings))
         for page in self._pages:
             page.scroll_to_top()
         self.topics.scroll_to_top()
@@ -382,7 +466,8 @@ class KioskWindow(QWidget):
                                   else self._settings.idle_ms)
             self.idle.start()
         on_section = name.startswith(SECTION_SCHEME)
-        self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF, THANKS))
+        self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF))
+        self.header.show_navigation(name != THANKS)
         self.nav.setVisible(on_section)
         index = self.current_index()
         title = self._sections[index].title if index is not None else name

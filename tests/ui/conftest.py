@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from kiosk.audit import AuditLog
 from kiosk.config import I18N_DIR, Settings
 from kiosk.content.last_good import load_live
-from kiosk.i18n import load_strings
+from kiosk.i18n import load_translations
 from kiosk.security import PinGuard
 from kiosk.signups.crypto import create_keys
 from kiosk.signups.service import SignupService
@@ -66,7 +66,8 @@ def make_window(qtbot, make_settings, tmp_path) -> Iterator[Callable[..., KioskW
         assert result.ok, [str(p) for p in result.problems]
         services = cheap_services(settings, set_up=set_up)
         stores.append(services.signups.store)
-        window = KioskWindow(settings, load_strings(I18N_DIR, "en"), result.content, services)
+        window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages),
+                             result.content, services)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()

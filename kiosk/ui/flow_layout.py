@@ -1,0 +1,89 @@
+"""A layout that places widgets in a row and wraps onto the next row when they do not fit.
+
+Qt's own "Flow Layout" example, trimmed: the header's buttons wrap onto a second row in
+portrait or at larger text instead of being squeezed until their words are cut off.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+
+
+class FlowLayout(QLayout):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 0,
+                 centred: bool = False) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self._centred = centred
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins: QMargins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _rows(self, width: int) -> list[list[QLayoutItem]]:
+        rows: list[list[QLayoutItem]] = [[]]
+        used = 0
+        for item in self._items:
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
+                continue
+            w = item.sizeHint().width()
+            if rows[-1] and used + self._spacing + w > width:
+                rows.append([])
+                used = 0
+            used += (self._spacing if rows[-1] else 0) + w
+            rows[-1].append(item)
+        return [row for row in rows if row]
+
+    def _arrange(self, rect: QRect, *, move: bool) -> int:
+        margins = self.contentsMargins()
+        inner = rect.marginsRemoved(margins)
+        y = inner.y()
+        for row in self._rows(inner.width()):
+            height = max(item.sizeHint().height() for item in row)
+            if move:
+                row_width = (sum(item.sizeHint().width() for item in row)
+                             + self._spacing * (len(row) - 1))
+                x = inner.x() + ((inner.width() - row_width) // 2 if self._centred else 0)
+                for item in row:
+                    hint = item.sizeHint()
+                    # Each item as wide as it asks (so no word is cut), centred in the row.
+                    top = y + (height - hint.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, top), hint))
+                    x += hint.width() + self._spacing
+            y += height + self._spacing
+        return y - self._spacing - rect.y() + margins.bottom() if y > inner.y() else (
+            margins.top() + margins.bottom())
