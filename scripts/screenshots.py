@@ -1,6 +1,10 @@
 """Regenerate docs/screenshots/: every screen of the kiosk, landscape and portrait.
 
-    .venv/bin/python scripts/screenshots.py [--content DIR] [--out DIR]
+    .venv/bin/python scripts/screenshots.py [--content DIR] [--out DIR] [--only PREFIX]
+
+Each screen in every configured language at normal and 200% text, and in high contrast:
+``landscape-00-attract.png`` is the default language at normal text, ``es-200-portrait-...``
+Spanish at 200%, ``contrast-landscape-...`` the high-contrast colours.
 
 Runs the real window (built by ``kiosk.app.build``) on Qt's offscreen platform, with a
 throw-away data folder holding demo keys, PIN and one made-up sign-up, so the form, the
@@ -14,11 +18,14 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+# High contrast: the start screen, one section, topics, the form with its keyboard and errors.
+CONTRAST_SHOTS = ("00", "03", "90", "92", "93", "97")
 DEMO_PIN = "2468"
 DEMO_PASSPHRASE = "demo passphrase for screenshots"
 
@@ -27,6 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, help="content folder (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", default="", help="only the variant with this prefix, e.g. es-200")
     args = parser.parse_args()
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
     sys.path.insert(0, str(ROOT))
@@ -40,6 +48,7 @@ def main() -> int:
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import create_keys
     from kiosk.signups.entry import Signup
+    from kiosk.ui.access_buttons import Presentation
 
     app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as data:
@@ -94,17 +103,31 @@ def main() -> int:
             ("96-staff-list", staff_list),
             ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
         ]
-        for orientation, size in SIZES.items():
-            window.resize(*size)
-            for name, show in shots:
-                window.reset_signup()
-                show()
-                for _ in range(3):
-                    app.processEvents()
-                path = args.out / f"{orientation}-{name}.png"
-                window.grab().save(str(path))
-                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
-            window.staff.lock()
+        default = Presentation.default(settings)
+        variants = {"": default, "contrast-": replace(default, high_contrast=True)}
+        for language in settings.languages:
+            for percent in (100, 200):
+                prefix = "" if (language, percent) == (default.language, 100) else (
+                    f"{language}-{percent}-")
+                variants[prefix] = replace(default, language=language, text_percent=percent)
+        for prefix, presentation in variants.items():
+            if args.only and not prefix.startswith(args.only):
+                continue
+            for orientation, size in SIZES.items():
+                window.resize(*size)
+                window.present(presentation)
+                for name, show in shots:
+                    if prefix == "contrast-" and name[:2] not in CONTRAST_SHOTS:
+                        continue
+                    window.reset_signup()
+                    show()
+                    for _ in range(3):
+                        app.processEvents()
+                    path = args.out / f"{prefix}{orientation}-{name}.png"
+                    window.grab().save(str(path), "PNG", 0)  # 0: smallest file, same pixels
+                    print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+                window.staff.lock()
+                window.present(default)
         kiosk.close()
         window.close()
     return 0

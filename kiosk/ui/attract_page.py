@@ -37,7 +37,8 @@ class AttractPage(QWidget):
         self._timer.timeout.connect(self.show_next_picture)
 
         self.logo = QLabel()
-        side = metrics.button_height
+        # The logo stays its normal size at larger text, leaving the room to the words.
+        side = 88
         self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo.setAccessibleName(clinic_name)
@@ -46,7 +47,11 @@ class AttractPage(QWidget):
         name.setObjectName("ClinicName")
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         name.setWordWrap(True)
+        # At larger text the title and buttons need the room; the name is in the header.
+        name.setVisible(metrics.percent == 100)
         self.illustration = Illustration(None, "")
+        # The picture gives way first when the words need the room (larger text).
+        self.illustration.setMinimumSize(0, 0)
         title = QLabel(strings["attract_title"])
         title.setObjectName("AttractTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -62,8 +67,8 @@ class AttractPage(QWidget):
         self.start.clicked.connect(self.started)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2,
-                                  metrics.margin * 2)
+        bottom = metrics.margin * (2 if metrics.percent == 100 else 1)
+        layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2, bottom)
         layout.setSpacing(metrics.margin // 2)
         layout.addWidget(self.logo)
         layout.addWidget(name)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.ui import pictures
 
+MIN_SIDE = 96
+
 
 class Illustration(QWidget):
     def __init__(self, path: Path | None, alt: str, parent: QWidget | None = None) -> None:
@@ -51,6 +53,8 @@ class Illustration(QWidget):
         )
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if min(self.width(), self.height()) < MIN_SIDE:
+            return  # squeezed out by larger text: better no picture than a stamp-sized one
         self._ensure_pixmap()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

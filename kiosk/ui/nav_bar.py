@@ -50,8 +50,8 @@ class NavBar(QWidget):
                                       metrics.margin, metrics.margin // 3)
         self._grid.setSpacing(metrics.margin // 2)
         self._grid.setColumnStretch(1, 1)
-        self._stacked = False
-        self._place(stacked=False)
+        self._rows = 0
+        self._place(1)
 
         self.back.clicked.connect(self.backTapped)
         self.next.clicked.connect(self.nextTapped)
@@ -60,31 +60,41 @@ class NavBar(QWidget):
     @property
     def stacked(self) -> bool:
         """True when the dots sit above the buttons because one row is too narrow."""
-        return self._stacked
+        return self._rows > 1
 
-    def _place(self, *, stacked: bool) -> None:
+    def _place(self, rows: int) -> None:
+        """1: Back, dots, Next. 2: dots above Back and Next. 3: dots, Next, Back (large text)."""
         for widget in (self.back, self.progress, self.next):
             self._grid.removeWidget(widget)
-        if stacked:
-            self._grid.addWidget(self.progress, 0, 0, 1, 3)
-            self._grid.addWidget(self.back, 1, 0)
-            self._grid.addWidget(self.next, 1, 2)
-        else:
+        left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+        if rows == 1:
             self._grid.addWidget(self.back, 0, 0)
             self._grid.addWidget(self.progress, 0, 1)
             self._grid.addWidget(self.next, 0, 2)
-        self._stacked = stacked
+        else:
+            self._grid.addWidget(self.progress, 0, 0, 1, 3)
+            if rows == 2:
+                self._grid.addWidget(self.back, 1, 0)
+                self._grid.addWidget(self.next, 1, 2)
+            else:
+                self._grid.addWidget(self.next, 1, 0, 1, 3, right)
+                self._grid.addWidget(self.back, 2, 0, 1, 3, left)
+        self._rows = rows
 
-    def _one_row_width(self) -> int:
+    def _width_of(self, widgets: tuple[QWidget, ...]) -> int:
         margins = self._grid.contentsMargins()
-        return (self.back.sizeHint().width() + self.progress.sizeHint().width()
-                + self.next.sizeHint().width() + 2 * self._grid.spacing()
-                + margins.left() + margins.right())
+        return (sum(w.sizeHint().width() for w in widgets)
+                + (len(widgets) - 1) * self._grid.spacing() + margins.left() + margins.right())
 
     def _arrange(self) -> None:
-        stacked = self.width() < self._one_row_width()
-        if stacked != self._stacked:
-            self._place(stacked=stacked)
+        if self.width() >= self._width_of((self.back, self.progress, self.next)):
+            rows = 1
+        elif self.width() >= self._width_of((self.back, self.next)):
+            rows = 2
+        else:
+            rows = 3
+        if rows != self._rows:
+            self._place(rows)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

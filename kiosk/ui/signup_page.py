@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
+from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable, scroll_into_view
@@ -69,10 +70,37 @@ class FieldEdit(QLineEdit):
 
 
 class ConsentBox(QCheckBox):
-    """A tick box that a finger can tick anywhere on its row, not only on the small square."""
+    """The tick box; its words are a wrapping label beside it (see ``ConsentRow``)."""
 
     def hitButton(self, pos: QPoint) -> bool:
         return self.rect().contains(pos)
+
+
+class ConsentRow(QWidget):
+    """The tick box and its words, tickable with a tap anywhere on the row.
+
+    A check box's own text never wraps, so at larger text or in Spanish it would run off a
+    portrait screen; a wrapping label beside the box does not.
+    """
+
+    def __init__(self, text: str, min_height: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.box = ConsentBox()
+        self.box.setAccessibleName(text)
+        self.box.setMinimumHeight(min_height)
+        self.label = QLabel(text)
+        self.label.setObjectName("FieldLabel")
+        self.label.setWordWrap(True)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.label, 1)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.box.toggle()
+        super().mouseReleaseEvent(event)
 
 
 class SignupForm(QWidget):
@@ -142,15 +170,15 @@ class SignupForm(QWidget):
         consent_text = QLabel(strings["consent_text"].format(days=retention_days))
         consent_text.setObjectName("Hint")
         consent_text.setWordWrap(True)
-        self.consent = ConsentBox(strings["consent_label"])
+        consent_row = ConsentRow(strings["consent_label"], metrics.button_height)
+        self.consent = consent_row.box
         self.consent.setChecked(False)
-        self.consent.setMinimumHeight(metrics.button_height)
         self.consent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.consent.toggled.connect(lambda _on: self._clear_error("consent"))
         self.errors["consent"] = self._error_label()
         form.addSpacing(24)
         form.addWidget(consent_text)
-        form.addWidget(self.consent)
+        form.addWidget(consent_row)
         form.addWidget(self.errors["consent"])
 
         self.send = QPushButton(strings["submit"])
@@ -191,8 +219,8 @@ class SignupForm(QWidget):
         label.setWordWrap(True)
         self.times = QButtonGroup(self)
         self.times.setExclusive(True)
-        row = QHBoxLayout()
-        row.setSpacing(metrics.margin // 2)
+        # Wraps onto two rows when three buttons do not fit (portrait, larger text).
+        row = FlowLayout(spacing=metrics.margin // 2)
         for time in CONTACT_TIMES:
             button = QPushButton(self._strings[f"time_{time}"])
             button.setObjectName("Choice")

@@ -31,6 +31,9 @@ class Metrics:
     margin: int
     key_px: int
     key_height: int
+    # Start screen, thank-you and "still there?" headlines: already large at normal text,
+    # so they grow only once the page titles catch up with them.
+    headline_px: int = 0
     percent: int = 100
 
     @classmethod
@@ -49,6 +52,7 @@ class Metrics:
             margin=40,
             key_px=key,
             key_height=max(72, round(key * 1.6)),
+            headline_px=max(round(theme.body_px * 1.6 * 1.4), round(body * 1.6)),
             percent=percent,
         )
 
@@ -62,7 +66,7 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     QLabel {{ color: {theme.text}; background: transparent; }}
     QLabel#ClinicName {{ font-size: {m.button_px}px; font-weight: 600; }}
     QLabel#PageTitle {{ font-size: {m.title_px}px; font-weight: 700; color: {theme.primary}; }}
-    QLabel#AttractTitle {{ font-size: {round(m.title_px * 1.4)}px; font-weight: 800;
+    QLabel#AttractTitle {{ font-size: {m.headline_px}px; font-weight: 800;
         color: {theme.primary}; }}
     QLabel#AttractSubtitle, QLabel#Hint {{ font-size: {m.body_px}px; color: {theme.muted_text}; }}
     QLabel#PageCount {{ font-size: {round(m.body_px * 0.8)}px; color: {theme.muted_text}; }}

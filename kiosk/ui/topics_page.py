@@ -47,6 +47,24 @@ class TopicButton(QPushButton):
         row.setSpacing(20)
         row.addWidget(icon)
         row.addWidget(text, 1)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    # A button's own size ignores the labels inside it; ask their layout, so a long title at
+    # larger text makes the button taller instead of being cut off.
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(width) if layout is not None else 0
+        return max(needed, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Grid rows do not always ask a button for its height at its final width.
+        self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 class TopicsPage(QWidget):
@@ -108,6 +126,11 @@ class TopicsPage(QWidget):
 
     def _arrange(self) -> None:
         columns = 3 if self.width() > self.height() else 2
+        # Larger text: fewer, wider buttons, so no title needs more lines than a button has.
+        if self._metrics.percent >= 200:
+            columns = 1
+        elif self._metrics.percent > 100:
+            columns -= 1
         if columns == self._columns:
             return
         self._columns = columns

@@ -147,9 +147,12 @@ class KioskWindow(QWidget):
                                      button=f"‹  {strings['signup_back']}", primary=False)
         self.not_ready.buttonTapped.connect(self.go_back)
         services = self._services
-        self.staff = StaffPanel(strings, self._metrics, services.pin, services.signups,
+        # The staff panel is for the front desk: normal text whatever the patient chose.
+        staff_metrics = Metrics.for_theme(theme)
+        self.staff = StaffPanel(strings, staff_metrics, services.pin, services.signups,
                                 settings.exports, settings.retention_days,
                                 services.content_status, settings.staff_idle_ms)
+        self.staff.setStyleSheet(style_sheet(theme, staff_metrics, CHECK_MARK.as_posix()))
         self.staff.closed.connect(self.show_attract)
         self.staff.exitRequested.connect(self.exitRequested)
         self.staff.fieldFocused.connect(self._attach_keyboard)
