@@ -29,7 +29,7 @@ class HeaderBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.access = access
         self.logo = QLabel()
-        side = metrics.button_height
+        side = 88  # the logo keeps its size at larger text; the words get the room
         self.logo.setFixedSize(side, side)
         self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
         self.logo.setAccessibleName(clinic_name)

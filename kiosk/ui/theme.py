@@ -84,6 +84,7 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
         border: 3px solid {theme.primary};
     }}
     QPushButton:pressed {{ background: {theme.primary}; color: {theme.on_primary}; }}
+    QPushButton#Access {{ padding: 0 {m.margin // 2}px; }}
     QPushButton#Primary, QPushButton#AttractStart {{
         background: {theme.primary}; color: {theme.on_primary};
     }}
