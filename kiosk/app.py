@@ -156,6 +156,7 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.signups.store import StoreLocked
+    from kiosk.ui.lockdown import Lockdown
 
     app = QApplication(argv[:1])
     app.setApplicationName("Sciatica kiosk")
@@ -175,9 +176,13 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     kiosk.window.exitRequested.connect(quit_kiosk)
     _quit_on_signals(app, quit_kiosk)
     _answer_automation(kiosk.window)
+    # Menus, tooltips, drops, other windows and the keys that leave: refused app-wide.
+    lockdown = Lockdown(kiosk.window, keep_full_screen=not settings.windowed)
+    lockdown.install(app)
     kiosk.window.show_kiosk()
     kiosk.watcher.start()
     code = app.exec()
+    lockdown.uninstall()
     kiosk.close()
     log.info("stopped with code %d", code)
     return code
