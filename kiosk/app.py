@@ -156,8 +156,14 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.signups.store import StoreLocked
+    from kiosk.ui import qt_log
+    from kiosk.ui.heartbeat import Heartbeat
     from kiosk.ui.lockdown import Lockdown
+    from kiosk.watchdog import Notifier
 
+    # Qt's warnings to the log file, and stacks to the journal if the process itself dies.
+    qt_log.install()
+    error_guard.dump_stacks_on_crash()
     app = QApplication(argv[:1])
     app.setApplicationName("Sciatica kiosk")
     log.info("starting; content %s, data %s", settings.content_dir, settings.data_dir)
@@ -168,6 +174,9 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
                   settings.data_dir)
         return EXIT_ALREADY_RUNNING
     error_guard.install(recover=kiosk.window.show_attract)
+    # systemd's READY=1 after the first paint, then WATCHDOG=1 from the UI thread.
+    heartbeat = Heartbeat(Notifier.from_environ(), kiosk.window,
+                          status=f"log: {settings.log_file}")
     def quit_kiosk() -> None:
         # Qt 6 quits only if every window agrees to close; the kiosk window agrees only now.
         kiosk.window.allow_close()
@@ -182,6 +191,7 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     kiosk.window.show_kiosk()
     kiosk.watcher.start()
     code = app.exec()
+    heartbeat.stop()
     lockdown.uninstall()
     kiosk.close()
     log.info("stopped with code %d", code)
