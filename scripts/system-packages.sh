@@ -9,7 +9,9 @@ RUNTIME_PACKAGES=(
   libxkbcommon-x11-0
 )
 # A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
-TEST_PACKAGES=(xvfb xauth xdotool imagemagick)
+# xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor
+# test; systemd itself gives systemd-analyze and the user manager it starts.
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd)
 
 install_packages() {
   local missing=()
