@@ -80,7 +80,7 @@ class AttractPage(QWidget):
         # Language, text size and contrast, before anyone has to read a whole page.
         self.access = access
         access_host = QWidget()
-        access_row = FlowLayout(access_host, spacing=metrics.margin // 2, centred=True)
+        access_row = FlowLayout(access_host, spacing=metrics.margin // 2, align="centre")
         access_row.setContentsMargins(0, metrics.margin // 2, 0, 0)
         for button in access.buttons():
             access_row.addWidget(button)

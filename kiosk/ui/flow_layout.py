@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 0,
-                 centred: bool = False) -> None:
+                 align: str = "left") -> None:
+        """``align``: where each row sits, "left", "centre" or "right"."""
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
-        self._centred = centred
+        self._align = align
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -77,7 +78,8 @@ class FlowLayout(QLayout):
             if move:
                 row_width = (sum(item.sizeHint().width() for item in row)
                              + self._spacing * (len(row) - 1))
-                x = inner.x() + ((inner.width() - row_width) // 2 if self._centred else 0)
+                x = inner.x() + {"left": 0, "centre": (inner.width() - row_width) // 2,
+                                 "right": inner.width() - row_width}[self._align]
                 for item in row:
                     hint = item.sizeHint()
                     # Each item as wide as it asks (so no word is cut), centred in the row.

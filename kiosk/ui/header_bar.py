@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from kiosk.ui import pictures
 from kiosk.ui.access_buttons import AccessButtons
@@ -38,11 +38,16 @@ class HeaderBar(QWidget):
         for button in (self.topics, self.home):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
-        row = FlowLayout(self, spacing=metrics.margin // 2)
+        # Logo on the left; the buttons on the right, Home last (top right in landscape).
+        row = QHBoxLayout(self)
         row.setContentsMargins(metrics.margin, metrics.margin // 4,
                                metrics.margin, metrics.margin // 4)
-        for widget in (self.logo, *access.buttons(), self.topics, self.home):
-            row.addWidget(widget)
+        row.setSpacing(metrics.margin // 2)
+        row.addWidget(self.logo, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = FlowLayout(spacing=metrics.margin // 2, align="right")
+        for widget in (*access.buttons(), self.topics, self.home):
+            buttons.addWidget(widget)
+        row.addLayout(buttons, 1)
 
         self.topics.clicked.connect(self.topicsTapped)
         self.home.clicked.connect(self.homeTapped)

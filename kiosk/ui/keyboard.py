@@ -85,7 +85,7 @@ LAYOUTS: dict[str, list[list[Key]]] = {
 
 # What a screen reader says for each special key, and the words on Done and space: keys of
 # the interface strings (resources/i18n), with English when none are given.
-SPOKEN = {"shift": ("keyboard_shift", "Capital letter"),
+SPOKEN = {"shift": ("keyboard_shift", "Shift"),
           "accents": ("keyboard_accents", "Accented letters"),
           "letters": ("keyboard_letters", "Letters"),
           "backspace": ("keyboard_delete", "Delete"),

@@ -18,7 +18,7 @@ from .conftest import ARTIFACTS, ROOT, WAIT_S, Kiosk
 
 NAME = "Zoë Peña-Núñez"
 PASSPHRASE = "maple street front desk"
-SPECIAL = {" ": "Space"}
+SPECIAL = {" ": "space"}
 
 
 def type_on_screen(kiosk: Kiosk, text: str) -> None:
