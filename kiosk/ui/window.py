@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
+from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
@@ -361,7 +361,11 @@ class KioskWindow(QWidget):
         self.stack.insertWidget(self.stack.indexOf(old), self.form)
         self.stack.removeWidget(old)
         old.deleteLater()
-        QGuiApplication.clipboard().clear()
+        clipboard = QGuiApplication.clipboard()
+        clipboard.clear()
+        if clipboard.supportsSelection():
+            # X11 also keeps the last selected text for middle-click paste.
+            clipboard.clear(QClipboard.Mode.Selection)
 
     def _new_form(self) -> SignupForm:
         form = SignupForm(self._strings, self._metrics, self._settings.phone_region,
