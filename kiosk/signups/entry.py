@@ -21,9 +21,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 CONTACT_TIMES = ("morning", "afternoon", "evening")
 FIELDS = ("name", "phone", "email", "note")
 
@@ -99,6 +96,9 @@ class DecryptedEntry:
 
 
 def _has_bad_characters(text: str) -> bool:
+    # Cc, Cf and Cs are all non-printable: nearly every text is settled by one C-level check.
+    if text.isprintable():
+        return False
     return any(
         unicodedata.category(ch) in _BAD_CATEGORIES and ch not in _ALLOWED_FORMAT
         for ch in text
@@ -145,6 +145,10 @@ def _phone(value: str, region: str) -> tuple[str, str | None]:
         return "", None
     if bad or len(text) > PHONE_MAX:
         return text, "phone_invalid"
+    # Imported on first use: phonenumbers and email-validator take ~90 ms to import, which
+    # the kiosk would otherwise spend before its first screen (bench/startup.py).
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -162,6 +166,8 @@ def _email(value: str) -> tuple[str, str | None]:
         return "", None
     if bad or len(text) > EMAIL_MAX:
         return text, "email_invalid"
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # Offline kiosk: syntax only, no DNS look-up.
         checked = validate_email(text, check_deliverability=False)

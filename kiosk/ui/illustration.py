@@ -1,4 +1,8 @@
-"""A section's picture, drawn as large as its space allows and redrawn when that changes."""
+"""A section's picture, drawn as large as its space allows and redrawn when that changes.
+
+Photos are decoded on a worker thread (see pictures.BackgroundPicture): a page turns at once
+and its photo appears a few frames later, instead of the turn waiting for the decode.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ class Illustration(QWidget):
         self._path = path
         self._pixmap = QPixmap()
         self._rendered_for = QSize()
+        self._loader = pictures.BackgroundPicture(self)
+        self._loader.ready.connect(self._on_decoded)
         self.setAccessibleName(alt)
         self.setAccessibleDescription(alt)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -33,7 +39,9 @@ class Illustration(QWidget):
 
     @property
     def has_picture(self) -> bool:
+        """Whether a picture is (or, once a pending photo is decoded, will be) drawn."""
         self._ensure_pixmap()
+        self._loader.wait()
         return not self._pixmap.isNull()
 
     def sizeHint(self) -> QSize:
@@ -47,10 +55,19 @@ class Illustration(QWidget):
         if self._rendered_for == self.size():
             return
         self._rendered_for = self.size()
-        self._pixmap = (
-            pictures.render(self._path, self.size(), self.devicePixelRatioF())
-            if self._path is not None else QPixmap()
-        )
+        if self._path is None:
+            self._loader.cancel()
+            self._pixmap = QPixmap()
+            return
+        # Until a photo is decoded the previous picture (if any) stays: no blank flash when
+        # the start screen moves on to the next picture.
+        ready = self._loader.start(self._path, self.size(), self.devicePixelRatioF())
+        if ready is not None:
+            self._pixmap = ready
+
+    def _on_decoded(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if min(self.width(), self.height()) < MIN_SIDE:
@@ -58,6 +75,8 @@ class Illustration(QWidget):
         self._ensure_pixmap()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._pixmap.isNull() and self._loader.pending:
+            return  # the photo is on its way
         if self._pixmap.isNull():
             # A missing picture leaves a calm empty frame, never an error on screen.
             pen = QPen(QColor(self.palette().mid().color()), 4, Qt.PenStyle.DashLine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
@@ -27,15 +28,21 @@ class TopicButton(QPushButton):
     """A button whose title wraps onto two lines, with the section's picture beside it."""
 
     def __init__(self, number: int, section: Section, icon_px: int,
-                 parent: QWidget | None = None) -> None:
+                 pictures_from: Executor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Topic")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(section.title)
         icon = QLabel()
         icon.setFixedSize(icon_px, icon_px)
-        icon.setPixmap(pictures.render(section.image, QSize(icon_px, icon_px),
-                                       self.devicePixelRatioF()))
+        # Pictures are drawn on a worker thread: 30 sections of photos would otherwise hold
+        # the screen still for a second each time the content or the language changes.
+        self._picture = pictures.BackgroundPicture(self)
+        self._picture.ready.connect(icon.setPixmap)
+        ready = self._picture.start(section.image, QSize(icon_px, icon_px),
+                                    self.devicePixelRatioF(), executor=pictures_from)
+        if ready is not None:
+            icon.setPixmap(ready)
         text = QLabel(f"{number}. {section.title}")
         text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)
@@ -76,6 +83,10 @@ class TopicsPage(QWidget):
         self.setObjectName("Page")
         self._metrics = metrics
         self._buttons: list[TopicButton] = []
+        # One worker draws every button's picture, in order, off the UI thread.
+        drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="topic-pictures")
+        self.destroyed.connect(lambda: drawer.shutdown(wait=False, cancel_futures=True))
+        self._drawer = drawer
         self._columns = 0
         title = QLabel(strings["topics_title"])
         title.setObjectName("PageTitle")
@@ -112,7 +123,8 @@ class TopicsPage(QWidget):
             button.deleteLater()
         self._buttons = []
         for index, section in enumerate(sections):
-            button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3))
+            button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3),
+                                 self._drawer)
             button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
             self._buttons.append(button)
         self._columns = 0
