@@ -1,0 +1,87 @@
+"""The benchmarks still run: each script's --quick mode, as its own process, and the report.
+
+Nothing here looks at a time: these machines are shared, and benchmarks are not tests. A
+script that exits 0 and prints a table row for each of its figures passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench"
+# Seconds one quick script may take; raise on a slow machine.
+TIMEOUT_S = float(os.environ.get("KIOSK_BENCH_QUICK_S", "240"))
+ROW = re.compile(r"^\| (?P<figure>[^|]+?) \| (?P<value>[^|]+?) \|( [^|]+ \|){4}$")
+
+FIGURES = {
+    "startup.py": ["start-up to first painted section, warm",
+                   "start-up to first painted section, cold"],
+    "page_turn.py": ["page turn p50", "page turn p99", "page turn slowest"],
+    "memory.py": ["RSS after 20 page turns"],
+    "signup_save.py": ["save a sign-up (validate, seal, commit)"],
+    "reload_stall.py": ["UI stall during a reload of 30 sections"],
+}
+CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
+                    "start-up, start to exit after first paint, cold"]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bench-results")
+
+
+def run_quick(script: str, results: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    return subprocess.run(
+        [sys.executable, str(BENCH / script), "--quick", "--json",
+         str(results / f"{Path(script).stem}.json")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+
+
+def figures_printed(stdout: str) -> list[str]:
+    return [m["figure"] for line in stdout.splitlines() if (m := ROW.match(line))
+            and m["figure"] != "figure" and not m["figure"].startswith("---")]
+
+
+@pytest.mark.parametrize("script", list(FIGURES))
+def test_each_bench_script_runs_alone_and_prints_its_rows(script: str, results: Path) -> None:
+    done = run_quick(script, results)
+    assert done.returncode == 0, done.stderr[-3000:]
+    expected = list(FIGURES[script])
+    if script == "startup.py":
+        if shutil.which("chromium") is None:
+            # The only part that may be left out, and the output must say so.
+            assert "chromium is not installed: the Chromium peer was skipped" in done.stdout
+        else:
+            expected += CHROMIUM_FIGURES
+    assert sorted(figures_printed(done.stdout)) == sorted(expected), done.stdout
+    saved = json.loads((results / f"{Path(script).stem}.json").read_text())
+    assert sorted(row["figure"] for row in saved["rows"]) == sorted(expected)
+
+
+def test_run_all_writes_the_report_from_every_script(results: Path, tmp_path: Path) -> None:
+    missing = [s for s in FIGURES if not (results / f"{Path(s).stem}.json").is_file()]
+    if missing:
+        pytest.skip(f"needs the results of {', '.join(missing)} (run the whole module)")
+    output = tmp_path / "performance.md"
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run_all.py"), "--quick", "--results-from", str(results),
+         "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+    assert done.returncode == 0, done.stderr
+    text = output.read_text(encoding="utf-8")
+    assert "`.venv/bin/python bench/run_all.py --quick`" in text
+    assert "Machine: " in text
+    assert "these figures mean nothing" in text.lower()
+    for figures in FIGURES.values():
+        for figure in figures:
+            assert f"| {figure} |" in text
