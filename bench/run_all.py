@@ -51,8 +51,9 @@ def run_scripts(results: Path, quick: bool) -> dict[str, float]:
 def git_revision() -> str:
     done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True, check=False)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "kiosk",
-                            "bench"], capture_output=True, text=True, check=False)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain",
+                            "--untracked-files=no", "--", "kiosk", "bench"],
+                           capture_output=True, text=True, check=False)
     revision = done.stdout.strip() or "unknown"
     return revision + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
