@@ -16,7 +16,13 @@ REQUIRED_KEYS = ("title", "image", "image_alt")
 OPTIONAL_KEYS = ("order",)
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 MAX_VALUE_LENGTH = 300
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
+# Possessive: "<" and a long run of spaces must not be rescanned from every space.
+_HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z!]")
+QUOTE_CHARS = 60
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
 @dataclass
@@ -63,12 +69,13 @@ def parse(text: str) -> FrontMatter:
         key = key.strip()
         value = value.strip()
         if not colon or not key:
-            result.errors.append((number, f"expected 'key: value', found {raw.strip()!r}"))
+            result.errors.append(
+                (number, f"expected 'key: value', found {_shorten(raw.strip())!r}"))
             continue
         if key not in KNOWN_KEYS:
             allowed = ", ".join(KNOWN_KEYS)
             result.errors.append(
-                (number, f"unknown key '{key}'{_suggest(key)}; allowed keys: {allowed}")
+                (number, f"unknown key '{_shorten(key)}'{_suggest(key)}; allowed keys: {allowed}")
             )
             continue
         if key in result.values:

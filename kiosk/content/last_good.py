@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import RESOURCES, Settings
-from kiosk.content.loader import IMAGES_FOLDER, LoadResult, fingerprint, load_content
+from kiosk.content.loader import (
+    IMAGES_FOLDER,
+    LoadResult,
+    content_files,
+    fingerprint,
+    load_content,
+)
 from kiosk.content.model import ContentSet, Problem, Section
 from kiosk.private_files import private_dir
 
@@ -41,11 +47,16 @@ def load_live(settings: Settings, root: Path | None = None) -> LoadResult:
 
 
 def _copy(root: Path, settings: Settings, into: Path) -> None:
+    """Copy the files a fingerprint covers, and nothing else: no sub-folders, devices or
+    pipes (a link to one would otherwise copy a whole tree, or read without end)."""
     for folder in (*settings.languages, IMAGES_FOLDER):
         source = root / folder
         if source.is_dir():
-            # copy2 keeps change times, so the copy's fingerprint equals the original's.
-            shutil.copytree(source, into / folder, symlinks=False)
+            target = into / folder
+            target.mkdir()
+            for child, _status in content_files(source):
+                # copy2 keeps change times, so the copy's fingerprint equals the original's.
+                shutil.copy2(child, target / child.name)
 
 
 def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:

@@ -8,7 +8,9 @@ and an ``images/`` folder. Loading never raises for bad content: it returns what
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +23,19 @@ from kiosk.content.markdown_body import (
     check_body,
     is_internal,
     render_html,
+    shorten,
 )
 from kiosk.content.model import ContentSet, Problem, Section, Severity
 
 log = logging.getLogger(__name__)
 
 IMAGES_FOLDER = "images"
-MAX_SECTION_BYTES = 256 * 1024
+# A page is a few short paragraphs (the shipped ones are under 1 KB); 64 KB is ten thousand
+# words, and keeps a hostile file's check to about a second.
+MAX_SECTION_BYTES = 64 * 1024
+# Past this many problems in one file the rest are counted, not listed (a hostile file can
+# have one on every line, and each one is also a line in the kiosk's log).
+MAX_PROBLEMS_PER_FILE = 20
 _FILE_NAME = re.compile(r"^(?:(\d{1,4})-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # Editor backups and swap files appear while staff edit; they are not content.
 _IGNORED = re.compile(r"^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$")
@@ -61,24 +69,71 @@ class _Draft:
     fields: frontmatter.FrontMatter
     problems: list[Problem]
     links: list[Link] = field(default_factory=list)
+    html: str = ""
+
+
+def content_files(directory: Path) -> list[tuple[Path, os.stat_result]]:
+    """The regular files directly in ``directory`` (links followed), with their status.
+
+    Sub-folders, devices, pipes and links that lead nowhere are not content: they are left
+    out of fingerprints and of the last good copy, which take exactly these files.
+    """
+    try:
+        children = sorted(directory.iterdir())
+    except OSError:
+        return []
+    files = []
+    for child in children:
+        try:
+            status = child.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode):
+            files.append((child, status))
+    return files
 
 
 def fingerprint(root: Path, languages: tuple[str, ...]) -> Fingerprint:
     """Name, size and change time of every content file: equal fingerprints, same content."""
-    entries: list[tuple[str, int, int]] = []
-    for folder in (*languages, IMAGES_FOLDER):
-        directory = root / folder
-        try:
-            children = sorted(directory.iterdir())
-        except OSError:
-            continue
-        for child in children:
-            try:
-                stat = child.stat()
-            except OSError:
-                continue
-            entries.append((f"{folder}/{child.name}", stat.st_size, stat.st_mtime_ns))
-    return tuple(entries)
+    return tuple((f"{folder}/{child.name}", status.st_size, status.st_mtime_ns)
+                 for folder in (*languages, IMAGES_FOLDER)
+                 for child, status in content_files(root / folder))
+
+
+def link_problem(path: Path, root: Path) -> str | None:
+    """Why ``path`` must not be read: a link that leads out of ``root`` (the resolved content
+    folder), nowhere, or round in a circle. None for ordinary files and links kept inside."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return ("this is a link to a file that is not there; put the file itself here"
+                if path.is_symlink() else None)
+    except (OSError, RuntimeError):
+        return "this is a link that goes round in a circle; put the file itself here"
+    if not target.is_relative_to(root):
+        return ("this is a link to a file outside the content folder; the kiosk only shows "
+                "files inside it, so put the file itself here")
+    return None
+
+
+def _unreadable_name(path: Path) -> Problem | None:
+    """File names that are not UTF-8 cannot be named in a message, a link or a watch list."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        readable = os.fsencode(path.name).decode("utf-8", "replace")
+        return Problem(path.parent, 1, f"the file name {readable!r} is not UTF-8 text; rename "
+                                       "it using plain letters, digits and dashes")
+    return None
+
+
+def _limited(path: Path, problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    kept = sorted(problems)[:MAX_PROBLEMS_PER_FILE]
+    rest = len(problems) - len(kept)
+    return [*kept, Problem(path, kept[-1].line, f"... and {rest} more problems in this file; "
+                                                 "fix these first")]
 
 
 def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
@@ -91,7 +146,7 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _read_draft(path: Path, images: Path) -> _Draft | None:
+def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
     name = _FILE_NAME.match(path.name)
     problems: list[Problem] = []
     if name is None:
@@ -145,7 +200,8 @@ def _read_draft(path: Path, images: Path) -> _Draft | None:
                 path, line, f"'image' must be just a file name from the images folder, "
                             f"not {image!r}"))
         else:
-            reason = check_image(images / image)
+            reason = link_problem(images / image, root)
+            reason = f"the picture '{image}': {reason}" if reason else check_image(images / image)
             if reason:
                 problems.append(Problem(path, line, reason))
 
@@ -156,17 +212,30 @@ def _read_draft(path: Path, images: Path) -> _Draft | None:
         for link in report.links:
             if not is_internal(link.target):
                 problems.append(Problem(
-                    path, link.line, f"the link '{link.target}' would leave the kiosk; links may "
-                                     f"only go to another page ({SECTION_SCHEME}slug) or the "
-                                     f"sign-up page ({SIGNUP_TARGET})"))
+                    path, link.line, f"the link '{shorten(link.target)}' would leave the kiosk; "
+                                     f"links may only go to another page ({SECTION_SCHEME}slug) "
+                                     f"or the sign-up page ({SIGNUP_TARGET})"))
         links = report.links
-    return _Draft(path, name.group(2), order, order_line, fields, problems, links)
+    html = ""
+    if not any(p.severity is Severity.ERROR for p in problems):
+        try:
+            html = render_html(fields.body)
+        except RecursionError:
+            # The nesting check should have stopped this; never let a page take the loader down.
+            problems.append(Problem(path, fields.body_first_line,
+                                    "this page is nested too deeply to show; use fewer levels "
+                                    "of lists and quotes"))
+    return _Draft(path, name.group(2), order, order_line, fields, _limited(path, problems),
+                  links, html)
 
 
 def _load_language(
-    folder: Path, images: Path, *, required: bool
+    folder: Path, images: Path, root: Path, *, required: bool
 ) -> tuple[list[_Draft], list[Problem]]:
     problems: list[Problem] = []
+    reason = link_problem(folder, root)
+    if reason:
+        return [], [Problem(folder, 1, reason)]
     if not folder.is_dir():
         if required:
             problems.append(Problem(folder, 1, "this language folder is missing"))
@@ -179,6 +248,14 @@ def _load_language(
     for path in children:
         if _IGNORED.search(path.name):
             continue
+        bad_name = _unreadable_name(path)
+        if bad_name:
+            problems.append(bad_name)
+            continue
+        reason = link_problem(path, root)
+        if reason:
+            problems.append(Problem(path, 1, reason))
+            continue
         if path.suffix.lower() != ".md":
             problems.append(Problem(
                 path, 1, "ignored: only .md files are pages", Severity.WARNING))
@@ -190,7 +267,7 @@ def _load_language(
         if not is_file:
             problems.append(Problem(path, 1, "not a readable file (a broken link or a folder?)"))
             continue
-        draft = _read_draft(path, images)
+        draft = _read_draft(path, images, root)
         if draft is not None:
             drafts.append(draft)
     if required and not drafts and not problems:
@@ -221,8 +298,8 @@ def _cross_check(drafts: list[_Draft], known_slugs: set[str]) -> None:
                 if slug not in known_slugs:
                     draft.problems.append(Problem(
                         draft.path, link.line,
-                        f"the link '{target}' points to a page that does not exist; pages are: "
-                        f"{', '.join(sorted(known_slugs))}"))
+                        f"the link '{shorten(target)}' points to a page that does not exist; "
+                        f"pages are: {', '.join(sorted(known_slugs))}"))
 
 
 def _to_section(draft: _Draft, images: Path, language: str) -> Section:
@@ -234,10 +311,31 @@ def _to_section(draft: _Draft, images: Path, language: str) -> Section:
         title=values["title"],
         image=images / values["image"],
         image_alt=values["image_alt"],
-        html=render_html(draft.fields.body),
+        html=draft.html,
         language=language,
         source=draft.path,
     )
+
+
+def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
+    """The images folder and every file in it, used or not: all of it is copied for showing,
+    so nothing in it may lead outside the content folder."""
+    reason = link_problem(images, root)
+    if reason:
+        return [Problem(images, 1, reason)]
+    if not images.is_dir():
+        return [Problem(images, 1, "the images folder is missing")]
+    problems = []
+    try:
+        children = sorted(images.iterdir())
+    except OSError as e:
+        return [Problem(images, 1, f"cannot list this folder: {e.strerror}")]
+    for path in children:
+        bad_name = _unreadable_name(path)
+        reason = None if bad_name else link_problem(path, root)
+        if bad_name or reason:
+            problems.append(bad_name or Problem(path, 1, str(reason)))
+    return problems
 
 
 def load_content(root: Path, languages: tuple[str, ...], default_language: str) -> LoadResult:
@@ -247,13 +345,14 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str) 
     problems: list[Problem] = []
     if not root.is_dir():
         return LoadResult(None, [Problem(root, 1, "the content folder does not exist")], before)
-    if not images.is_dir():
-        problems.append(Problem(images, 1, "the images folder is missing"))
+    # Links inside the folder may point anywhere inside it, wherever the folder itself is.
+    real_root = root.resolve()
+    problems.extend(_picture_folder_problems(images, real_root))
 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:
         drafts, folder_problems = _load_language(
-            root / language, images, required=language == default_language
+            root / language, images, real_root, required=language == default_language
         )
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)

@@ -5,6 +5,11 @@ Two layers keep the kiosk safe from what a body says:
   ``kiosk check`` can tell staff exactly what to fix;
 - ``render_html`` never lets raw HTML through (it is shown as plain text) and drops any link
   that is not ``section:`` or ``signup:``, even if a check was skipped.
+
+A hostile or broken file must not stall the check: every pattern here runs in time linear in
+the line (possessive quantifiers, no nested brackets in link text), and ``check_body`` refuses
+what would make python-markdown slow or recurse too deeply (deep nesting, very long
+paragraphs, thousands of ``[``) before ``render_html`` ever sees it.
 """
 
 from __future__ import annotations
@@ -21,12 +26,55 @@ SIGNUP_TARGET = "signup:"
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
-_INLINE_LINK = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+# Link text holds no brackets and a target no spaces or brackets: a line of '[' or '[x]('
+# repeated then costs one pass, not one pass per bracket.
+_INLINE_LINK = re.compile(r"(!?)\[[^\[\]]*\]\(\s*+<?([^)\s<>\[\]]*+)>?"
+                          r"(?:\s++(?:\"[^\"]*+\"|'[^']*+'))?\s*+\)")
 _REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>")
+_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*+:[^<>\s]*+)>")
 _HTML_TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*|!--)")
 _BARE_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_BARE_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# One character before the '@' is enough to find an address; the rest of the name is read
+# back from there (a pattern starting with [\w.+-]+ rescans the line from every dot).
+_EMAIL_AT = re.compile(r"[\w.+-]@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL_NAME = re.compile(r"[\w.+-]+$")
+_NESTING_MARK = re.compile(r" {0,3}(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))[ \t]*")
+_RULE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+
+# Limits that keep python-markdown fast and its recursion shallow; no real page comes near.
+MAX_NESTING = 6
+MAX_PARAGRAPH_CHARS = 5000
+MAX_BRACKETS = 100
+QUOTE_CHARS = 60
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters for a message (a hostile line can be huge)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def nesting(line: str) -> int:
+    """How deep ``line`` sits in lists and quotes: a level per 4 spaces of indent and per
+    list marker or '>' at its start ('- - - x' is three lists inside each other)."""
+    expanded = line.expandtabs(4)
+    text = expanded.lstrip(" ")
+    if _RULE.match(text):
+        return 0  # '* * * *' is a horizontal line, not lists
+    depth = (len(expanded) - len(text)) // 4
+    position = 0
+    while (mark := _NESTING_MARK.match(text, position)) and mark.end() > position:
+        depth += 1
+        position = mark.end()
+    return depth
+
+
+def _bare_email(text: str) -> str | None:
+    found = _EMAIL_AT.search(text)
+    if found is None:
+        return None
+    before = _EMAIL_NAME.search(text[max(0, found.start() - 64): found.start() + 1])
+    name = before.group(0) if before else ""
+    return name[:-1] + found.group(0)
 
 
 @dataclass(frozen=True)
@@ -54,7 +102,8 @@ def check_body(body: str, first_line: int) -> BodyReport:
         report.errors.append((first_line, "the page has no text below the '---' block"))
         return report
 
-    in_fence = False
+    _check_size(body, first_line, report)
+    in_fence = too_deep = False
     for offset, raw in enumerate(body.split("\n")):
         number = first_line + offset
         if _FENCE.match(raw):
@@ -62,6 +111,12 @@ def check_body(body: str, first_line: int) -> BodyReport:
             continue
         if in_fence:
             continue
+        depth = nesting(raw)
+        if depth > MAX_NESTING and not too_deep:
+            too_deep = True  # once per page: the lines below it are usually just as deep
+            report.errors.append(
+                (number, f"lists or quotes are nested {depth} levels deep here; use at most "
+                         f"{MAX_NESTING} (a list inside a list inside a list is 3)"))
         line = _CODE_SPAN.sub("", raw)
         for match in _INLINE_LINK.finditer(line):
             if match.group(1):
@@ -87,16 +142,42 @@ def check_body(body: str, first_line: int) -> BodyReport:
         url = _BARE_URL.search(plain_text) if not definition else None
         if url:
             report.errors.append(
-                (number, f"web addresses ({url.group(0)}) cannot be opened on the kiosk; "
-                         "remove it or tell patients to ask at the front desk")
+                (number, f"web addresses ({shorten(url.group(0))}) cannot be opened on the "
+                         "kiosk; remove it or tell patients to ask at the front desk")
             )
-        email = _BARE_EMAIL.search(plain_text) if not definition else None
+        email = _bare_email(plain_text) if not definition else None
         if email:
             report.errors.append(
-                (number, f"e-mail addresses ({email.group(0)}) cannot be used on the kiosk; "
+                (number, f"e-mail addresses ({shorten(email)}) cannot be used on the kiosk; "
                          "tell patients to ask at the front desk instead")
             )
     return report
+
+
+def _check_size(body: str, first_line: int, report: BodyReport) -> None:
+    """Paragraphs and brackets: python-markdown's time grows with their product."""
+    start, length = first_line, 0
+    lines = body.split("\n")
+    for offset, raw in enumerate([*lines, ""]):
+        if raw.strip():
+            if not length:
+                start = first_line + offset
+            length += len(raw) + 1
+            continue
+        if length > MAX_PARAGRAPH_CHARS:
+            report.errors.append(
+                (start, f"this paragraph is {length:,} characters long; keep paragraphs under "
+                        f"{MAX_PARAGRAPH_CHARS:,} characters (put an empty line between them)"))
+        length = 0
+    brackets = 0
+    for offset, raw in enumerate(lines):
+        brackets += raw.count("[")
+        if brackets > MAX_BRACKETS:
+            total = body.count("[")
+            report.errors.append(
+                (first_line + offset, f"the page has {total:,} square brackets '['; a page may "
+                                      f"have at most {MAX_BRACKETS} (each link uses one pair)"))
+            break
 
 
 class _KeepOnlyInternalLinks(Treeprocessor):
