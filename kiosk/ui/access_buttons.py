@@ -56,7 +56,10 @@ class AccessButtons(QObject):
         self.language = QPushButton(next_language_name or "")
         self.language.setObjectName("Access")
         self.language.setAccessibleName(next_language_name or "")
-        self.language.setVisible(next_language_name is not None)
+        # Only ever hide here: showing a button that has no parent yet opens it as a window of
+        # its own for a moment, which takes the focus from the kiosk at every rebuild.
+        if next_language_name is None:
+            self.language.hide()
         size_text = strings["normal_text"] if largest else strings["larger_text"]
         self.text_size = QPushButton(f"{'A' if largest else 'A+'}  {size_text}")
         self.text_size.setObjectName("Access")
@@ -68,6 +71,9 @@ class AccessButtons(QObject):
         self.contrast.setChecked(presentation.high_contrast)
         for button in self.buttons():
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The page showing the buttons owns them; this object goes with them. (Its parent is the
+        # window, which outlives every rebuild: one was left behind per page and rebuild.)
+        self.contrast.destroyed.connect(self.deleteLater)
         self.language.clicked.connect(self.languageTapped)
         self.text_size.clicked.connect(self.textSizeTapped)
         # Toggling is the window's job (it rebuilds); the button only reports the tap.

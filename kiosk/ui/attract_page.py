@@ -48,7 +48,9 @@ class AttractPage(QWidget):
         name.setAlignment(Qt.AlignmentFlag.AlignCenter)
         name.setWordWrap(True)
         # At larger text the title and buttons need the room; the name is in the header.
-        name.setVisible(metrics.percent == 100)
+        # (Hide only: showing a label without a parent would open it as a window for a moment.)
+        if metrics.percent != 100:
+            name.hide()
         self.illustration = Illustration(None, "")
         # The picture gives way first when the words need the room (larger text).
         self.illustration.setMinimumSize(0, 0)

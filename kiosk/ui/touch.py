@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QScrollArea,
@@ -11,13 +11,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+# The application's one flick recognizer, as a dynamic property of the application object.
+_FLICK_GESTURE = "kiosk_flick_gesture"
+
+
+def _flick_gesture() -> Qt.GestureType:
+    """The gesture type of one drag-to-scroll recognizer, registered once per program.
+
+    ``QScroller.grabGesture`` registers a new recognizer with a new gesture type number on
+    every call, and PySide6 (6.11) keeps a Python enum member for every number it converts,
+    for ever: a scroll area built for each patient (the form) or each change of language
+    would leak about 4 KB. One recognizer serves every viewport, because the gesture it
+    makes for a widget drives that widget's own QScroller.
+    """
+    app = QCoreApplication.instance()
+    assert app is not None
+    known = app.property(_FLICK_GESTURE)
+    if known is not None:
+        return Qt.GestureType(int(known))  # a number seen before: PySide reuses its member
+    gesture = QScroller.grabGesture(app, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    app.setProperty(_FLICK_GESTURE, int(gesture))
+    return gesture
+
 
 def make_touch_scrollable(area: QAbstractScrollArea) -> None:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     viewport = area.viewport()
-    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     scroller = QScroller.scroller(viewport)
+    viewport.grabGesture(_flick_gesture())
     properties = scroller.scrollerProperties()
     never = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
     properties.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, never)
