@@ -11,9 +11,11 @@ and ``--fills`` new patients who fill in the whole form and send it.
 
 After a reset the window is on its start screen with a fresh form, so it must hold the same
 widgets and QObjects each time (compared class by class; the keyboard keeps its last layout,
-so there is one baseline per layout). Every 500 steps it samples RSS (VmRSS), widgets,
-QObjects (walked from the app and every top-level widget), Python objects and binding
-wrappers; growth is counted from the first sample after ``--warmup`` steps.
+so there is one baseline per layout). Every 500 steps it samples RSS (VmRSS), the heap in use
+(glibc mallinfo2), widgets, QObjects (walked from the app and every top-level widget), Python
+objects and binding wrappers, each time after showing every page once (a page keeps its
+picture drawn at its size, about 2 MB: samples in different states would differ by up to
+25 MB); growth is counted from the first sample after ``--warmup`` steps.
 Aims: every reset back to the baseline; RSS growth under 5 MiB. Exit code 1 if missed.
 """
 
@@ -405,8 +407,15 @@ class Soak:
     def sample(self, started: float) -> Sample:
         from kiosk.ui.keyboard import TEXT
 
-        self.window.start_over()  # sampled on the start screen, as after a reset,
-        self.window.keyboard.set_layout(TEXT)  # with the (hidden) keyboard on its letters
+        # Sampled in one state each time: every page drawn once since the last rebuild (each
+        # keeps its picture drawn at its size, about 2 MB, and its text laid out), then the
+        # start screen as after a reset, with the (hidden) keyboard on its letters.
+        self.window.start_over()
+        for index in range(len(self.window.sections)):
+            self.window.show_section(index)
+            self.settle()
+        self.window.start_over()
+        self.window.keyboard.set_layout(TEXT)
         self.flush_deletes()
         widgets, qobjects = self.counts()
         gc.collect()

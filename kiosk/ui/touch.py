@@ -22,7 +22,9 @@ def _flick_gesture() -> Qt.GestureType:
     every call, and PySide6 (6.11) keeps a Python enum member for every number it converts,
     for ever: a scroll area built for each patient (the form) or each change of language
     would leak about 4 KB. One recognizer serves every viewport, because the gesture it
-    makes for a widget drives that widget's own QScroller.
+    makes for a widget drives that widget's own QScroller. It is registered for the
+    application object itself, which lives as long as the program: registered for a child
+    object of the application instead, the process corrupted its heap on exit.
     """
     app = QCoreApplication.instance()
     assert app is not None
