@@ -9,6 +9,7 @@ import importlib.util
 import logging
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -31,10 +32,12 @@ def load_soak() -> ModuleType:
     return module
 
 
-def enum_classes() -> int:
-    """Python enum classes alive; PySide6 makes one for every gesture number it converts."""
+def enum_classes() -> Counter[str]:
+    """Python enum classes alive, by name. PySide6 makes each enum type on first use, and
+    one more class for every value it has not seen (a new gesture number each time a
+    recognizer is registered): a name counted twice is that leak."""
     gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType))
+    return Counter(o.__qualname__ for o in gc.get_objects() if isinstance(o, enum.EnumType))
 
 
 @pytest.fixture
@@ -55,6 +58,7 @@ def soak(qapp, qtbot, make_settings, tmp_path):
 def test_taps_resets_and_sign_ups_leave_nothing_behind(soak):
     module, driver = soak
     rng = random.Random(8)
+    driver.exercise_everything()  # one fill too
     warm = module.make_plan(rng, WARMUP, 10, 2)
     driver.run(warm, WARMUP + 1, log.debug)  # caches fill; nothing is compared yet
     enums_before = enum_classes()
@@ -63,10 +67,11 @@ def test_taps_resets_and_sign_ups_leave_nothing_behind(soak):
 
     assert driver.compared == RESETS
     assert driver.off_baseline == []  # every reset: the same widgets and QObjects, by class
-    assert enum_classes() == enums_before
+    enums = enum_classes()
+    assert {name: n for name, n in enums.items() if n > max(1, enums_before[name])} == {}
     assert driver.failed_fills == 0
-    assert driver.fills == FILLS + 2
-    assert len(driver.window.services.signups.store.entries()) == FILLS + 2
+    assert driver.fills == FILLS + 3
+    assert len(driver.window.services.signups.store.entries()) == FILLS + 3
     first, last = driver.samples[0], driver.samples[-1]
     log.info("short soak: RSS %+d KiB, QObjects %+d, Python objects %+d",
              last.rss_kib - first.rss_kib, last.qobjects - first.qobjects,
