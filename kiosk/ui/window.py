@@ -396,12 +396,22 @@ class KioskWindow(QWidget):
 
     def _attach_keyboard(self, target: QWidget | None, layout: str) -> None:
         self.keyboard.attach(target, layout)
+        self._place_header()
 
     def _keyboard_done(self) -> None:
         focused = self.focusWidget()
         if focused is not None:
             focused.clearFocus()
         self.keyboard.attach(None, "")
+        self._place_header()
+
+    def _place_header(self) -> None:
+        """The header shows on patient pages; at larger text it makes way for the keyboard,
+        which with the field above it would not fit a landscape screen otherwise (the form
+        keeps Back, and the keyboard its Done)."""
+        page_has_header = self._current not in (ATTRACT, UNAVAILABLE, STAFF)
+        typing_large = self.keyboard.isVisibleTo(self) and self._presentation.text_percent > 100
+        self.header.setVisible(page_has_header and not typing_large)
 
     # Idle --------------------------------------------------------------------------------
 
@@ -473,7 +483,7 @@ class KioskWindow(QWidget):
                                   else self._settings.idle_ms)
             self.idle.start()
         on_section = name.startswith(SECTION_SCHEME)
-        self.header.setVisible(name not in (ATTRACT, UNAVAILABLE, STAFF))
+        self._place_header()
         self.header.show_navigation(name != THANKS)
         self.nav.setVisible(on_section)
         index = self.current_index()

@@ -160,8 +160,9 @@ def _cut_off(widget: QWidget) -> list[str]:
 
 
 def _contrast(window: KioskWindow, widget: QWidget, image: QImage) -> list[str]:
-    """The text colour against the colour most of the widget's own pixels have."""
-    rect = _on_screen(window, widget).intersected(window.rect())
+    """The text colour against the colour most of the widget's own visible pixels have
+    (inside a scrolling page only the part not scrolled out of view)."""
+    rect = _shown_part(window, widget).intersected(window.rect())
     if rect.isEmpty():
         return []
     counts: Counter[str] = Counter()
