@@ -106,7 +106,16 @@ class Kiosk:
         return json.loads(self.map_file.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
     def tap(self, name: str) -> None:
-        x, y, width, height = self.widgets()[name]
+        """Tap the button or field ``name`` once it is on screen (the keyboard, say, shows a
+        moment after its field is tapped), as a person waits for it."""
+        found: dict[str, list[int]] = {}
+
+        def shown() -> bool:
+            found.update(self.widgets())
+            return name in found
+
+        wait_until(shown, f"'{name}' on screen")
+        x, y, width, height = found[name]
         self.screen.tap(x + width // 2, y + height // 2)
 
     def stop(self) -> None:
