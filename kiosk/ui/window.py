@@ -117,7 +117,6 @@ class KioskWindow(QWidget):
         strings = self._translations[presentation.language]
         theme = presented_theme(settings.theme, high_contrast=presentation.high_contrast)
         self._strings = strings
-        self._theme = theme
         self._metrics = Metrics.for_theme(theme, presentation.text_percent)
         self._css = document_css(theme, self._metrics)
         self.setStyleSheet(style_sheet(theme, self._metrics, CHECK_MARK.as_posix()))
