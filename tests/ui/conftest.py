@@ -18,12 +18,13 @@ from argon2 import PasswordHasher
 
 from kiosk.audit import AuditLog
 from kiosk.config import I18N_DIR, Settings
-from kiosk.content.last_good import load_live
+from kiosk.content.last_good import load_for_startup, load_live
 from kiosk.i18n import load_translations
 from kiosk.security import PinGuard
 from kiosk.signups.crypto import create_keys
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
+from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.window import KioskWindow, Services
 
 PIN = "2468"
@@ -82,3 +83,18 @@ def make_window(qtbot, make_settings, tmp_path) -> Iterator[Callable[..., KioskW
 @pytest.fixture
 def window(make_window, screen_size) -> KioskWindow:
     return make_window(screen_size)
+
+
+@pytest.fixture
+def live(make_window, make_settings, content_dir):
+    """A window on a copy of the content with the real watcher reloading it quickly."""
+    settings = make_settings(content_dir, reload_quiet_ms=50)
+    startup = load_for_startup(settings)  # as app.build does: shown pages come from the copy
+    assert startup.result.content is not None
+    window = make_window(settings=settings)
+    window.set_content(startup.result.content)
+    watcher = ContentWatcher(settings)
+    watcher.accepted.connect(window.set_content)
+    watcher.start()
+    yield window, watcher, content_dir
+    watcher.stop()

@@ -7,12 +7,9 @@ import logging
 import time
 from pathlib import Path
 
-import pytest
 from PIL import Image
 from PySide6.QtCore import QObject, Qt, QTimer
 
-from kiosk.content.last_good import load_for_startup
-from kiosk.ui.content_watcher import ContentWatcher
 from tests.unit.test_hostile_content import build_hostile, page
 
 from .conftest import WAIT_MS
@@ -41,20 +38,6 @@ class LatenessProbe(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-
-
-@pytest.fixture
-def live(make_window, make_settings, content_dir):
-    settings = make_settings(content_dir, reload_quiet_ms=50)
-    startup = load_for_startup(settings)
-    assert startup.result.content is not None
-    window = make_window(settings=settings)
-    window.set_content(startup.result.content)
-    watcher = ContentWatcher(settings)
-    watcher.accepted.connect(window.set_content)
-    watcher.start()
-    yield window, watcher, content_dir
-    watcher.stop()
 
 
 def test_hostile_content_is_refused_while_the_kiosk_keeps_working(qtbot, live, tmp_path):

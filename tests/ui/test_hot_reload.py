@@ -4,26 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from kiosk.content.last_good import load_for_startup
-from kiosk.ui.content_watcher import ContentWatcher
-
 from .conftest import WAIT_MS
-
-
-@pytest.fixture
-def live(make_window, make_settings, content_dir):
-    settings = make_settings(content_dir, reload_quiet_ms=50)
-    startup = load_for_startup(settings)  # as app.build does: shown pages come from the copy
-    assert startup.result.content is not None
-    window = make_window(settings=settings)
-    window.set_content(startup.result.content)
-    watcher = ContentWatcher(settings)
-    watcher.accepted.connect(window.set_content)
-    watcher.start()
-    yield window, watcher, content_dir
-    watcher.stop()
 
 
 def first_page(content_dir: Path) -> Path:
