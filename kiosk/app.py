@@ -109,7 +109,7 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
                         content_status=content_status)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
-    watcher.accepted.connect(window.set_content)
+    watcher.accepted.connect(window.update_content)
 
     # Old sign-ups go on schedule even if nobody opens the panel.
     def purge() -> None:

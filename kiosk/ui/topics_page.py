@@ -119,16 +119,28 @@ class TopicsPage(QWidget):
         return list(self._buttons)
 
     def set_sections(self, sections: tuple[Section, ...]) -> None:
-        for button in self._buttons:
+        old = self.use_buttons([self.new_button(i, s) for i, s in enumerate(sections)])
+        for button in old:
             button.deleteLater()
-        self._buttons = []
-        for index, section in enumerate(sections):
-            button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3),
-                                 self._drawer)
-            button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
-            self._buttons.append(button)
+
+    def new_button(self, index: int, section: Section) -> TopicButton:
+        """The button for section number ``index``, not shown until ``use_buttons``."""
+        button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3),
+                             self._drawer)
+        button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
+        return button
+
+    def use_buttons(self, buttons: list[TopicButton]) -> list[TopicButton]:
+        """Show ``buttons`` instead of the current ones, which are returned hidden, for the
+        caller to delete."""
+        old = self._buttons
+        for button in old:
+            self._grid.removeWidget(button)
+            button.hide()
+        self._buttons = list(buttons)
         self._columns = 0
         self._arrange()
+        return old
 
     def mark_current(self, index: int) -> None:
         for i, button in enumerate(self._buttons):

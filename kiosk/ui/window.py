@@ -27,10 +27,12 @@ from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle import IdleGuard, StillThere
+from kiosk.ui.in_slices import delete_in_slices
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage
 from kiosk.ui.nav_bar import NavBar
+from kiosk.ui.page_build import PageBuild
 from kiosk.ui.section_page import SectionPage
 from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
@@ -68,6 +70,8 @@ class KioskWindow(QWidget):
     presentationChanged = Signal()
 
     exitRequested = Signal()
+    # New content's pages are on screen (after set_content, or update_content's last slice).
+    contentShown = Signal()
 
     def __init__(self, settings: Settings, translations: Mapping[str, Mapping[str, str]],
                  content: ContentSet | None, services: Services,
@@ -83,6 +87,7 @@ class KioskWindow(QWidget):
         self._content = content
         self._sections: tuple[Section, ...] = ()
         self._pages: list[SectionPage] = []
+        self._build: PageBuild | None = None
         self._current = ATTRACT
         self._may_close = False
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -212,6 +217,7 @@ class KioskWindow(QWidget):
         self._presentation = presentation
         if self.keyboard.isVisible():
             self._keyboard_done()
+        self._cancel_build()
         old = [self.header, self.stack, self.nav, self.keyboard, self.still_there]
         for widget in old:
             self._layout.removeWidget(widget)
@@ -261,37 +267,82 @@ class KioskWindow(QWidget):
     # Content -----------------------------------------------------------------------------
 
     def set_content(self, content: ContentSet | None) -> None:
-        """Show new content, staying on the same section if it still exists."""
-        previous = self._current
+        """Show new content at once, staying on the same section if it still exists."""
+        self._cancel_build()
         self._content = content
         for page in self._pages:
             self.stack.removeWidget(page)
             page.deleteLater()
-        self._sections = content.sections(self._presentation.language) if content else ()
-        self._pages = []
-        for section in self._sections:
-            page = SectionPage(section, self._css, self._metrics)
-            page.linkTapped.connect(self.follow_link)
-            self.stack.addWidget(page)
-            self._pages.append(page)
-        titles = [s.title for s in self._sections]
-        self.nav.set_pages(titles)
-        self.attract.set_sections(self._sections)
-        self.topics.set_sections(self._sections)
-        log.info("showing %d sections", len(self._sections))
-        if not self._sections:
+        sections = content.sections(self._presentation.language) if content else ()
+        self._pages = [self._new_section_page(section) for section in sections]
+        self.topics.set_sections(sections)
+        self._show_sections(sections)
+
+    def update_content(self, content: ContentSet | None) -> None:
+        """New content while the kiosk is in use (the watcher's reload).
+
+        The new pages are built a slice at a time behind the ones on screen, which keep
+        working, and swapped in together once all are made; the old ones are then deleted a
+        slice at a time. A patient's tap waits for one slice at most, not for the whole set.
+        ``contentShown`` says when the new pages are up.
+        """
+        sections = content.sections(self._presentation.language) if content else ()
+        if not sections or not self._pages:
+            self.set_content(content)
+            return
+        self._cancel_build()
+        self._content = content
+        build = PageBuild(sections, self._new_section_page, self.topics.new_button, self)
+        build.ready.connect(lambda: self._swap_in(build))
+        self._build = build
+        build.start()
+
+    def _swap_in(self, build: PageBuild) -> None:
+        self._build = None
+        # The old pages leave the stack as they are deleted, a few per slice: taking all of
+        # them out of it at once was 70 ms (every removal lays the stack out again).
+        old: list[QWidget] = list(self._pages)
+        self._pages = build.pages
+        old += self.topics.use_buttons(build.buttons)
+        self._show_sections(build.sections)
+        delete_in_slices(old, self)
+        build.deleteLater()
+
+    def _cancel_build(self) -> None:
+        build, self._build = self._build, None
+        if build is not None:
+            build.cancel()
+            delete_in_slices([*build.pages, *build.buttons], self)
+            build.deleteLater()
+
+    def _new_section_page(self, section: Section) -> SectionPage:
+        page = SectionPage(section, self._css, self._metrics)
+        page.linkTapped.connect(self.follow_link)
+        # Into the stack at once (hidden): it is styled now, not on its first turn.
+        self.stack.addWidget(page)
+        return page
+
+    def _show_sections(self, sections: tuple[Section, ...]) -> None:
+        """The pages for ``sections`` are made: bars, menus and the page on screen follow."""
+        previous = self._current
+        self._sections = sections
+        self.nav.set_pages([s.title for s in sections])
+        self.attract.set_sections(sections)
+        log.info("showing %d sections", len(sections))
+        if not sections:
             self._show(UNAVAILABLE, self.unavailable)
         elif previous in (SIGNUP, THANKS, NOT_READY, STAFF):
             # A patient filling in the form, or staff in the panel, stay where they are.
-            return
+            pass
         elif previous.startswith(SECTION_SCHEME) and previous[len(SECTION_SCHEME):] in {
-            s.slug for s in self._sections
+            s.slug for s in sections
         }:
             self.show_slug(previous[len(SECTION_SCHEME):])
         elif previous == TOPICS:
             self.show_topics()
         else:
             self.show_attract()
+        self.contentShown.emit()
 
     # Navigation --------------------------------------------------------------------------
 

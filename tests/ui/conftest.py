@@ -94,7 +94,7 @@ def live(make_window, make_settings, content_dir):
     window = make_window(settings=settings)
     window.set_content(startup.result.content)
     watcher = ContentWatcher(settings)
-    watcher.accepted.connect(window.set_content)
+    watcher.accepted.connect(window.update_content)
     watcher.start()
     yield window, watcher, content_dir
     watcher.stop()

@@ -100,7 +100,9 @@ def test_a_picture_copied_in_slowly_never_shows_half_written(qtbot, live, tmp_pa
     # runs first), so each check races a file that is still growing.
     watcher._quiet.timeout.connect(write_next_chunk)
     write_next_chunk()
-    qtbot.waitUntil(lambda: bool(shown_sizes), timeout=WAIT_MS * 4)
+    qtbot.waitUntil(lambda: bool(shown_sizes)
+                    and "new-photo" in [s.slug for s in window.sections],
+                    timeout=WAIT_MS * 4)
 
     assert written[0] == CHUNKS
     assert shown_sizes == [len(data)]

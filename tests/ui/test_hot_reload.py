@@ -18,9 +18,9 @@ def retitle(path: Path, title: str) -> None:
 
 
 def test_a_valid_edit_shows_up_on_the_same_page(qtbot, live):
-    window, watcher, content_dir = live
+    window, _watcher, content_dir = live
     window.show_section(0)
-    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         retitle(first_page(content_dir), "A brand new title")
     assert window.section_pages[0].title.text() == "A brand new title"
     assert window.current_index() == 0
@@ -40,7 +40,7 @@ def test_a_typo_keeps_the_last_good_content_and_says_where(qtbot, live):
     assert window.section_pages[0].illustration.has_picture
     assert window.current_index() == 0
 
-    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         page.write_text(page.read_text(encoding="utf-8").replace("image_alt ", "image_alt: ",
                                                                  1), encoding="utf-8")
     assert [s.title for s in window.sections] == before
@@ -61,10 +61,10 @@ def test_a_deleted_picture_is_refused(qtbot, live):
 
 
 def test_a_new_section_appears_in_the_menu(qtbot, live):
-    window, watcher, content_dir = live
+    window, _watcher, content_dir = live
     count = len(window.sections)
     source = first_page(content_dir)
-    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         (content_dir / "en" / "98-a-new-page.md").write_text(
             source.read_text(encoding="utf-8").replace("order:", "# order:"), encoding="utf-8")
     assert len(window.sections) == count + 1
@@ -78,7 +78,7 @@ def test_a_burst_of_saves_loads_once_with_the_final_text(qtbot, live):
     page = first_page(content_dir)
     accepted = []
     watcher.accepted.connect(accepted.append)
-    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         for n in range(5):
             retitle(page, f"Draft {n}")
     assert window.sections[0].title == "Draft 4"
@@ -86,10 +86,10 @@ def test_a_burst_of_saves_loads_once_with_the_final_text(qtbot, live):
 
 
 def test_a_reload_leaves_a_patient_on_the_form_with_what_they_typed(qtbot, live):
-    window, watcher, content_dir = live
+    window, _watcher, content_dir = live
     window.show_signup()
     window.form.edits["name"].setText("Ana")
-    with qtbot.waitSignal(watcher.accepted, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         retitle(first_page(content_dir), "Changed while Ana types")
     assert window.current_page == "signup"
     assert window.form.edits["name"].text() == "Ana"
