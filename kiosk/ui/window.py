@@ -91,6 +91,10 @@ class KioskWindow(QWidget):
         self._current = ATTRACT
         self._may_close = False
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        if not settings.windowed:
+            # Before any child exists: later, changing the flags re-parents the window and
+            # restyles every page (25 ms at start-up).
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
@@ -405,12 +409,17 @@ class KioskWindow(QWidget):
         self._show(SIGNUP, self.form)
 
     def reset_signup(self) -> None:
-        """A new, empty form: the old one is destroyed with everything typed and its undo."""
-        old = self.form
-        self.form = self._new_form()
-        self.stack.insertWidget(self.stack.indexOf(old), self.form)
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        """A new, empty form: the old one is destroyed with everything typed and its undo.
+
+        A form that was never on screen has nothing in it to forget and is kept (every
+        return to the start screen would otherwise build one for nothing).
+        """
+        if self._form_shown:
+            old = self.form
+            self.form = self._new_form()
+            self.stack.insertWidget(self.stack.indexOf(old), self.form)
+            self.stack.removeWidget(old)
+            old.deleteLater()
         clipboard = QGuiApplication.clipboard()
         clipboard.clear()
         if clipboard.supportsSelection():
@@ -418,6 +427,7 @@ class KioskWindow(QWidget):
             clipboard.clear(QClipboard.Mode.Selection)
 
     def _new_form(self) -> SignupForm:
+        self._form_shown = False
         form = SignupForm(self._strings, self._metrics, self._settings.phone_region,
                           self._settings.retention_days)
         form.submitted.connect(self._save_signup)
@@ -517,6 +527,8 @@ class KioskWindow(QWidget):
             self.staff.clear()  # leaving the panel any way locks it
         self._current = name
         self.stack.setCurrentWidget(page)
+        if page is self.form:
+            self._form_shown = True
         if self.keyboard.isVisible():
             self._keyboard_done()
         if name != THANKS:
@@ -550,7 +562,6 @@ class KioskWindow(QWidget):
             self.resize(1280, 800)
             self.show()
             return
-        self.setWindowFlag(Qt.WindowType.FramelessWindowHint)
         screen = self.screen()
         # With no window manager (Xvfb, cage) full screen needs the geometry set first.
         self.setGeometry(screen.geometry())

@@ -207,3 +207,13 @@ def test_consent_names_the_clinics_retention_period(make_window, make_settings):
     assert window.form.consent_version.endswith("-30d")
     texts = [label.text() for label in window.form.findChildren(QLabel)]
     assert any("after 30 days" in text for text in texts)
+
+
+def test_a_form_nobody_opened_is_kept_and_one_that_was_shown_is_not(qtbot, form_window):
+    form = form_window.form
+    form_window.show_attract()
+    assert form_window.form is form  # nothing to forget, nothing rebuilt
+    form_window.show_section(len(form_window.sections) - 1)
+    open_form(qtbot, form_window)
+    form_window.show_attract()
+    assert form_window.form is not form

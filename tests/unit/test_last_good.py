@@ -62,3 +62,25 @@ def test_shown_pages_and_pictures_come_from_the_checked_copy(content_dir, make_s
     live, settled = load_and_keep(settings)
     assert settled
     assert all(p.path.is_relative_to(content_dir) for p in live.errors)
+
+
+def test_a_copy_that_matches_is_used_as_it_is_and_one_that_does_not_is_replaced(
+        content_dir, make_settings):
+    settings = make_settings(content_dir)
+    load_for_startup(settings)
+    copy = settings.last_good_content_dir
+    kept = copy.stat().st_ino
+    again = load_for_startup(settings)
+    assert copy.stat().st_ino == kept  # not copied again: the same folder
+    assert again.result.content is not None
+    assert all(s.image.is_relative_to(copy) and s.source.is_relative_to(copy)
+               for s in again.result.content.sections())
+
+    # A copy that no longer matches (here: a picture gone from it) is made anew.
+    picture = again.result.content.sections()[0].image
+    picture.unlink()
+    third = load_for_startup(settings)
+    assert copy.stat().st_ino != kept
+    assert picture.is_file()
+    assert third.result.content is not None
+    assert third.result.content.sections()[0].image == picture

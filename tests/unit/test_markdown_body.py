@@ -52,3 +52,23 @@ def test_a_bare_email_address_is_caught():
     report = check_body("Write to desk@example.com with questions.\n", 3)
     assert report.errors == [(3, "e-mail addresses (desk@example.com) cannot be used on the "
                                  "kiosk; tell patients to ask at the front desk instead")]
+
+
+def test_one_page_never_leaks_into_the_next():
+    # The converter is reused: a link reference defined on one page must not serve another.
+    first = render_html("See [the nerve][ref].\n\n[ref]: section:the-sciatic-nerve\n")
+    assert '<a href="section:the-sciatic-nerve">the nerve</a>' in first
+    second = render_html("See [the nerve][ref].\n")
+    assert "<a" not in second
+    assert render_html("See [the nerve][ref].\n\n[ref]: section:the-sciatic-nerve\n") == first
+
+
+def test_pages_rendered_on_two_threads_at_once_come_out_as_on_one():
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [f"# Part {n}\n\n**Bold {n}** and [a link](section:part-{n}).\n\n- one\n- two\n"
+              for n in range(200)]
+    alone = [render_html(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        together = list(pool.map(render_html, bodies))
+    assert together == alone
