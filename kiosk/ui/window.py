@@ -27,13 +27,12 @@ from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle import IdleGuard, StillThere
-from kiosk.ui.in_slices import delete_in_slices
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage
 from kiosk.ui.nav_bar import NavBar
-from kiosk.ui.page_build import PageBuild
 from kiosk.ui.section_page import SectionPage
+from kiosk.ui.section_pages import SectionPages
 from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.swipe import SwipeDetector
@@ -85,9 +84,6 @@ class KioskWindow(QWidget):
         self._languages = tuple(lang for lang in settings.languages if lang in translations)
         self._presentation = Presentation.default(settings)
         self._content = content
-        self._sections: tuple[Section, ...] = ()
-        self._pages: list[SectionPage] = []
-        self._build: PageBuild | None = None
         self._current = ATTRACT
         self._may_close = False
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -167,6 +163,9 @@ class KioskWindow(QWidget):
         for page in (self.attract, self.topics, self.unavailable, self.form, self.thanks,
                      self.not_ready, self.staff):
             self.stack.addWidget(page)
+        self._section_pages = SectionPages(self.stack, self.topics, self._new_section_page,
+                                           self)
+        self._section_pages.replaced.connect(self._show_sections)
         for widget in (self.header, self.stack, self.nav, self.keyboard):
             self._layout.addWidget(widget, 1 if widget is self.stack else 0)
         self.still_there = StillThere(strings, self._metrics, self)
@@ -221,13 +220,13 @@ class KioskWindow(QWidget):
         self._presentation = presentation
         if self.keyboard.isVisible():
             self._keyboard_done()
-        self._cancel_build()
+        self._section_pages.cancel()
+        self._section_pages.deleteLater()
         old = [self.header, self.stack, self.nav, self.keyboard, self.still_there]
         for widget in old:
             self._layout.removeWidget(widget)
             widget.hide()
             widget.deleteLater()
-        self._pages = []
         self._build_pages()
         # The new stack shows the attract page until set_content puts the patient back.
         self._current = previous
@@ -256,80 +255,48 @@ class KioskWindow(QWidget):
 
     @property
     def sections(self) -> tuple[Section, ...]:
-        return self._sections
+        return self._section_pages.sections
 
     @property
     def section_pages(self) -> list[SectionPage]:
-        return list(self._pages)
+        return list(self._section_pages.pages)
 
     def current_index(self) -> int | None:
         if not self._current.startswith(SECTION_SCHEME):
             return None
         slug = self._current[len(SECTION_SCHEME):]
-        return next((i for i, s in enumerate(self._sections) if s.slug == slug), None)
+        return next((i for i, s in enumerate(self.sections) if s.slug == slug), None)
 
     # Content -----------------------------------------------------------------------------
 
     def set_content(self, content: ContentSet | None) -> None:
         """Show new content at once, staying on the same section if it still exists."""
-        self._cancel_build()
         self._content = content
-        for page in self._pages:
-            self.stack.removeWidget(page)
-            page.deleteLater()
-        sections = content.sections(self._presentation.language) if content else ()
-        self._pages = [self._new_section_page(section) for section in sections]
-        self.topics.set_sections(sections)
-        self._show_sections(sections)
+        self._section_pages.replace_now(self._sections_of(content))
 
     def update_content(self, content: ContentSet | None) -> None:
-        """New content while the kiosk is in use (the watcher's reload).
-
-        The new pages are built a slice at a time behind the ones on screen, which keep
-        working, and swapped in together once all are made; the old ones are then deleted a
-        slice at a time. A patient's tap waits for one slice at most, not for the whole set.
-        ``contentShown`` says when the new pages are up.
-        """
-        sections = content.sections(self._presentation.language) if content else ()
-        if not sections or not self._pages:
-            self.set_content(content)
-            return
-        self._cancel_build()
+        """New content while the kiosk is in use (the watcher's reload): the new pages are
+        built in slices behind the ones on screen (see ``section_pages``), so a patient's tap
+        is never kept waiting. ``contentShown`` says when they are up."""
         self._content = content
-        build = PageBuild(sections, self._new_section_page, self.topics.new_button, self)
-        build.ready.connect(lambda: self._swap_in(build))
-        self._build = build
-        build.start()
+        sections = self._sections_of(content)
+        if sections and self._section_pages.pages:
+            self._section_pages.replace_in_slices(sections)
+        else:
+            self._section_pages.replace_now(sections)
 
-    def _swap_in(self, build: PageBuild) -> None:
-        self._build = None
-        # The old pages leave the stack as they are deleted, a few per slice: taking all of
-        # them out of it at once was 70 ms (every removal lays the stack out again).
-        old: list[QWidget] = list(self._pages)
-        self._pages = build.pages
-        old += self.topics.use_buttons(build.buttons)
-        self._show_sections(build.sections)
-        delete_in_slices(old, self)
-        build.deleteLater()
-
-    def _cancel_build(self) -> None:
-        build, self._build = self._build, None
-        if build is not None:
-            build.cancel()
-            delete_in_slices([*build.pages, *build.buttons], self)
-            build.deleteLater()
+    def _sections_of(self, content: ContentSet | None) -> tuple[Section, ...]:
+        return content.sections(self._presentation.language) if content else ()
 
     def _new_section_page(self, section: Section) -> SectionPage:
         page = SectionPage(section, self._css, self._metrics)
         page.linkTapped.connect(self.follow_link)
-        # Into the stack at once (hidden): it is styled now, not on its first turn.
-        self.stack.addWidget(page)
         return page
 
-    def _show_sections(self, sections: tuple[Section, ...]) -> None:
-        """The pages for ``sections`` are made: bars, menus and the page on screen follow."""
+    def _show_sections(self) -> None:
+        """New section pages are in place: bars, menus and the page on screen follow."""
         previous = self._current
-        self._sections = sections
+        sections = self.sections
         self.nav.set_pages([s.title for s in sections])
         self.attract.set_sections(sections)
         log.info("showing %d sections", len(sections))
@@ -351,26 +318,26 @@ class KioskWindow(QWidget):
     # Navigation --------------------------------------------------------------------------
 
     def show_attract(self) -> None:
-        if not self._sections:
+        if not self.sections:
             self._show(UNAVAILABLE, self.unavailable)
             return
         self._show(ATTRACT, self.attract)
 
     def show_topics(self) -> None:
-        if not self._sections:
+        if not self.sections:
             return
         index = self.current_index()
         self.topics.mark_current(-1 if index is None else index)
         self._show(TOPICS, self.topics)
 
     def show_section(self, index: int) -> None:
-        if not 0 <= index < len(self._pages):
+        if not 0 <= index < len(self._section_pages.pages):
             log.warning("no section number %d", index)
             return
-        page = self._pages[index]
+        page = self._section_pages.pages[index]
         page.scroll_to_top()
         self.nav.set_current(index)
-        self._show(SECTION_SCHEME + self._sections[index].slug, page)
+        self._show(SECTION_SCHEME + self.sections[index].slug, page)
 
     def _start_from_attract(self) -> None:
         # The release that ends the staff long press must not also start the tour.
@@ -378,7 +345,7 @@ class KioskWindow(QWidget):
             self.show_section(0)
 
     def show_slug(self, slug: str) -> None:
-        index = next((i for i, s in enumerate(self._sections) if s.slug == slug), None)
+        index = next((i for i, s in enumerate(self.sections) if s.slug == slug), None)
         if index is not None:
             self.show_section(index)
 
@@ -386,15 +353,15 @@ class KioskWindow(QWidget):
         index = self.current_index()
         if index is None:
             self.show_section(0)
-        elif index + 1 < len(self._sections):
+        elif index + 1 < len(self.sections):
             self.show_section(index + 1)
         else:
             self.show_signup()
 
     def go_back(self) -> None:
         index = self.current_index()
-        if self._current in (SIGNUP, NOT_READY) and self._sections:
-            self.show_section(len(self._sections) - 1)
+        if self._current in (SIGNUP, NOT_READY) and self.sections:
+            self.show_section(len(self.sections) - 1)
         elif index is None or index == 0:
             self.show_attract()
         else:
@@ -492,7 +459,7 @@ class KioskWindow(QWidget):
         self.staff.clear()
         self._current = ATTRACT
         self.present(Presentation.default(self._settings))
-        for page in self._pages:
+        for page in self._section_pages.pages:
             page.scroll_to_top()
         self.topics.scroll_to_top()
         self.show_attract()
@@ -517,7 +484,7 @@ class KioskWindow(QWidget):
         if not self._current.startswith(SECTION_SCHEME):
             return
         if direction > 0:
-            if (self.current_index() or 0) + 1 < len(self._sections):
+            if (self.current_index() or 0) + 1 < len(self.sections):
                 self.go_next()
         else:
             self.go_back()
@@ -549,7 +516,7 @@ class KioskWindow(QWidget):
         self.header.show_navigation(name != THANKS)
         self.nav.setVisible(on_section)
         index = self.current_index()
-        title = self._sections[index].title if index is not None else name
+        title = self.sections[index].title if index is not None else name
         self.setWindowTitle(f"{self._settings.clinic_name} - {title}")
         log.info("page %s", name)
         self.pageShown.emit(name)
