@@ -163,11 +163,33 @@ def photo_content(target: Path, photo: Path | None = None) -> Path:
         make_photo(target / "images" / name)
     else:
         shutil.copy2(photo, target / "images" / name)
-    page = sorted((target / "en").glob("*.md"))[1]
+    set_picture(target, 1, name)
+    return target
+
+
+def set_picture(content: Path, index: int, name: str) -> None:
+    """Make ``name`` (in the images folder) the picture of section number ``index``."""
+    page = sorted((content / "en").glob("*.md"))[index]
     lines = [f"image: {name}" if line.startswith("image:") else line
              for line in page.read_text(encoding="utf-8").split("\n")]
     page.write_text("\n".join(lines), encoding="utf-8")
-    return target
+
+
+def add_busy_drawing(content: Path, index: int) -> None:
+    """Section ``index`` gets the busiest drawing ``kiosk check`` lets through: 1,990
+    see-through circles and four blurred squares (most of a second to draw)."""
+    from kiosk.content.svg import MAX_FILTERED, MAX_SHAPES
+
+    squares = "".join(f'<rect x="{50 * n}" y="50" width="400" height="400" fill="#3A7CA5" '
+                      'filter="url(#blur)"/>' for n in range(MAX_FILTERED))
+    circles = "".join(f'<circle cx="{n * 37 % 800}" cy="{n * 53 % 800}" r="{60 + n % 90}" '
+                      'fill="#C9736B" fill-opacity="0.3"/>'
+                      for n in range(MAX_SHAPES - MAX_FILTERED - 10))
+    (content / "images" / "busy.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="800" viewBox="0 0 800 800">'
+        '<defs><filter id="blur"><feGaussianBlur stdDeviation="12"/></filter></defs>'
+        f"{squares}{circles}</svg>", encoding="utf-8")
+    set_picture(content, index, "busy.svg")
 
 
 def timed(measure: Callable[[], object]) -> float:

@@ -4,9 +4,11 @@
 
 The kiosk is built by ``kiosk.app.build`` on the offscreen platform, full screen at
 1920x1080, with the shipped content plus a 12-megapixel JPEG as the second section's
-picture. Each turn is a real mouse click delivered through the window (``QTest.mouseClick``
-on the nav bar's Next or Back button: press, release, ``clicked``), then the event loop runs
-until the new page's text has been painted and the frame flushed; the time is from just
+picture and, as the fourth's, the busiest drawing ``kiosk check`` allows (most of a second to
+draw: it must not hold the turn). Each turn is a real mouse click delivered through the
+window (``QTest.mouseClick`` on the nav bar's Next or Back button: press, release,
+``clicked``), then the event loop runs until the new page's text has been painted and the
+frame flushed; the time is from just
 before the press to that point. Turns go Next through every section and Back again, so every
 section, the photo's included, is turned to and from many times; the first visit of each
 page (layout, picture decoding) counts like any other. The baseline is the same click and
@@ -22,7 +24,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _common import OFFSCREEN, ROOT, Row, emit, median, parser, percentile, photo_content
+from _common import (
+    OFFSCREEN,
+    ROOT,
+    Row,
+    add_busy_drawing,
+    emit,
+    median,
+    parser,
+    percentile,
+    photo_content,
+)
+
+BUSY_SECTION = 3
 
 
 def main() -> int:
@@ -80,6 +94,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-turn-") as scratch:
         content = photo_content(Path(scratch) / "content")
+        add_busy_drawing(content, BUSY_SECTION)
         settings = load_settings(content_dir=content, data_dir=Path(scratch) / "data",
                                  environ={})
         kiosk = build(settings)
@@ -97,6 +112,7 @@ def main() -> int:
                 window.current_index() or 0].text.viewport())
 
         kiosk_times = []
+        busy_first = None
         forward = True
         for _ in range(turns):
             index = window.current_index() or 0
@@ -105,6 +121,9 @@ def main() -> int:
             elif not forward and index == 0:
                 forward = True
             kiosk_times.append(kiosk_turn(forward) * 1000)
+            if busy_first is None and window.current_index() == BUSY_SECTION:
+                busy_first = kiosk_times[-1]
+        assert busy_first is not None
         window.allow_close()
         window.close()
         kiosk.close()
@@ -135,10 +154,12 @@ def main() -> int:
             "<= 16.7 ms", p99 <= 16.7),
         Row("page turn slowest", slowest, "ms", max(base_times), "plain labels",
             "<= 50 ms", slowest <= 50),
+        Row("first turn to the busiest drawing allowed", busy_first, "ms",
+            median(base_times), "plain labels", "<= 50 ms", busy_first <= 50),
     ]
     emit("Page turns", rows, args.json,
          [f"{turns} turns over {sections} sections at {size[0]}x{size[1]}, offscreen, "
-          "12-megapixel photo in section 2",
+          f"12-megapixel photo in section 2, busiest drawing in section {BUSY_SECTION + 1}",
           f"slowest turns (ms): {', '.join(f'{t:.1f}' for t in sorted(kiosk_times)[-5:])}"])
     return 0
 

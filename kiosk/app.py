@@ -68,10 +68,15 @@ class Kiosk:
     purge_timer: QTimer
 
     def close(self) -> None:
+        from kiosk.ui import pictures
+
         self.purge_timer.stop()
         self.watcher.stop()
         if self.store is not None:
             self.store.close()
+        # Before the QApplication (and the image plugins with it) goes away.
+        if not pictures.finish_all():
+            log.warning("a picture was still being drawn at exit")
 
 
 def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:

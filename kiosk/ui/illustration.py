@@ -1,7 +1,8 @@
 """A section's picture, drawn as large as its space allows and redrawn when that changes.
 
-Photos are decoded on a worker thread (see pictures.BackgroundPicture): a page turns at once
-and its photo appears a few frames later, instead of the turn waiting for the decode.
+Pictures are drawn on a worker thread (see pictures.BackgroundPicture): a page turns at once,
+with its drawing when that takes a few milliseconds, and a photo or a very busy drawing
+appears a few frames later instead of the turn waiting for it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class Illustration(QWidget):
         self._ensure_pixmap()
         self._loader.wait()
         return not self._pixmap.isNull()
+
+    @property
+    def picture_pending(self) -> bool:
+        """Whether the picture is still being drawn on the worker thread."""
+        return self._loader.pending
 
     def sizeHint(self) -> QSize:
         return QSize(600, 600)

@@ -5,26 +5,29 @@ a screen's worth of memory, not 48 MB. A missing or broken file gives a null pix
 line; the caller draws a placeholder instead.
 
 Decoding a photo still reads every byte of it: about 50-70 ms for a 12-megapixel JPEG even at
-1/8 scale, longer than a page turn may take. `BackgroundPicture` therefore decodes PNG and
-JPEG files on a worker thread (QImage, unlike QPixmap, may be made off the UI thread, and
-PySide6 releases the GIL while Qt reads) and hands the pixmap over on the UI thread; SVG
-drawings take a few milliseconds and are drawn at once.
+1/8 scale, longer than a page turn may take, and the most complex drawing ``kiosk check``
+allows takes most of a second to draw. `BackgroundPicture` therefore draws every picture on
+a worker thread (QImage, unlike QPixmap, may be made off the UI thread, and PySide6 releases
+the GIL while QImageReader reads and draws, SVG included) and hands the pixmap over on the UI
+thread. It waits ``AT_ONCE_MS`` for it first: the shipped drawings take a few milliseconds
+and appear with their page, not a frame after it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, wait
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QImageReader, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QImageReader, QImageWriter, QPixmap
 
 log = logging.getLogger(__name__)
 # How often the UI thread looks for a finished decode; a frame or so.
 POLL_MS = 10
+# How long a page turn may wait for its picture before it shows without it (half a frame).
+AT_ONCE_MS = 8.0
 
 
 def fit(source: QSize, box: QSize) -> QSize:
@@ -47,6 +50,56 @@ def _to_pixmap(image: QImage, device_pixel_ratio: float) -> QPixmap:
     return pixmap
 
 
+_plugins_loaded = False
+# Every picture still being read on a worker, wherever it was started: see finish_all.
+_in_flight: set[Future[QImage]] = set()
+_in_flight_lock = threading.Lock()
+
+
+def _track(job: Future[QImage]) -> None:
+    with _in_flight_lock:
+        _in_flight.add(job)
+
+    def done(finished: Future[QImage]) -> None:
+        with _in_flight_lock:
+            _in_flight.discard(finished)
+
+    job.add_done_callback(done)
+
+
+def finish_all(timeout_s: float = 5.0) -> bool:
+    """Wait for the pictures still being read; call before the QApplication goes away.
+
+    Qt unloads its image plugins when the application object is deleted; a worker still
+    drawing in one then runs code that is no longer there (the process dies with SIGBUS on
+    its way out). Returns False if some were still running after ``timeout_s``.
+    """
+    with _in_flight_lock:
+        jobs = list(_in_flight)
+    _done, running = wait(jobs, timeout=timeout_s)
+    return not running
+
+
+def _load_plugins_here() -> None:
+    """Load the SVG and JPEG image plugins on the UI thread, once, before any worker needs
+    them: loading a plugin is the one part of reading a picture that takes Qt's global
+    plugin lock for long (finding and opening the library), and it stays off the workers."""
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    svg = QBuffer()
+    svg.setData(b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    jpeg = QBuffer()
+    jpeg.open(QIODevice.OpenModeFlag.WriteOnly)
+    QImageWriter(jpeg, b"jpeg").write(QImage(1, 1, QImage.Format.Format_RGB32))
+    jpeg.close()
+    for buffer, kind in ((svg, b"svg"), (jpeg, b"jpeg")):
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        if QImageReader(buffer, kind).read().isNull():
+            log.warning("Qt cannot read %s pictures here", kind.decode())
+
+
 def render(path: Path, box: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
     """A pixmap of ``path`` fitted into ``box`` (logical pixels)."""
     pixels = _pixels(box, device_pixel_ratio)
@@ -55,16 +108,14 @@ def render(path: Path, box: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
     if not path.is_file():
         log.warning("picture %s is missing", path.name)
         return QPixmap()
-    is_svg = path.suffix.lower() == ".svg"
-    image = _render_svg(path, pixels) if is_svg else _read_raster(path, pixels)
-    return _to_pixmap(image, device_pixel_ratio)
+    return _to_pixmap(_read(path, pixels), device_pixel_ratio)
 
 
 class BackgroundPicture(QObject):
-    """One widget's picture: drawings at once, photos decoded on a worker thread.
+    """One widget's picture, drawn or decoded on a worker thread.
 
-    `start` returns the pixmap when it is ready at once, else None and emits ``ready`` on
-    the UI thread when the photo is decoded. A newer `start` replaces an unfinished one. The
+    `start` returns the pixmap when it is ready within ``AT_ONCE_MS``, else None and emits
+    ``ready`` on the UI thread when it is. A newer `start` replaces an unfinished one. The
     worker touches nothing but the file and its own QImage, so a widget deleted meanwhile
     (new content, another language) only leaves a result nobody collects.
     """
@@ -85,21 +136,31 @@ class BackgroundPicture(QObject):
 
     def start(self, path: Path, box: QSize, device_pixel_ratio: float = 1.0, *,
               executor: Executor | None = None) -> QPixmap | None:
-        """``executor`` decodes drawings too (many small pictures, such as the topics
-        page's, add up); without one each photo gets a thread of its own."""
+        """Without ``executor`` the picture gets a thread of its own and is waited for up to
+        ``AT_ONCE_MS``; with one (many small pictures, such as the topics page's, whose
+        waits would add up) it is queued there and never waited for."""
         self.cancel()
         pixels = _pixels(box, device_pixel_ratio)
-        is_svg = path.suffix.lower() == ".svg"
-        if pixels.isEmpty() or not path.is_file() or (is_svg and executor is None):
-            return render(path, box, device_pixel_ratio)
+        if pixels.isEmpty() or not path.is_file():
+            return render(path, box, device_pixel_ratio)  # nothing, and the log says why
+        _load_plugins_here()
         self._ratio = device_pixel_ratio
         if executor is not None:
-            self._job = executor.submit(_draw, path, pixels)
+            self._job = executor.submit(_read, path, pixels)
+            _track(self._job)
         else:
             job: Future[QImage] = Future()
             self._job = job
+            _track(job)
             threading.Thread(target=_decode, args=(job, path, pixels), name="picture",
                              daemon=True).start()
+            try:
+                image = job.result(timeout=AT_ONCE_MS / 1000)
+            except TimeoutError:
+                pass
+            else:
+                self._job = None
+                return _to_pixmap(image, device_pixel_ratio)
         self._poll.start()
         return None
 
@@ -123,36 +184,19 @@ class BackgroundPicture(QObject):
         self.ready.emit(_to_pixmap(job.result(), self._ratio))
 
 
-def _draw(path: Path, pixels: QSize) -> QImage:
-    # Runs on a worker thread: only QImage (and QSvgRenderer) here, never QPixmap or a widget.
-    return _render_svg(path, pixels) if path.suffix.lower() == ".svg" else _read_raster(
-        path, pixels)
-
-
 def _decode(job: Future[QImage], path: Path, pixels: QSize) -> None:
+    # Runs on a worker thread: only QImage here, never QPixmap or a widget.
     image = QImage()
     try:
-        image = _draw(path, pixels)
+        image = _read(path, pixels)
     finally:
         job.set_result(image)
 
 
-def _render_svg(path: Path, pixels: QSize) -> QImage:
-    renderer = QSvgRenderer(str(path))
-    if not renderer.isValid():
-        log.warning("cannot draw %s", path.name)
-        return QImage()
-    size = fit(renderer.defaultSize(), pixels)
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter, QRectF(0, 0, size.width(), size.height()))
-    painter.end()
-    return image
-
-
-def _read_raster(path: Path, pixels: QSize) -> QImage:
+def _read(path: Path, pixels: QSize) -> QImage:
+    # Drawings too: Qt's SVG image plugin draws them with QSvgRenderer exactly as a painter
+    # would (the same pixels), and PySide6 lets go of the GIL while QImageReader.read runs,
+    # which it does not for QSvgRenderer.render (a busy drawing held it for 540 ms).
     reader = QImageReader(str(path))
     reader.setAutoTransform(True)
     size = fit(reader.size(), pixels)

@@ -24,6 +24,7 @@ from kiosk.security import PinGuard
 from kiosk.signups.crypto import create_keys
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
+from kiosk.ui import pictures
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.window import KioskWindow, Services
 
@@ -34,6 +35,14 @@ LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
 # How long a test waits for something to happen before it fails; raise it on a slow machine.
 WAIT_MS = int(os.environ.get("KIOSK_TEST_WAIT_MS", "5000"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pictures_finish_before_qt_goes() -> Iterator[None]:
+    """As the kiosk does on its way out: no worker may still be in an image plugin when
+    the QApplication (and the plugins with it) is deleted at the end of the session."""
+    yield
+    assert pictures.finish_all(), "a picture was still being drawn after the last test"
 
 
 @pytest.fixture(params=[LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
@@ -34,7 +36,7 @@ def test_the_event_loop_runs_between_slices(qtbot):
         work.start()
     ticker.stop()
     assert len(seen) == 5
-    assert all(later > earlier for earlier, later in zip(seen, seen[1:], strict=False))
+    assert all(later > earlier for earlier, later in itertools.pairwise(seen))
 
 
 def test_cancel_drops_the_steps_left_and_never_finishes(qtbot):
