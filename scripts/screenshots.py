@@ -48,6 +48,7 @@ def main() -> int:
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import create_keys
     from kiosk.signups.entry import Signup
+    from kiosk.ui import pictures
     from kiosk.ui.access_buttons import Presentation
 
     app = QApplication(sys.argv[:1])
@@ -121,6 +122,11 @@ def main() -> int:
                         continue
                     window.reset_signup()
                     show()
+                    # The first paint starts reading this screen's pictures on workers; the
+                    # shot waits for every one of them.
+                    window.grab()
+                    for picture in window.findChildren(pictures.BackgroundPicture):
+                        picture.wait()
                     for _ in range(3):
                         app.processEvents()
                     path = args.out / f"{prefix}{orientation}-{name}.png"

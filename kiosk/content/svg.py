@@ -1,11 +1,13 @@
 """What an SVG drawing may contain: nothing from outside the file, no scripts, and not so much
 that drawing it would stall the screen.
 
-Qt draws pictures on the screen's own thread, so a drawing that is slow to draw freezes the
-kiosk. Measured here (Qt 6.11, 800 x 800 pixels): 25,000 see-through circles take 6 s, each
-blurred shape 80-90 ms, 2 million shapes made from 1.5 KB of nested ``<use>`` 6 s, and a
-chain of 20,000 ``<use>`` more than a minute. An ``<image>`` would load any picture file
-on the machine, at full size. These checks need no Qt; the tree comes from defusedxml.
+The kiosk draws pictures on a worker thread (``kiosk/ui/pictures.py``), so a slow drawing
+no longer freezes the screen, but it still arrives late, keeps a core busy and, on the
+topics page, holds up every picture queued after it. Measured here (Qt 6.11, 800 x 800
+pixels): 25,000 see-through circles take 6 s, each blurred shape 80-90 ms, 2 million
+shapes made from 1.5 KB of nested ``<use>`` 6 s, and a chain of 20,000 ``<use>`` more than
+a minute. An ``<image>`` would load any picture file on the machine, at full size. These
+checks need no Qt; the tree comes from defusedxml.
 """
 
 from __future__ import annotations

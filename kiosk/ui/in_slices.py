@@ -8,6 +8,7 @@ event-loop turn, and lets input and painting in between.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -17,24 +18,29 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+log = logging.getLogger(__name__)
+
 # One slice leaves room in a 50 ms budget for the layout and paint that may follow it.
 SLICE_MS = 12.0
 
 
 class InSlices(QObject):
-    """Runs ``steps`` in order on the UI thread, in slices of at most ``slice_ms``.
+    """Runs ``steps`` in order on the UI thread, in slices of at most ``slice_ms``
+    (``SLICE_MS`` when not given).
 
     A slice always runs at least one step, so a slow step delays but never stops the work.
-    ``finished`` comes once, after the last step; ``cancel`` drops the steps not yet run.
+    ``finished`` comes once, after the last step; ``cancel`` drops the steps not yet run. A
+    step that raises stops the work: the error is logged and ``failed`` comes instead.
     """
 
     finished = Signal()
+    failed = Signal()
 
-    def __init__(self, steps: Iterable[Callable[[], object]], slice_ms: float = SLICE_MS,
+    def __init__(self, steps: Iterable[Callable[[], object]], slice_ms: float | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._steps: deque[Callable[[], object]] = deque(steps)
-        self._slice_s = slice_ms / 1000
+        self._slice_s = (SLICE_MS if slice_ms is None else slice_ms) / 1000
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -60,7 +66,13 @@ class InSlices(QObject):
     def _run_slice(self) -> None:
         deadline = time.perf_counter() + self._slice_s
         while self._steps:
-            self._steps.popleft()()
+            try:
+                self._steps.popleft()()
+            except Exception:
+                log.exception("work in slices stopped: a step failed")
+                self.cancel()
+                self.failed.emit()
+                return
             if time.perf_counter() >= deadline:
                 break
         if self._steps:
@@ -71,7 +83,7 @@ class InSlices(QObject):
 
 
 def delete_in_slices(widgets: Iterable[QWidget], parent: QObject,
-                     slice_ms: float = SLICE_MS) -> InSlices:
+                     slice_ms: float | None = None) -> InSlices:
     """Delete ``widgets`` (hidden, out of any layout) a slice at a time, not in one stall.
 
     Each is deleted there and then, so the time a slice measures is the time deleting takes

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.content.model import Section
-from kiosk.ui.in_slices import SLICE_MS, InSlices, delete_in_slices
+from kiosk.ui.in_slices import InSlices, delete_in_slices
 from kiosk.ui.section_page import SectionPage
 from kiosk.ui.topics_page import TopicButton, TopicsPage
 
@@ -29,11 +29,12 @@ class PageBuild(QObject):
     """
 
     ready = Signal()
+    failed = Signal()
 
     def __init__(self, sections: tuple[Section, ...],
                  make_page: Callable[[Section], SectionPage],
                  make_button: Callable[[int, Section], TopicButton],
-                 parent: QObject | None = None, slice_ms: float = SLICE_MS) -> None:
+                 parent: QObject | None = None, slice_ms: float | None = None) -> None:
         super().__init__(parent)
         self.sections = sections
         self.pages: list[SectionPage] = []
@@ -44,6 +45,7 @@ class PageBuild(QObject):
                   for index, section in enumerate(sections)]
         self._slices = InSlices(steps, slice_ms, self)
         self._slices.finished.connect(self.ready)
+        self._slices.failed.connect(self.failed)
 
     def _add_page(self, make_page: Callable[[Section], SectionPage], section: Section) -> None:
         self.pages.append(make_page(section))
@@ -89,6 +91,8 @@ class SectionPages(QObject):
         self.cancel()
         build = PageBuild(sections, self._add_page, self._topics.new_button, self)
         build.ready.connect(lambda: self._swap_in(build))
+        # The pages on screen stay; the error is in the log.
+        build.failed.connect(self.cancel)
         self._build = build
         build.start()
 
@@ -97,7 +101,9 @@ class SectionPages(QObject):
         build, self._build = self._build, None
         if build is not None:
             build.cancel()
-            delete_in_slices([*build.pages, *build.buttons], self)
+            # Not parented to this object, which may itself be on its way out (a change of
+            # language): the new buttons belong to no widget yet and would be left over.
+            delete_in_slices([*build.pages, *build.buttons], self.parent() or self)
             build.deleteLater()
 
     def _swap_in(self, build: PageBuild) -> None:

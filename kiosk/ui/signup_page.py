@@ -212,6 +212,21 @@ class SignupForm(QWidget):
 
         self.send.clicked.connect(self.submit)
         self.back.clicked.connect(self.backTapped)
+        # Anything put in the form, by a patient or by fill(), however it got there.
+        self._touched = False
+        for edit in self.edits.values():
+            edit.textChanged.connect(self._touch)
+        self.times.buttonToggled.connect(self._touch)
+        self.consent.toggled.connect(self._touch)
+
+    @property
+    def touched(self) -> bool:
+        """Whether anything was ever typed, ticked or filled in (even if removed again:
+        the fields' undo history would still have it)."""
+        return self._touched
+
+    def _touch(self, *_args: object) -> None:
+        self._touched = True
 
     def _add_contact_time(self, form: QVBoxLayout, metrics: Metrics) -> None:
         label = QLabel(self._strings["contact_time_label"])

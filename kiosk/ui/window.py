@@ -233,7 +233,7 @@ class KioskWindow(QWidget):
         self.set_content(self._content)
         if previous in (SIGNUP, NOT_READY):
             self.show_signup()
-            if typed is not None:
+            if typed is not None and self._current == SIGNUP:
                 # What the patient typed stays; the consent tick does not, because they
                 # agreed to the text in the other language (its version is stored).
                 self.form.fill(typed)
@@ -378,10 +378,11 @@ class KioskWindow(QWidget):
     def reset_signup(self) -> None:
         """A new, empty form: the old one is destroyed with everything typed and its undo.
 
-        A form that was never on screen has nothing in it to forget and is kept (every
-        return to the start screen would otherwise build one for nothing).
+        A form that was never on screen and never had anything put in it has nothing to
+        forget and is kept (every return to the start screen would otherwise build one for
+        nothing).
         """
-        if self._form_shown:
+        if self._form_shown or self.form.touched:
             old = self.form
             self.form = self._new_form()
             self.stack.insertWidget(self.stack.indexOf(old), self.form)

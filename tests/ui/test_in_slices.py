@@ -48,7 +48,8 @@ def test_cancel_drops_the_steps_left_and_never_finishes(qtbot):
         if n == 3:
             work.cancel()
 
-    work = InSlices([lambda n=n: step(n) for n in range(10)])
+    # All in one slice (the cancel comes from inside it), however slow the machine.
+    work = InSlices([lambda n=n: step(n) for n in range(10)], slice_ms=60_000)
     work.finished.connect(lambda: finished.append(True))
     marker = InSlices([lambda: ran.append(-1)])
     with qtbot.waitSignal(marker.finished, timeout=WAIT_MS):
@@ -70,3 +71,22 @@ def test_delete_in_slices_deletes_each_widget_even_if_some_went_first(qtbot):
         pass
     assert not any(shiboken6.isValid(label) for label in labels)
     assert host.findChildren(QLabel) == []
+
+
+def test_a_failing_step_stops_the_work_and_says_so(qtbot, caplog):
+    ran: list[int] = []
+    finished: list[bool] = []
+
+    def step(n: int) -> None:
+        if n == 2:
+            raise ValueError("broken")
+        ran.append(n)
+
+    work = InSlices([lambda n=n: step(n) for n in range(5)], slice_ms=0)
+    work.finished.connect(lambda: finished.append(True))
+    with qtbot.waitSignal(work.failed, timeout=WAIT_MS):
+        work.start()
+    assert ran == [0, 1]
+    assert finished == []
+    assert not work.running
+    assert "a step failed" in caplog.text

@@ -75,6 +75,23 @@ def test_switching_language_keeps_what_the_patient_typed_but_not_the_tick(qtbot,
     assert window.form.consent_version.startswith("es-")
 
 
+def test_what_was_typed_never_reaches_the_next_patient_even_if_the_form_went_away(
+        qtbot, window):
+    window.show_signup()
+    window.form.edits["name"].setText("Zoë Peña-Núñez")
+    window.form.edits["phone"].setText("202 555 0143")
+    assert window.services.signups is not None
+    window.services.signups.keys_file.unlink()  # sign-ups switched off meanwhile
+
+    tap(qtbot, window.header.access.language)
+    assert window.current_page == "signup-not-ready"
+    window.show_attract()
+
+    assert all(edit.text() == "" for edit in window.form.edits.values())
+    assert not any(edit.isUndoAvailable() for edit in window.form.edits.values())
+    assert not window.form.touched
+
+
 def test_a_spanish_sign_up_stores_the_spanish_consent_version(qtbot, window):
     tap(qtbot, window.attract.access.language)
     window.show_signup()
