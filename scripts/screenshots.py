@@ -129,11 +129,20 @@ def main() -> int:
                         picture.wait()
                     for _ in range(3):
                         app.processEvents()
+                    if (window.width(), window.height()) != size:
+                        print(f"{prefix}{orientation}-{name}: the window is "
+                              f"{window.width()}x{window.height()}, not the screen's "
+                              f"{size[0]}x{size[1]}", file=sys.stderr)
+                        return 1
                     path = args.out / f"{prefix}{orientation}-{name}.png"
                     window.grab().save(str(path), "PNG", 0)  # 0: smallest file, same pixels
                     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                 window.staff.lock()
                 window.present(default)
+                # Let the layout settle at normal text first: until it does, the window keeps
+                # the last minimum size (at 200% text in landscape, wider than a portrait
+                # screen), and the next resize would stop there.
+                app.processEvents()
         kiosk.close()
         window.close()
     return 0
