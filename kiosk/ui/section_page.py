@@ -23,6 +23,10 @@ from kiosk.ui.illustration import Illustration
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
+# How the page is shared between the picture and the title with the text, in parts.
+PICTURE_SHARE = 2
+TEXT_SHARE = 3
+
 
 class SectionText(QTextBrowser):
     """Read-only rich text that scrolls by touch and reports link taps instead of following."""
@@ -73,8 +77,9 @@ class SectionPage(QWidget):
         self._layout.setContentsMargins(metrics.margin, metrics.margin // 2,
                                         metrics.margin, metrics.margin // 2)
         self._layout.setSpacing(metrics.margin)
-        self._layout.addWidget(self.illustration, 2)
-        self._layout.addWidget(column, 3)
+        self._layout.addWidget(self.illustration, PICTURE_SHARE)
+        self._layout.addWidget(column, TEXT_SHARE)
+        self._text_percent = metrics.percent
 
     @property
     def is_portrait(self) -> bool:
@@ -86,6 +91,10 @@ class SectionPage(QWidget):
                      else QBoxLayout.Direction.LeftToRight)
         if self._layout.direction() != direction:
             self._layout.setDirection(direction)
+            # Larger text in portrait: the picture above gives up room, or the screen would
+            # show three lines of text under it (and a long scroll for one idea).
+            picture = 1 if portrait and self._text_percent > 100 else PICTURE_SHARE
+            self._layout.setStretch(0, picture)
         super().resizeEvent(event)
 
     def scroll_to_top(self) -> None:

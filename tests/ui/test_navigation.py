@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
@@ -191,6 +193,23 @@ def test_picture_beside_text_in_landscape_above_it_in_portrait(make_window):
     page = tall.section_pages[0]
     assert page.is_portrait
     assert page.illustration.geometry().bottom() < page.title.mapTo(page, QPoint(0, 0)).y()
+
+
+def test_at_larger_text_in_portrait_the_picture_makes_room_for_the_words(qtbot, make_window):
+    def shares(window: KioskWindow) -> tuple[int, int]:
+        window.show_section(0)
+        page = window.section_pages[0]
+        qtbot.waitUntil(lambda: page.is_portrait and page.size() == window.stack.size(),
+                        timeout=WAIT_MS)
+        return page.illustration.height(), page.title.height() + page.text.height()
+
+    window = make_window((1080, 1920))
+    picture, words = shares(window)
+    assert picture * 2 > words  # normal text: the picture keeps two fifths of the page
+    window.present(replace(window.presentation, text_percent=200))
+    picture, words = shares(window)
+    assert picture * 2 < words  # at 200% it gives up room: a quarter of the page
+    assert picture >= 200  # and is still a picture, not a stamp
 
 
 def test_every_section_is_illustrated_and_big_enough_to_read(window):
