@@ -232,3 +232,16 @@ def test_the_shipped_pages_pass_with_only_not_reviewed_warnings(tmp_path):
         # information", "talk to us") state none.
         if section.order < 90:
             assert section.review.sources, f"{section.source} lists no sources"
+
+
+def test_the_urgent_page_tells_patients_the_clinics_own_number(tmp_path):
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[clinic]\nemergency_number = "112"\n')
+    settings = load_settings(config, data_dir=tmp_path / "d", environ={})
+    result = load_live(settings)
+    assert result.content is not None
+    for language in settings.languages:
+        urgent = {s.slug: s for s in result.content.sections(language)}["get-care-right-away"]
+        assert "112" in urgent.html, language
+        assert "911" not in urgent.html
+        assert "{" not in urgent.html
