@@ -98,3 +98,13 @@ def read_review(fields: FrontMatter, today: date) -> tuple[Review, Messages, Mes
             warnings.append((line, f"not reviewed yet: when a clinician has checked it against "
                                    f"{against}, fill in 'reviewed_by:' and 'reviewed_on:'"))
     return review, errors, warnings
+
+
+def describe_review(review: Review) -> list[str]:
+    """The review as staff read it in ``kiosk check --reviews``: one line, then the sources."""
+    if review.done:
+        assert review.reviewed_on is not None
+        head = f"reviewed by {review.reviewed_by} on {review.reviewed_on.isoformat()}"
+    else:
+        head = "not reviewed yet"
+    return [head, *(f"  source: {source}" for source in review.sources)]
