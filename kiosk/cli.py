@@ -19,6 +19,7 @@ from kiosk import __version__
 from kiosk.config import DEFAULT_CONFIG, I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
 from kiosk.content.model import Severity
+from kiosk.content.review import describe_review
 from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("folder", nargs="?", type=Path, metavar="DIR",
                        help="content folder to check (default: the configured one)")
+    check.add_argument("--reviews", action="store_true",
+                       help="also list every page's review and sources (for sign-off)")
 
     preview = commands.add_parser("preview", help="open draft content in a window")
     _add_common(preview)
@@ -113,6 +116,13 @@ def check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     assert result.content is not None
+    if args.reviews:
+        for language in settings.languages:
+            for section in result.content.by_language.get(language, ()):
+                path = section.source
+                shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+                for line in describe_review(section.review):
+                    print(f"{shown}: {line}")
     pages = len(result.content.sections())
     print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""))
     return 0

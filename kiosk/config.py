@@ -25,6 +25,9 @@ I18N_DIR = RESOURCES / "i18n"
 CHECK_MARK = RESOURCES / "ui" / "check-mark.svg"
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+# Digits with spaces or dashes between, an optional + first: it goes into Markdown as it is,
+# so nothing that Markdown or HTML would read as markup may be in it.
+_EMERGENCY_NUMBER = re.compile(r"^\+?[0-9](?:[0-9 -]{0,18}[0-9])?$")
 # The text sizes "Larger text" steps through, in percent of body_px (WCAG 1.4.4 asks 200%).
 TEXT_PERCENTS = (100, 150, 200)
 
@@ -67,6 +70,8 @@ class Settings:
     staff_hold_ms: int = 3000
     staff_idle_ms: int = 120000
     phone_region: str = "US"
+    # What the "get help right away" page tells patients to call ({emergency_number}).
+    emergency_number: str = "911"
     retention_days: int = 90
     export_dir: Path | None = None
     # What each patient starts with; "Larger text" and "High contrast" change it until the
@@ -74,6 +79,11 @@ class Settings:
     text_percent: int = 100
     high_contrast: bool = False
     reduced_motion: bool = False
+
+    @property
+    def page_values(self) -> dict[str, str]:
+        """What the pages' ``{placeholders}`` are filled with."""
+        return {"emergency_number": self.emergency_number}
 
     @property
     def signups_db(self) -> Path:
@@ -219,6 +229,11 @@ def load_settings(
     if default_language not in languages:
         raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
 
+    emergency = _typed(clinic, "emergency_number", str, where)
+    if not _EMERGENCY_NUMBER.match(emergency):
+        raise ConfigError(f"{where}: 'emergency_number' must be the digits patients dial, "
+                          f"like \"911\", not {emergency!r}")
+
     access = _section(data, "accessibility", source)
     text_percent = access.get("text_percent", 100)
     if text_percent not in TEXT_PERCENTS or isinstance(text_percent, bool):
@@ -288,6 +303,7 @@ def load_settings(
         staff_idle_ms=seconds["staff_idle_seconds"] * 1000,
         windowed=windowed,
         phone_region=region,
+        emergency_number=emergency,
         retention_days=retention,
         export_dir=Path(export_folder) if export_folder else None,
         text_percent=text_percent,

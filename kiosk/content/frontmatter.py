@@ -1,8 +1,12 @@
 """The small ``---`` block at the top of a section file, parsed with line numbers.
 
-Deliberately not YAML: four ``key: value`` lines need no quoting rules, and YAML's type
+Deliberately not YAML: a few ``key: value`` lines need no quoting rules, and YAML's type
 guessing (``no`` becomes false, ``1.10`` becomes 1.1) would surprise staff. Every mistake
 is reported with the line it is on.
+
+A page lists its sources one per ``source:`` line (the only key that may repeat: a line each
+keeps every source's own line number for messages). ``reviewed_by`` and ``reviewed_on`` may be
+left empty: that is how a page says it has not been reviewed yet (see ``review.py``).
 """
 
 from __future__ import annotations
@@ -11,10 +15,17 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from kiosk.content.markdown_body import find_placeholders
+
 FENCE = "---"
 REQUIRED_KEYS = ("title", "image", "image_alt")
-OPTIONAL_KEYS = ("order",)
+OPTIONAL_KEYS = ("order", "reviewed_by", "reviewed_on", "source")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+# Keys that may appear on several lines, each value kept with its line.
+REPEATED_KEYS = ("source",)
+# Keys that may be written with nothing after the colon, as a blank to fill in later.
+MAY_BE_EMPTY = ("reviewed_by", "reviewed_on")
+MAX_SOURCES = 10
 MAX_VALUE_LENGTH = 300
 # Possessive: "<" and a long run of spaces must not be rescanned from every space.
 _HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z!]")
@@ -29,6 +40,8 @@ def _shorten(text: str) -> str:
 class FrontMatter:
     values: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    # Every value of a repeated key, with its line: {"source": [(9, "..."), (10, "...")]}.
+    repeated: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     body: str = ""
     body_first_line: int = 1
     # (line, message) pairs; the loader turns them into problems for the file.
@@ -41,6 +54,40 @@ class FrontMatter:
 def _suggest(key: str) -> str:
     close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unquoted(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1].strip()
+    return value
+
+
+def _value_problem(key: str, value: str) -> str | None:
+    if not value:
+        return None if key in MAY_BE_EMPTY else f"'{key}' is empty"
+    if _HTML_TAG.search(value):
+        return f"'{key}' contains HTML; write plain words only"
+    if len(value) > MAX_VALUE_LENGTH:
+        return f"'{key}' is {len(value)} characters long; keep it under {MAX_VALUE_LENGTH}"
+    if key in ("title", "image_alt") and find_placeholders(value):
+        return (f"words in braces such as {{emergency_number}} are filled in only in the page "
+                f"text below the '---' block, not in '{key}'")
+    return None
+
+
+def _add_repeated(result: FrontMatter, key: str, value: str, number: int) -> None:
+    values = result.repeated.setdefault(key, [])
+    if len(values) >= MAX_SOURCES:
+        result.errors.append((number, f"more than {MAX_SOURCES} '{key}' lines; keep the "
+                                      f"{MAX_SOURCES} that matter most"))
+        return
+    value = _unquoted(value)
+    problem = _value_problem(key, value)
+    if problem:
+        result.errors.append((number, problem))
+        return
+    values.append((number, value))
+    result.lines.setdefault(key, number)
 
 
 def parse(text: str) -> FrontMatter:
@@ -78,22 +125,18 @@ def parse(text: str) -> FrontMatter:
                 (number, f"unknown key '{_shorten(key)}'{_suggest(key)}; allowed keys: {allowed}")
             )
             continue
+        if key in REPEATED_KEYS:
+            _add_repeated(result, key, value, number)
+            continue
         if key in result.values:
             result.errors.append(
                 (number, f"'{key}' is given twice (first on line {result.lines[key]})")
             )
             continue
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1].strip()
-        if not value:
-            result.errors.append((number, f"'{key}' is empty"))
-        elif _HTML_TAG.search(value):
-            result.errors.append((number, f"'{key}' contains HTML; write plain words only"))
-        elif len(value) > MAX_VALUE_LENGTH:
-            result.errors.append(
-                (number, f"'{key}' is {len(value)} characters long; keep it under "
-                         f"{MAX_VALUE_LENGTH}")
-            )
+        value = _unquoted(value)
+        problem = _value_problem(key, value)
+        if problem:
+            result.errors.append((number, problem))
         result.values[key] = value
         result.lines[key] = number
 

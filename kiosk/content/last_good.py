@@ -43,7 +43,7 @@ class StartupContent:
 
 def load_live(settings: Settings, root: Path | None = None) -> LoadResult:
     return load_content(root or settings.content_dir, settings.languages,
-                        settings.default_language)
+                        settings.default_language, page_values=settings.page_values)
 
 
 def _copy(root: Path, settings: Settings, into: Path) -> None:
@@ -98,7 +98,8 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
     try:
         _copy(settings.content_dir, settings, staging)
-        copy = load_content(staging, settings.languages, settings.default_language)
+        copy = load_content(staging, settings.languages, settings.default_language,
+                            page_values=settings.page_values)
         if not copy.ok or copy.content is None or copy.fingerprint != live.fingerprint:
             shutil.rmtree(staging, ignore_errors=True)
             return LoadResult(None, [Problem(settings.content_dir, 1, "changed while checked")],

@@ -11,12 +11,15 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kiosk.content import frontmatter
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
+    DEFAULT_PAGE_VALUES,
     SECTION_SCHEME,
     SIGNUP_TARGET,
     Link,
@@ -25,7 +28,8 @@ from kiosk.content.markdown_body import (
     render_html,
     shorten,
 )
-from kiosk.content.model import ContentSet, Problem, Section, Severity
+from kiosk.content.model import ContentSet, Problem, Review, Section, Severity
+from kiosk.content.review import read_review
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ class _Draft:
     problems: list[Problem]
     links: list[Link] = field(default_factory=list)
     html: str = ""
+    review: Review = field(default_factory=Review)
 
 
 def content_files(directory: Path) -> list[tuple[Path, os.stat_result]]:
@@ -146,7 +151,8 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
+def _read_draft(path: Path, images: Path, root: Path, values: Mapping[str, str],
+                today: date) -> _Draft | None:
     name = _FILE_NAME.match(path.name)
     problems: list[Problem] = []
     if name is None:
@@ -205,6 +211,11 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
             if reason:
                 problems.append(Problem(path, line, reason))
 
+    review, review_errors, review_warnings = read_review(fields, today)
+    problems.extend(Problem(path, line, message) for line, message in review_errors)
+    problems.extend(Problem(path, line, message, Severity.WARNING)
+                    for line, message in review_warnings)
+
     links: list[Link] = []
     if not fields.errors or fields.body:
         report = check_body(fields.body, fields.body_first_line)
@@ -219,18 +230,19 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
     html = ""
     if not any(p.severity is Severity.ERROR for p in problems):
         try:
-            html = render_html(fields.body)
+            html = render_html(fields.body, values)
         except RecursionError:
             # The nesting check should have stopped this; never let a page take the loader down.
             problems.append(Problem(path, fields.body_first_line,
                                     "this page is nested too deeply to show; use fewer levels "
                                     "of lists and quotes"))
     return _Draft(path, name.group(2), order, order_line, fields, _limited(path, problems),
-                  links, html)
+                  links, html, review)
 
 
 def _load_language(
-    folder: Path, images: Path, root: Path, *, required: bool
+    folder: Path, images: Path, root: Path, values: Mapping[str, str], today: date, *,
+    required: bool
 ) -> tuple[list[_Draft], list[Problem]]:
     problems: list[Problem] = []
     reason = link_problem(folder, root)
@@ -267,7 +279,7 @@ def _load_language(
         if not is_file:
             problems.append(Problem(path, 1, "not a readable file (a broken link or a folder?)"))
             continue
-        draft = _read_draft(path, images, root)
+        draft = _read_draft(path, images, root, values, today)
         if draft is not None:
             drafts.append(draft)
     if required and not drafts and not problems:
@@ -314,6 +326,7 @@ def _to_section(draft: _Draft, images: Path, language: str) -> Section:
         html=draft.html,
         language=language,
         source=draft.path,
+        review=draft.review,
     )
 
 
@@ -338,8 +351,15 @@ def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
     return problems
 
 
-def load_content(root: Path, languages: tuple[str, ...], default_language: str) -> LoadResult:
-    """Load and check every language under ``root``; ``content`` is None if any error."""
+def load_content(root: Path, languages: tuple[str, ...], default_language: str, *,
+                 page_values: Mapping[str, str] = DEFAULT_PAGE_VALUES,
+                 today: date | None = None) -> LoadResult:
+    """Load and check every language under ``root``; ``content`` is None if any error.
+
+    ``page_values`` fill the pages' ``{placeholders}`` (the clinic's emergency number);
+    ``today`` is when review dates may not be after (the real date unless a test says).
+    """
+    today = today or date.today()
     before = fingerprint(root, languages)
     images = root / IMAGES_FOLDER
     problems: list[Problem] = []
@@ -352,7 +372,8 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str) 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:
         drafts, folder_problems = _load_language(
-            root / language, images, real_root, required=language == default_language
+            root / language, images, real_root, page_values, today,
+            required=language == default_language
         )
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)

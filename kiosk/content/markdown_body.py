@@ -14,9 +14,11 @@ paragraphs, thousands of ``[``) before ``render_html`` ever sees it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import markdown
@@ -24,6 +26,13 @@ from markdown.treeprocessors import Treeprocessor
 
 SECTION_SCHEME = "section:"
 SIGNUP_TARGET = "signup:"
+
+# Words in braces the kiosk fills in from its settings, so a page never hard-codes what
+# differs between clinics (the emergency number is 911 in the US, 112 or 999 elsewhere).
+# The values come from kiosk.toml; these are the defaults when none are given.
+DEFAULT_PAGE_VALUES: Mapping[str, str] = {"emergency_number": "911"}
+# Anything in braces on one line counts, so '{emergency number}' is caught as a typo.
+_PLACEHOLDER = re.compile(r"\{([^{}\n]{1,40})\}")
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
@@ -119,6 +128,10 @@ def check_body(body: str, first_line: int) -> BodyReport:
                 (number, f"lists or quotes are nested {depth} levels deep here; use at most "
                          f"{MAX_NESTING} (a list inside a list inside a list is 3)"))
         line = _CODE_SPAN.sub("", raw)
+        for placeholder in _PLACEHOLDER.finditer(line):
+            problem = placeholder_problem(placeholder.group(1), DEFAULT_PAGE_VALUES)
+            if problem:
+                report.errors.append((number, problem))
         for match in _INLINE_LINK.finditer(line):
             if match.group(1):
                 report.errors.append(
@@ -153,6 +166,28 @@ def check_body(body: str, first_line: int) -> BodyReport:
                          "tell patients to ask at the front desk instead")
             )
     return report
+
+
+def placeholder_problem(name: str, known: Mapping[str, str]) -> str | None:
+    """Why ``{name}`` cannot be filled in, or None if the kiosk knows it."""
+    if name in known:
+        return None
+    close = difflib.get_close_matches(name.strip().replace(" ", "_").lower(), known, n=1)
+    hint = f" (did you mean '{{{close[0]}}}'?)" if close else ""
+    names = ", ".join(f"{{{k}}}" for k in sorted(known))
+    return (f"'{{{shorten(name)}}}' is not something the kiosk can fill in{hint}; "
+            f"words in braces it knows: {names}")
+
+
+def find_placeholders(text: str) -> list[str]:
+    """Every ``{word}`` in a line of text (front-matter values use this)."""
+    return [m.group(1) for m in _PLACEHOLDER.finditer(text)]
+
+
+def fill_placeholders(body: str, values: Mapping[str, str]) -> str:
+    """``body`` with every known ``{name}`` replaced by its value; others are left as they are
+    (``check_body`` reports them, so they never reach a patient)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
 def _check_size(body: str, first_line: int, report: BodyReport) -> None:
@@ -210,13 +245,16 @@ def _new_converter() -> markdown.Markdown:
 _converters = threading.local()
 
 
-def render_html(body: str) -> str:
-    """Markdown to the HTML subset Qt's rich text shows; raw HTML comes out as plain text."""
+def render_html(body: str, values: Mapping[str, str] = DEFAULT_PAGE_VALUES) -> str:
+    """Markdown to the HTML subset Qt's rich text shows; raw HTML comes out as plain text.
+
+    ``{placeholders}`` are filled in first from ``values`` (the clinic's settings).
+    """
     md: markdown.Markdown | None = getattr(_converters, "md", None)
     if md is None:
         md = _converters.md = _new_converter()
     try:
-        return md.reset().convert(body)
+        return md.reset().convert(fill_placeholders(body, values))
     except BaseException:
         # A converter that failed halfway may hold state; the next page gets a fresh one.
         _converters.md = None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 
@@ -27,6 +28,33 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a page's facts were checked: a title staff can recognise and its web address."""
+
+    title: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.title} <{self.url}>"
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who signed a page off, when, and against what. For staff only: never shown to patients.
+
+    ``reviewed_by`` is empty and ``reviewed_on`` None until a clinician has reviewed the page.
+    """
+
+    reviewed_by: str = ""
+    reviewed_on: date | None = None
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return bool(self.reviewed_by) and self.reviewed_on is not None
+
+
+@dataclass(frozen=True)
 class Section:
     slug: str
     order: int
@@ -36,6 +64,7 @@ class Section:
     html: str
     language: str
     source: Path
+    review: Review = field(default_factory=Review)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import load_content
+from kiosk.content import Severity, load_content
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -37,6 +37,9 @@ EXPECTED = {
     "42-autolink.md": (6, "'https://example.com' would leave the kiosk"),
     "43-missing-alt.md": (4, "'image_alt:' is missing"),
     "44-html-in-title.md": (2, "'title' contains HTML"),
+    "45-bad-review-date.md": (6, "'reviewed_on' must be a date written year-month-day"),
+    "46-source-without-address.md": (5, "a source is its title, then its web address"),
+    "47-unknown-placeholder.md": (8, "'{emergency phone}' is not something the kiosk can fill"),
     "Bad_Name.md": (1, "file names must look like"),
 }
 
@@ -66,8 +69,10 @@ def test_each_broken_file_is_reported_at_its_line(corpus_result, name, expected)
     assert all(s.startswith(f"{CORPUS / 'en' / name}:") for s in shown)
 
 
-def test_the_good_file_beside_them_has_no_problem(corpus_result):
-    assert not [p for p in corpus_result.problems if p.path.name == "10-base.md"]
+def test_the_good_file_beside_them_has_no_problem_but_its_missing_review(corpus_result):
+    found = [p for p in corpus_result.problems if p.path.name == "10-base.md"]
+    assert [(p.severity, p.line) for p in found] == [(Severity.WARNING, 1)]
+    assert found[0].message.startswith("not reviewed yet")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
