@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 _HEADER = b"SQLite format 3\x00"
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
-_TABLE_LEAF, _INDEX_LEAF = 0x0D, 0x0A
+# Page kinds read: table leaves hold the rows; index pages, leaf and interior alike, hold
+# (created_at, id) keys, in an index b-tree interior cells are entries too.
+_TABLE_LEAF, _INDEX_LEAF, _INDEX_INTERIOR = 0x0D, 0x0A, 0x02
 
 
 class _Undecodable(Exception):  # noqa: N818 - private, reads better
@@ -218,7 +220,8 @@ def _cells(page: bytes, number: int) -> tuple[int, list[int]]:
         raise _Undecodable
     kind = page[start]
     count = int.from_bytes(page[start + 3:start + 5], "big")
-    pointers = page[start + 8:start + 8 + 2 * count]
+    header = 12 if kind in (0x02, 0x05) else 8  # interior pages add a right-most pointer
+    pointers = page[start + header:start + header + 2 * count]
     if len(pointers) != 2 * count:
         raise _Undecodable
     return kind, [int.from_bytes(pointers[i:i + 2], "big") for i in range(0, 2 * count, 2)]
@@ -236,14 +239,14 @@ def read(path: Path) -> Found:
             kind, pointers = _cells(page, number)
         except _Undecodable:
             continue
-        if kind not in (_TABLE_LEAF, _INDEX_LEAF) or not all(
+        if kind not in (_TABLE_LEAF, _INDEX_LEAF, _INDEX_INTERIOR) or not all(
                 8 <= p < len(page) for p in pointers):
             continue  # not a leaf page, or garbage that happens to start like one
         found_here, bad_here = 0, 0
         for pointer in pointers:
             try:
-                size, at = _varint(page, pointer)
-                if kind == _INDEX_LEAF:
+                size, at = _varint(page, pointer + 4 * (kind == _INDEX_INTERIOR))
+                if kind != _TABLE_LEAF:
                     values = _record(pages.payload(page, at, size, index=True))
                     if (len(values) == 2 and isinstance(values[0], str)
                             and isinstance(values[1], int) and values[1] > 0):
