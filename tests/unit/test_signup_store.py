@@ -258,7 +258,7 @@ def set_aside_check(db: Path, damaged: bytes, caplog: pytest.LogCaptureFixture,
     assert integrity(db) == "ok"
     with SignupStore.open(db) as store:
         assert store.recovered_from is None
-        assert [e.sealed for e in store.entries()][0] == b"new"
+        assert store.entries()[0].sealed == b"new"
 
 
 def test_garbage_is_set_aside_with_its_wal(db, caplog):
