@@ -131,16 +131,50 @@ def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_
     assert "lock" in actions
 
 
-def test_a_damaged_database_is_set_aside_and_staff_are_told(qtbot, make_window, make_settings,
-                                                            tmp_path):
+def test_a_damaged_database_is_salvaged_and_staff_are_told_how_many(qtbot, make_window,
+                                                                    make_settings, tmp_path):
+    """Issue 13: staff saw 0 of 200 entries after the file was set aside whole."""
     settings = make_settings(staff_hold_ms=100, data_dir=tmp_path / "damaged")
-    settings.data_dir.mkdir(mode=0o700)
-    settings.signups_db.write_bytes(b"this is not a database" * 200)
     window = make_window(settings=settings)
+    for n in range(200):
+        window.services.signups.submit(Signup(
+            name=f"Patient {n}", phone="+12025550143", email="", contact_time="evening",
+            note="", consent_version="en-2026-11-1"))
+    window.services.signups.store.close()
+    data = bytearray(settings.signups_db.read_bytes())
+    data[:100] = bytes(100)  # SQLite can no longer open it at all
+    settings.signups_db.write_bytes(bytes(data))
+    window = make_window(settings=settings, set_up=False)  # same keys and PIN
     unlock(qtbot, window)
     status = window.staff.signups.status.text()
-    assert "was damaged and was set aside as signups.db.corrupt-" in status
+    assert "Sign-ups recovered: 200. Known to be lost: 0." in status
+    assert "kept for IT as signups.db.corrupt-" in status
+    assert window.staff.signups.list.count() == 200
     assert list(settings.data_dir.glob("signups.db.corrupt-*"))
+
+
+def test_an_entry_that_cannot_be_read_is_shown_exported_and_can_be_deleted(qtbot, desk):
+    window, settings = desk
+    damaged = window.services.signups.store.add(b"not sealed to this key" * 12, "en-2026-11-1")
+    unlock(qtbot, window)
+    staff = window.staff
+    items = [staff.signups.list.item(i).text() for i in range(staff.signups.list.count())]
+    assert len(items) == 3
+    assert f"This sign-up could not be read (entry {damaged})." in items[0]
+    assert "Sign-ups that could not be read: 1." in staff.signups.status.text()
+    assert staff.signups.summary.text() == "Sign-ups: 3. Not contacted yet: 3."
+    settings.exports.mkdir()
+    qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
+    assert "1 could not be read; the file marks them too." in staff.signups.status.text()
+    (export,) = settings.exports.glob("*.csv")
+    with export.open(encoding="utf-8-sig", newline="") as f:
+        rows = {row[0]: row for row in csv.reader(f)}
+    assert rows[str(damaged)][2].startswith("(could not be read")
+    staff.signups.list.setCurrentRow(0)
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    assert staff.signups.list.count() == 2
+    assert "could not be read" not in staff.signups.status.text()
 
 
 def test_touches_keep_an_open_panel_open_and_exit_asks_twice(qtbot, make_window, make_settings):
