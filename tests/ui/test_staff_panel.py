@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from kiosk.contrast import TEXT_MINIMUM, ratio
 from kiosk.signups.entry import Signup
 from kiosk.ui.window import ATTRACT, STAFF
 
@@ -207,3 +210,54 @@ def test_wrong_pins_are_audited_and_an_empty_pin_is_not_a_try(qtbot, desk):
     window.staff.pin.type_pin("0000")
     actions = [r["action"] for r in window.services.signups.audit.records()]
     assert actions.count("wrong pin") == 1
+
+
+def _row_colours(image, rect) -> tuple[str, str]:
+    """(background, text): the commonest colour in the row, and the one most unlike it."""
+    counts: Counter[str] = Counter()
+    for y in range(rect.top() + 2, rect.bottom() - 1, 2):
+        for x in range(rect.left() + 20, rect.right() - 20, 2):
+            counts[image.pixelColor(x, y).name()] += 1
+    background = counts.most_common(1)[0][0]
+    return background, max(counts, key=lambda colour: ratio(colour, background))
+
+
+@pytest.mark.parametrize("contrast", [False, True], ids=["normal", "high-contrast"])
+def test_every_row_is_readable_and_the_selected_one_stands_out(qtbot, desk, contrast):
+    """Issue 19: in high contrast the rows were black on black; the selection must show."""
+    window, _settings = desk
+    window.present(replace(window.presentation, high_contrast=contrast))
+    unlock(qtbot, window)
+    rows = window.staff.signups.list
+    rows.setCurrentRow(1)
+    qtbot.waitUntil(lambda: rows.isVisible(), timeout=WAIT_MS)
+    image = rows.viewport().grab().toImage()
+    colours = [_row_colours(image, rows.visualItemRect(rows.item(i)))
+               for i in range(rows.count())]
+    for background, text in colours:
+        assert ratio(text, background) >= TEXT_MINIMUM, (text, background)
+    (selected_bg, _), (other_bg, _) = colours[1], colours[0]
+    assert ratio(selected_bg, other_bg) >= 3, (selected_bg, other_bg)  # WCAG 1.4.11
+
+
+def test_the_list_speaks_the_panels_language_and_the_clinics_phone_format(
+        qtbot, make_window, make_settings, tmp_path):
+    settings = make_settings(staff_hold_ms=100, languages=("en", "es"), default_language="es")
+    window = make_window(settings=settings)
+    window.services.signups.submit(Signup(
+        name="Zoë Peña-Núñez", phone="+12025550143", email="", contact_time="afternoon",
+        note="", consent_version="es-2026-11-1"))
+    window.services.signups.submit(Signup(
+        name="Ana Ruiz", phone="+442079460958", email="", contact_time="evening",
+        note="", consent_version="es-2026-11-1"))
+    unlock(qtbot, window)
+    rows = window.staff.signups.list
+    ana, zoe = rows.item(0).text(), rows.item(1).text()
+    received = window.services.signups.store.entries()[0].created_at.astimezone()
+    weekday = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")[received.weekday()]
+    assert zoe.startswith(f"{weekday}, {received.day} de ")
+    assert "(202) 555-0143" in zoe  # the clinic's own country: as the desk dials it
+    assert "+44 20 7946 0958" in ana  # another country: international
+    assert "(Por la tarde)" in zoe
+    assert "(Por la noche)" in ana
+    assert "[nuevo]" in zoe

@@ -514,11 +514,22 @@ def test_automatic_purge_needs_no_passphrase_and_is_audited_only_when_it_deletes
         svc.purge_expired(0)
 
 
-def test_an_entry_that_cannot_be_opened_is_skipped_and_logged_by_id(service, caplog):
+def test_an_entry_that_cannot_be_opened_is_listed_exported_and_logged_by_id(service, caplog,
+                                                                           tmp_path):
     svc, _now = service
     good = svc.submit(signup())
-    bad = svc.store.add(b"not sealed to this key" * 4, "en-1")
+    bad = svc.store.add(b"not sealed to this key" * 4, "en-1", created_at=T0)
+    reader = svc.unlock(PASSPHRASE)
     with caplog.at_level(logging.ERROR):
-        entries = svc.unlock(PASSPHRASE).entries()
-    assert [e.id for e in entries] == [good]
+        listing = reader.listing()
+    assert [e.id for e in listing.entries] == [good]
+    assert [(e.id, e.created_at, e.consent_version) for e in listing.unreadable] == [
+        (bad, T0, "en-1")]
+    assert [e.id for e in reader.entries()] == [good]
     assert f"sign-up {bad} cannot be opened" in caplog.text
+    (tmp_path / "usb").mkdir()
+    lines = reader.export(tmp_path / "usb").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3
+    assert lines[2].startswith(f"{bad},")
+    assert "could not be read" in lines[2]
+    assert svc.audit.records()[-1]["detail"].endswith(", 1 unreadable")
