@@ -82,6 +82,19 @@ def set_aside(db: Path) -> Path:
     return aside
 
 
+def put_back(aside: Path, db: Path) -> None:
+    """Undo `set_aside` when the new database could not be made (or salvaged into) after all.
+
+    The new file holds nothing yet (the salvage is one transaction), so it is removed.
+    """
+    for suffix in (*SIDE_FILES, ""):
+        side(db, suffix).unlink(missing_ok=True)
+    for suffix in (*SIDE_FILES, ""):
+        if side(aside, suffix).exists():
+            side(aside, suffix).rename(side(db, suffix))
+    fsync_dir(db.parent)
+
+
 def make_backup(conn: sqlite3.Connection, db: Path, version: int) -> Path:
     target = free_name(db.with_name(f"{db.name}.backup-v{version}-{stamp()}"))
     os.close(open_private(target, os.O_RDWR | os.O_CREAT | os.O_EXCL))

@@ -119,12 +119,14 @@ def _record(payload: bytes) -> list[object]:
 
 
 def _signup_row(rowid: int, values: list[object]) -> Row | None:
+    """The row, if these values are one; all-zero sealed bytes are an entry deleted (scrubbed)
+    after the file was set aside, and stay deleted."""
     if len(values) not in (4, 5) or values[0] is not None or rowid < 1:
         return None
     created, consent, sealed = values[1], values[2], values[3]
     contacted = values[4] if len(values) == 5 else None
     if not (isinstance(created, str) and isinstance(consent, str)
-            and isinstance(sealed, bytes) and sealed and (contacted is None
+            and isinstance(sealed, bytes) and any(sealed) and (contacted is None
                                                            or isinstance(contacted, str))):
         return None
     try:

@@ -108,7 +108,7 @@ class SignupStore:
         except OSError as e:
             raise unavailable(e, "open the sign-up database") from e
         try:
-            conn, aside = cls._openhealthy(path)
+            conn, aside = cls._open_healthy(path)
             try:
                 version = schema_version(conn)
                 configure(conn)
@@ -119,6 +119,8 @@ class SignupStore:
                     restrict(side(path, suffix))
             except BaseException:
                 conn.close()
+                if aside is not None:  # the next open sets it aside and salvages again
+                    copies.put_back(aside, path)
                 raise
         except (sqlite3.DatabaseError, OSError) as e:
             os.close(lock_fd)
@@ -129,7 +131,7 @@ class SignupStore:
         return cls(path, conn, lock_fd, salvaged, backup)
 
     @staticmethod
-    def _openhealthy(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    def _open_healthy(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         touch_private(path)
         aside = None
         if not healthy(path):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from kiosk.config import PROJECT_ROOT
 from kiosk.signups.store import SignupStore, StoredEntry
 
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -97,3 +100,30 @@ def test_deleted_entries_do_not_come_back_and_ids_are_not_reused(db):
         assert {e.id for e in store.entries()} == before.keys() - set(deleted)
         assert store.salvaged.lost == 0
         assert store.add(b"next", "v") == max(before) + 1
+
+
+SHORT_OF_ROOM = """
+import resource, signal, sys
+from pathlib import Path
+from kiosk.signups.store import SignupStore, StoreUnavailable
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG from write() instead of dying
+resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
+try:
+    SignupStore.open(Path(sys.argv[1]))
+except StoreUnavailable as e:
+    print(e)
+"""
+
+
+def test_a_salvage_that_fails_puts_the_damaged_file_back_for_the_next_try(db):
+    """A disk that runs short during the salvage: a real EFBIG (RLIMIT_FSIZE) in a child."""
+    before = fill(db, 40)
+    break_header(db)
+    damaged = db.read_bytes()
+    result = subprocess.run([sys.executable, "-c", SHORT_OF_ROOM, str(db), "16384"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("cannot open the sign-up database: "), result.stderr
+    assert db.read_bytes() == damaged
+    assert not list(db.parent.glob("*.corrupt-*"))
+    with SignupStore.open(db) as store:  # room again: the next open salvages everything
+        assert {e.id: e for e in store.entries()} == before
