@@ -122,13 +122,17 @@ class SignupStore:
                 if aside is not None:  # the next open sets it aside and salvages again
                     copies.put_back(aside, path)
                 raise
+            try:
+                return cls(path, conn, lock_fd, salvaged, backup)
+            except BaseException:
+                conn.close()
+                raise
         except (sqlite3.DatabaseError, OSError) as e:
             os.close(lock_fd)
             raise unavailable(e, "open the sign-up database") from e
         except BaseException:
             os.close(lock_fd)
             raise
-        return cls(path, conn, lock_fd, salvaged, backup)
 
     @staticmethod
     def _open_healthy(path: Path) -> tuple[sqlite3.Connection, Path | None]:
