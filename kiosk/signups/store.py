@@ -183,6 +183,20 @@ class SignupStore:
             raise StoreUnavailable(f"cannot save: {self._broken}") from e
         log.warning("sign-up database reopened; nothing acknowledged was lost")
 
+    def check_files(self) -> bool:
+        """Between saves (the kiosk runs this on a timer): fold a moved WAL back now, rather
+        than at the next save, which a power cut or a kill may never reach.
+
+        Return False while saves are refused; a closed store is quietly True.
+        """
+        if self._conn is None:
+            return True
+        try:
+            self._check_files()
+        except StoreUnavailable:
+            return False
+        return True
+
     def _rescue_wal(self) -> None:
         """Fold the open (unlinked) WAL into the main file through its descriptor, reopen."""
         conn = self._connection()

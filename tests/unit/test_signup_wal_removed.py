@@ -63,6 +63,41 @@ def test_acknowledged_entries_survive_a_removed_wal_and_sigkill(db, tmp_path):
     assert b"-wal file was removed" in errors  # the child's log said what happened
 
 
+DRIVEN = """
+import sys
+from pathlib import Path
+from kiosk.signups.store import SignupStore
+store = SignupStore.open(Path(sys.argv[1]))  # never closed: this process ends by SIGKILL
+for line in sys.stdin:
+    if line.strip() == "add":
+        print(store.add(b"sealed", "v"), flush=True)
+    else:  # what the kiosk's timer does between saves
+        print(store.check_files(), flush=True)
+"""
+
+
+def test_the_timer_check_saves_entries_when_no_save_follows_the_removal(db):
+    """Removed, then killed before any other save: the periodic check alone must fold the
+    unlinked WAL back (before the fix: every entry since the last checkpoint was lost)."""
+    child = subprocess.Popen([sys.executable, "-c", DRIVEN, str(db)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PROJECT_ROOT,
+                             text=True)
+    assert child.stdin is not None
+    assert child.stdout is not None
+
+    def ask(command: str) -> str:
+        child.stdin.write(command + "\n")
+        child.stdin.flush()
+        return child.stdout.readline().strip()
+
+    acknowledged = {int(ask("add")) for _ in range(20)}
+    db.with_name("signups.db-wal").unlink()
+    assert ask("check") == "True"
+    child.send_signal(signal.SIGKILL)
+    child.communicate()
+    assert acknowledged <= ids_on_disk(db)
+
+
 @pytest.mark.parametrize("how", ["removed", "replaced"])
 def test_the_store_reopens_on_a_moved_wal_and_keeps_everything(db, caplog, how):
     with SignupStore.open(db) as store:
