@@ -124,7 +124,7 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     QListWidget#Signups::item {{ padding: 16px; color: {theme.text};
         border-bottom: 1px solid {theme.muted_text}; }}
     QListWidget#Signups::item:selected {{ background: {theme.primary};
-        color: {theme.on_primary}; border-left: 12px solid {theme.text}; }}
+        color: {theme.on_primary}; border-left: 12px solid {theme.accent}; }}
     QScrollBar:vertical {{ width: 14px; background: transparent; }}
     QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;
         min-height: 60px; }}
