@@ -163,9 +163,9 @@ class SignupStore:
 
     def _check_files(self) -> None:
         """Before and after each write: never acknowledge a save to a file nobody can find."""
-        self._connection()  # a closed store says so first
         if self._broken is not None:
             raise StoreUnavailable(f"cannot save: {self._broken}; restart the kiosk")
+        self._connection()  # a closed store says so
         moved = self._moved()
         if moved is None:
             return
@@ -189,7 +189,7 @@ class SignupStore:
 
         Return False while saves are refused; a closed store is quietly True.
         """
-        if self._conn is None:
+        if self._conn is None and self._broken is None:
             return True
         try:
             self._check_files()
