@@ -66,6 +66,11 @@ def set_aside_files(db: Path) -> list[Path]:
     return sorted(db.parent.glob(f"{db.name}.corrupt-*"))
 
 
+def set_aside_databases(db: Path) -> list[Path]:
+    """The damaged databases set aside, oldest first (not their -wal and -shm)."""
+    return [p for p in set_aside_files(db) if not p.name.endswith(SIDE_FILES)]
+
+
 def copies(db: Path) -> list[Path]:
     return backups(db) + set_aside_files(db)
 
@@ -80,19 +85,6 @@ def set_aside(db: Path) -> Path:
             source.rename(side(aside, suffix))
     fsync_dir(db.parent)
     return aside
-
-
-def put_back(aside: Path, db: Path) -> None:
-    """Undo `set_aside` when the new database could not be made (or salvaged into) after all.
-
-    The new file holds nothing yet (the salvage is one transaction), so it is removed.
-    """
-    for suffix in (*SIDE_FILES, ""):
-        side(db, suffix).unlink(missing_ok=True)
-    for suffix in (*SIDE_FILES, ""):
-        if side(aside, suffix).exists():
-            side(aside, suffix).rename(side(db, suffix))
-    fsync_dir(db.parent)
 
 
 def make_backup(conn: sqlite3.Connection, db: Path, version: int) -> Path:

@@ -288,31 +288,41 @@ class Salvaged:
 
 
 def restore(conn: sqlite3.Connection, aside: Path) -> Salvaged:
-    """Copy every readable entry of the set-aside file into the (new, empty) database.
+    """Copy every readable entry of a set-aside file that the database lacks into it.
 
-    Entries keep their ids, so the audit log's "entry 12" still means the same one, and the
-    id counter continues from the old file's so no id is ever given out twice.
+    Run at every open for every set-aside file, so a salvage cut short (disk full), or a
+    file set aside by an older kiosk that did not salvage, is finished at the next start.
+    That is safe to repeat: an entry already there (same sealed bytes) is skipped, and one
+    deleted or purged since was zeroed in the copy too (`copies.scrub`), so it stays gone.
+    An entry keeps its id, so the audit log's "entry 12" still means it, unless the id is
+    taken (a file from an older kiosk, which started again at 1); the id counter continues
+    past the old file's, so no id is ever given out twice. ``recovered`` counts what was
+    added this time.
     """
     try:
         found = read(aside)
     except OSError as e:
         log.error("cannot read the damaged database for salvage: %s", e.strerror)
         return Salvaged(aside, 0, 0)
-    rows = sorted(found.rows.values(), key=lambda row: row.id)
+    present = {bytes(row[0]) for row in conn.execute("SELECT sealed FROM signups")}
+    taken = {row[0] for row in conn.execute("SELECT id FROM signups")}
+    rows = [r for r in sorted(found.rows.values(), key=lambda r: r.id) if r.sealed not in present]
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany(
-            "INSERT OR IGNORE INTO signups (id, created_at, consent_version, sealed, contacted_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(r.id, r.created_at, r.consent_version, r.sealed, r.contacted_at) for r in rows])
         conn.execute("INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES ('signups', 0)")
         conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'signups'",
                      (found.last_id,))
+        conn.executemany(
+            "INSERT INTO signups (id, created_at, consent_version, sealed, contacted_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(None if r.id in taken else r.id, r.created_at, r.consent_version, r.sealed,
+              r.contacted_at) for r in rows])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     result = Salvaged(aside, len(rows), found.lost)
-    log.warning("salvaged %d sign-ups from the damaged database %s; %d known to be lost",
-                result.recovered, aside.name, result.lost)
+    if rows:
+        log.warning("salvaged %d sign-ups from the damaged database %s; %d known to be lost",
+                    result.recovered, aside.name, result.lost)
     return result

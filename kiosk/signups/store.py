@@ -113,14 +113,12 @@ class SignupStore:
                 version = schema_version(conn)
                 configure(conn)
                 backup = migrate(conn, path, version)
-                salvaged = restore(conn, aside) if aside is not None else None
+                salvaged = cls._salvage(conn, path, aside)
                 drop_verified_backups(conn, path)
                 for suffix in SIDE_FILES:
                     restrict(side(path, suffix))
             except BaseException:
                 conn.close()
-                if aside is not None:  # the next open sets it aside and salvages again
-                    copies.put_back(aside, path)
                 raise
             try:
                 return cls(path, conn, lock_fd, salvaged, backup)
@@ -143,6 +141,25 @@ class SignupStore:
             log.warning("the sign-up database was damaged; moved it to %s and started a new "
                         "one", aside.name)
         return connect(path), aside
+
+    @staticmethod
+    def _salvage(conn: sqlite3.Connection, path: Path, aside: Path | None) -> Salvaged | None:
+        """Salvage every set-aside file (see `restore`); what staff should hear about.
+
+        A salvage that fails is logged, not fatal: the kiosk takes new sign-ups, and the
+        next open tries again.
+        """
+        report = None
+        for damaged in copies.set_aside_databases(path):
+            try:
+                result = restore(conn, damaged)
+            except sqlite3.Error as e:
+                log.error("could not salvage %s yet (%s); will try at the next start",
+                          damaged.name, getattr(e, "sqlite_errorname", type(e).__name__))
+                result = Salvaged(damaged, 0, 0)
+            if damaged == aside or result.recovered:
+                report = result
+        return report
 
     # The files under the open connection ---------------------------------------------------
 

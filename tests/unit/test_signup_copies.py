@@ -120,6 +120,11 @@ def test_a_deleted_and_an_expired_entry_leave_no_trace_in_any_file(keys, tmp_pat
     assert traces(db.parent, kept, private, kept_plain) != []
     assert aside.exists()
     assert not copies.backups(db)
+    # Every open salvages set-aside files again (to finish a salvage cut short): what was
+    # deleted was zeroed in them too, so it does not come back.
+    with SignupStore.open(db) as store:
+        assert store.salvaged is None
+        assert [e.sealed for e in store.entries()] == [kept]
 
 
 def test_set_aside_files_go_after_the_retention_period(tmp_path):

@@ -109,21 +109,46 @@ from kiosk.signups.store import SignupStore, StoreUnavailable
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG from write() instead of dying
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), resource.RLIM_INFINITY))
 try:
-    SignupStore.open(Path(sys.argv[1]))
+    store = SignupStore.open(Path(sys.argv[1]))
 except StoreUnavailable as e:
     print(e)
+else:
+    print(len(store.entries()), "entries")
 """
 
 
-def test_a_salvage_that_fails_puts_the_damaged_file_back_for_the_next_try(db):
-    """A disk that runs short during the salvage: a real EFBIG (RLIMIT_FSIZE) in a child."""
+def test_a_salvage_cut_short_is_finished_at_the_next_open(db):
+    """A disk that runs short during the salvage: a real EFBIG (RLIMIT_FSIZE) in a child.
+    The set-aside file stays, and the next open adds what is missing, and says so."""
     before = fill(db, 40)
     break_header(db)
-    damaged = db.read_bytes()
     result = subprocess.run([sys.executable, "-c", SHORT_OF_ROOM, str(db), "16384"],
                             cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
-    assert result.stdout.startswith("cannot open the sign-up database: "), result.stderr
-    assert db.read_bytes() == damaged
-    assert not list(db.parent.glob("*.corrupt-*"))
-    with SignupStore.open(db) as store:  # room again: the next open salvages everything
+    assert result.stdout.strip() in ("0 entries",
+                                     "cannot open the sign-up database: the disk reported an "
+                                     "error"), result.stdout + result.stderr
+    assert len(list(db.parent.glob("signups.db.corrupt-*"))) >= 1
+    with SignupStore.open(db) as store:  # room again
         assert {e.id: e for e in store.entries()} == before
+        assert store.salvaged is not None
+        assert store.salvaged.recovered == 40
+    with SignupStore.open(db) as store:  # nothing more to add: nothing more to say
+        assert store.salvaged is None
+        assert len(store.entries()) == 40
+
+
+def test_a_file_set_aside_by_an_older_kiosk_is_salvaged_without_clashing_ids(db, tmp_path):
+    """Before this fix a damaged file was only set aside and a new one started at id 1."""
+    old = fill(tmp_path / "old" / "signups.db", 10)
+    break_header(tmp_path / "old" / "signups.db")
+    with SignupStore.open(db) as store:  # the new file the older kiosk started
+        fresh = [store.add(b"fresh-%d" % n, "v", created_at=T0) for n in range(3)]
+    (tmp_path / "old" / "signups.db").rename(db.with_name("signups.db.corrupt-20261101T080000Z"))
+    with SignupStore.open(db) as store:
+        assert store.salvaged is not None
+        assert store.salvaged.recovered == 10
+        entries = store.entries()
+        assert sorted(e.sealed for e in entries) == sorted(
+            [b"fresh-%d" % n for n in range(3)] + [e.sealed for e in old.values()])
+        assert {e.id for e in entries if e.sealed.startswith(b"fresh-")} == set(fresh)
+        assert len({e.id for e in entries}) == 13
