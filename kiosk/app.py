@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 EXIT_ALREADY_RUNNING = 3
 PURGE_EVERY_MS = 60 * 60 * 1000
+STORE_FILE_CHECK_MS = 2_000
 
 
 def _settings_for(args: object) -> Settings:
@@ -129,6 +130,13 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     purge_timer.timeout.connect(purge)
     purge()
     purge_timer.start()
+    if store is not None:
+        # A -wal file removed under the kiosk is folded back within seconds, not only at the
+        # next save (SignupStore.check_files); the timer dies with the window.
+        file_check = QTimer(window)
+        file_check.setInterval(STORE_FILE_CHECK_MS)
+        file_check.timeout.connect(store.check_files)
+        file_check.start()
     return Kiosk(window, watcher, store, purge_timer)
 
 

@@ -4,6 +4,9 @@ UTF-8 with a byte-order mark so Excel shows "Zoë" and not "ZoÃ«". The file is
 (0600) and appears all at once: it is written to a temporary file in the same folder and
 renamed, so a full USB stick or a pulled plug never leaves half a list behind.
 
+An entry that could not be opened with the clinic's key gets a row too, with its id and
+time and `UNREADABLE` in place of the name, so the file says what the panel says.
+
 A cell that starts with ``= + - @``, a tab or a carriage return would be run as a formula
 by a spreadsheet (OWASP "CSV injection"); such a cell gets a leading ``'``. Phone numbers
 in E.164 start with "+", so they are shown as ``'+12025550143``: safe, and still readable.
@@ -16,14 +19,19 @@ import io
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.private_files import write_atomic
 from kiosk.signups.entry import DecryptedEntry
+
+if TYPE_CHECKING:
+    from kiosk.signups.service import UnreadableEntry
 
 HEADER = ("id", "received", "name", "phone", "email", "preferred time", "note",
           "consent version", "contacted")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _READABLE = "%Y-%m-%d %H:%M"
+UNREADABLE = "(could not be read: damaged, or sealed to another key; ask IT)"
 
 
 def safe_cell(value: str) -> str:
@@ -45,7 +53,14 @@ def _row(entry: DecryptedEntry) -> list[str]:
     return [safe_cell(cell) for cell in cells]
 
 
-def write_csv(entries: Iterable[DecryptedEntry], path: Path) -> int:
+def _unreadable_row(entry: UnreadableEntry) -> list[str]:
+    cells = [str(entry.id), _local(entry.created_at), UNREADABLE, "", "", "", "",
+             entry.consent_version, _local(entry.contacted_at)]
+    return [safe_cell(cell) for cell in cells]
+
+
+def write_csv(entries: Iterable[DecryptedEntry], path: Path,
+              unreadable: Iterable[UnreadableEntry] = ()) -> int:
     """Write every entry to ``path`` (replacing it); return how many rows were written."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -53,6 +68,9 @@ def write_csv(entries: Iterable[DecryptedEntry], path: Path) -> int:
     count = 0
     for entry in entries:
         writer.writerow(_row(entry))
+        count += 1
+    for damaged in unreadable:
+        writer.writerow(_unreadable_row(damaged))
         count += 1
     write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
     return count

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +55,27 @@ class ExportFolderMissing(OSError):  # noqa: N818 - reads better at the call sit
         self.folder = folder
 
 
+@dataclass(frozen=True)
+class UnreadableEntry:
+    """A stored entry that does not open with the clinic's key (damaged, or another key's).
+
+    Staff see that it exists, when it came and can delete it; nobody can read it.
+    """
+
+    id: int
+    created_at: datetime
+    contacted_at: datetime | None
+    consent_version: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Everything stored, newest first: what opened, and what did not."""
+
+    entries: list[DecryptedEntry]
+    unreadable: list[UnreadableEntry]
+
+
 class Reader:
     """The unlocked view of the sign-ups; drop it to forget the key."""
 
@@ -61,19 +83,25 @@ class Reader:
         self._service = service
         self._key = private_key
 
-    def entries(self) -> list[DecryptedEntry]:
-        """Every readable entry, newest first (one that cannot be opened is logged by id)."""
-        result = []
+    def listing(self) -> Listing:
+        """Every entry, newest first; one that cannot be opened is listed (and logged by id)."""
+        readable, unreadable = [], []
         for stored in self._service.store.entries():
             try:
                 signup = Signup.from_json(unseal(self._key, stored.sealed))
             except (nacl.exceptions.CryptoError, ValueError):
                 log.error("sign-up %d cannot be opened with this key; left in place",
                           stored.id)
+                unreadable.append(UnreadableEntry(stored.id, stored.created_at,
+                                                  stored.contacted_at, stored.consent_version))
                 continue
-            result.append(DecryptedEntry(stored.id, stored.created_at, stored.contacted_at,
-                                         stored.consent_version, signup))
-        return result
+            readable.append(DecryptedEntry(stored.id, stored.created_at, stored.contacted_at,
+                                           stored.consent_version, signup))
+        return Listing(readable, unreadable)
+
+    def entries(self) -> list[DecryptedEntry]:
+        """Every readable entry, newest first."""
+        return self.listing().entries
 
     def export(self, folder: Path) -> Path:
         """Write every entry to a new CSV file in ``folder``; return its path.
@@ -89,8 +117,11 @@ class Reader:
         while path.exists():
             n += 1
             path = folder / f"signups-{stamp}-{n}.csv"
-        count = write_csv(self.entries(), path)
-        self._service.audit.record("export", f"{count} entries to {path.name}")
+        listing = self.listing()
+        count = write_csv(listing.entries, path, listing.unreadable)
+        unreadable = len(listing.unreadable)
+        self._service.audit.record("export", f"{count - unreadable} entries to {path.name}"
+                                   + (f", {unreadable} unreadable" if unreadable else ""))
         return path
 
     def mark_contacted(self, entry_id: int) -> bool:

@@ -7,16 +7,23 @@ SQLite gives its ``-wal`` and ``-shm`` files the database's mode; rows hold only
 plus the plain times and consent version that purging and counting need.
 
 Only one program may use the file at a time (an exclusive ``flock`` on ``<db>.lock``). A
-file that is not a database or fails ``PRAGMA integrity_check`` is moved aside, never
-deleted, and a new one is started. Before a schema upgrade the old file is copied with
-SQLite's backup API. Errors from the disk become `StoreUnavailable`, whose message names
-the problem but never an entry. Qt-free.
+file that is not a database or fails ``PRAGMA integrity_check`` is moved aside, what is
+readable in it is salvaged into a new one (`kiosk.signups.salvage`), and staff are told how
+many entries were recovered and how many lost. Before a schema upgrade the old file is copied
+with SQLite's backup API. How deletes and retention reach those copies: `kiosk.signups.copies`.
+
+If the ``-wal`` file is removed or replaced under the open store (a clean-up script, a
+person), every later commit would go to a file nobody can find again. Each write checks the
+files are still the ones it opened; if the WAL moved, the still-open connection checkpoints
+what it holds into the main file, and the store reopens before it acknowledges anything
+more. If that fails, or the main file itself moved, every save is refused until restart.
+Errors from the disk become `StoreUnavailable`, whose message names the problem but never
+an entry. Qt-free.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import logging
 import os
 import sqlite3
@@ -26,53 +33,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
-from kiosk.private_files import fsync_dir, open_private, private_dir, restrict, touch_private
+from kiosk.private_files import private_dir, restrict, touch_private
+from kiosk.signups import copies
+from kiosk.signups.copies import SIDE_FILES, side
+from kiosk.signups.db_file import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    StoreError,
+    StoreLocked,
+    StoreUnavailable,
+    configure,
+    connect,
+    drop_verified_backups,
+    healthy,
+    identity,
+    lock,
+    migrate,
+    schema_version,
+    unavailable,
+)
+from kiosk.signups.salvage import Salvaged, restore
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SignupStore", "StoreError", "StoreLocked",
+           "StoreUnavailable", "StoredEntry", "to_text"]
 
 log = logging.getLogger(__name__)
-
-# Each step upgrades the schema by one version and runs in its own transaction together
-# with the new ``user_version``. Never edit a shipped step; add a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # v1: the first kiosk release.
-    ("CREATE TABLE signups ("
-     " id INTEGER PRIMARY KEY AUTOINCREMENT,"  # never reuse an id the audit log mentions
-     " created_at TEXT NOT NULL,"  # UTC ISO 8601, plain so purging needs no passphrase
-     " consent_version TEXT NOT NULL,"
-     " sealed BLOB NOT NULL)",),
-    # v2: the front desk marks whom they have contacted.
-    ("ALTER TABLE signups ADD COLUMN contacted_at TEXT",
-     "CREATE INDEX signups_by_created_at ON signups (created_at)"),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-_SIDE_FILES = ("-wal", "-shm")
-_HEADER = b"SQLite format 3\x00"
-_CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-_REASONS = {
-    sqlite3.SQLITE_FULL: "the disk is full",
-    sqlite3.SQLITE_READONLY: "the disk or file is read-only",
-    sqlite3.SQLITE_IOERR: "the disk reported an error",
-    sqlite3.SQLITE_CANTOPEN: "the file cannot be opened",
-    sqlite3.SQLITE_PERM: "permission denied",
-    sqlite3.SQLITE_BUSY: "the file is busy",
-    sqlite3.SQLITE_LOCKED: "the file is busy",
-    sqlite3.SQLITE_CORRUPT: "the file is damaged",
-    sqlite3.SQLITE_NOTADB: "the file is damaged",
-}
-
-
-class StoreError(Exception):
-    """Base class; messages never contain patient data."""
-
-
-class StoreLocked(StoreError):  # noqa: N818 - the name the UI and CLI use
-    """Another kiosk program (or another open store) is using the same database."""
-
-
-class StoreUnavailable(StoreError):  # noqa: N818 - the name the UI and CLI use
-    """The database cannot be read or written (disk full, read-only, I/O error...)."""
 
 
 @dataclass(frozen=True)
@@ -82,19 +68,6 @@ class StoredEntry:
     consent_version: str
     sealed: bytes
     contacted_at: datetime | None
-
-
-def _primary_code(error: sqlite3.Error) -> int:
-    return getattr(error, "sqlite_errorcode", 0) & 0xFF
-
-
-def _unavailable(error: sqlite3.Error | OSError, doing: str) -> StoreUnavailable:
-    if isinstance(error, OSError):
-        reason = error.strerror or type(error).__name__
-    else:
-        code = _primary_code(error)
-        reason = _REASONS.get(code, getattr(error, "sqlite_errorname", None) or "database error")
-    return StoreUnavailable(f"cannot {doing}: {reason}")
 
 
 def to_text(when: datetime) -> str:
@@ -108,182 +81,160 @@ def _from_text(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _free_name(path: Path) -> Path:
-    """``path``, or ``path-2``, ``path-3``... whichever does not exist yet."""
-    candidate, n = path, 1
-    while candidate.exists() or candidate.with_name(candidate.name + "-wal").exists():
-        n += 1
-        candidate = path.with_name(f"{path.name}-{n}")
-    return candidate
-
-
-def _side(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _lock(path: Path) -> int:
-    lock_path = _side(path, ".lock")
-    fd = open_private(lock_path, os.O_RDWR | os.O_CREAT)
-    try:
-        restrict(lock_path)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as e:
-        os.close(fd)
-        raise StoreLocked(f"another kiosk program is using {path}") from e
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    # Created 0600 here; SQLite then creates -wal and -shm with the same mode.
-    touch_private(path)
-    for suffix in _SIDE_FILES:
-        restrict(_side(path, suffix))
-    if read_only:
-        return sqlite3.connect(f"file:{quote(os.fspath(path))}?mode=ro", uri=True)
-    # Autocommit mode: every transaction is an explicit BEGIN ... COMMIT below.
-    return sqlite3.connect(path, isolation_level=None)
-
-
-def _healthy(path: Path) -> bool:
-    """False if the file is damaged; other errors (disk, permissions) propagate.
-
-    The check looks without touching: a file without SQLite's header is never handed to
-    SQLite, and the rest is read through a read-only connection, because closing a normal
-    connection may checkpoint or delete the WAL of the very file being set aside.
-    """
-    with path.open("rb") as f:
-        header = f.read(len(_HEADER))
-    if header and header != _HEADER:
-        return False
-    conn = _connect(path, read_only=True)
-    try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as e:
-        if _primary_code(e) in _CORRUPT_CODES:
-            return False
-        raise
-    finally:
-        conn.close()
-    return rows == [("ok",)]
-
-
-def _set_aside(path: Path) -> Path:
-    """Move a damaged database (and its -wal/-shm) out of the way; return its new name."""
-    aside = _free_name(path.with_name(f"{path.name}.corrupt-{_stamp()}"))
-    # The WAL goes first: a stale WAL left next to a new database would be replayed into it.
-    for suffix in (*_SIDE_FILES, ""):
-        source = _side(path, suffix)
-        if source.exists():
-            source.rename(_side(aside, suffix))
-    fsync_dir(path.parent)
-    return aside
-
-
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    target = _free_name(path.with_name(f"{path.name}.backup-v{version}-{_stamp()}"))
-    os.close(open_private(target, os.O_RDWR | os.O_CREAT | os.O_EXCL))
-    copy = sqlite3.connect(target)
-    try:
-        conn.backup(copy)
-    finally:
-        copy.close()
-    fsync_dir(path.parent)
-    return target
-
-
-def _configure(conn: sqlite3.Connection) -> None:
-    mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-    if mode != "wal":
-        raise StoreUnavailable(f"cannot use write-ahead logging (journal mode is {mode})")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    # Deleted entries are overwritten with zeros, not left in free pages.
-    conn.execute("PRAGMA secure_delete=ON")
-
-
-def _schema_version(conn: sqlite3.Connection) -> int:
-    """The file's schema version; refuse, before changing anything, one newer than ours."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > SCHEMA_VERSION:
-        raise StoreUnavailable(
-            f"the database was made by a newer kiosk (schema {version}); update the kiosk")
-    return version
-
-
-def _migrate(conn: sqlite3.Connection, path: Path, version: int) -> Path | None:
-    """Bring the schema up to date; return the backup made first, if there was one."""
-    backup = _backup(conn, path, version) if 0 < version < SCHEMA_VERSION else None
-    if backup is not None:
-        log.info("schema upgrade from v%d: old database copied to %s", version, backup.name)
-    for step in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for sql in MIGRATIONS[step]:
-                conn.execute(sql)
-            conn.execute(f"PRAGMA user_version = {step + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return backup
-
-
 class SignupStore:
     """Open with `SignupStore.open`; close (or use as a context manager) to release it."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock_fd: int,
-                 recovered_from: Path | None, backup: Path | None) -> None:
+                 salvaged: Salvaged | None, backup: Path | None) -> None:
         self.path = path
         self._conn: sqlite3.Connection | None = conn
         self._lock_fd: int | None = lock_fd
-        # Where a damaged database was moved this time, so the staff panel can say so.
-        self.recovered_from = recovered_from
-        # The copy made before a schema upgrade this time, if there was one.
+        # A damaged database found at this open: where it went, what was recovered.
+        self.salvaged = salvaged
+        self.recovered_from = None if salvaged is None else salvaged.set_aside
+        # The copy made before a schema upgrade this time (already removed once the
+        # upgraded file passed its integrity check), if there was one.
         self.backup = backup
+        # Why saves are refused until the kiosk restarts, if they are.
+        self._broken: str | None = None
+        self._files = self._identify()
 
     @classmethod
     def open(cls, path: Path) -> SignupStore:
         """Raise StoreLocked if another program has it, StoreUnavailable if the disk fails."""
         try:
             private_dir(path.parent)
-            lock_fd = _lock(path)
+            lock_fd = lock(path)
         except OSError as e:
-            raise _unavailable(e, "open the sign-up database") from e
+            raise unavailable(e, "open the sign-up database") from e
         try:
-            conn, recovered = cls._open_healthy(path)
+            conn, aside = cls._open_healthy(path)
             try:
-                version = _schema_version(conn)
-                _configure(conn)
-                backup = _migrate(conn, path, version)
-                for suffix in _SIDE_FILES:
-                    restrict(_side(path, suffix))
+                version = schema_version(conn)
+                configure(conn)
+                backup = migrate(conn, path, version)
+                salvaged = cls._salvage(conn, path, aside)
+                drop_verified_backups(conn, path)
+                for suffix in SIDE_FILES:
+                    restrict(side(path, suffix))
+            except BaseException:
+                conn.close()
+                raise
+            try:
+                return cls(path, conn, lock_fd, salvaged, backup)
             except BaseException:
                 conn.close()
                 raise
         except (sqlite3.DatabaseError, OSError) as e:
             os.close(lock_fd)
-            raise _unavailable(e, "open the sign-up database") from e
+            raise unavailable(e, "open the sign-up database") from e
         except BaseException:
             os.close(lock_fd)
             raise
-        return cls(path, conn, lock_fd, recovered, backup)
 
     @staticmethod
     def _open_healthy(path: Path) -> tuple[sqlite3.Connection, Path | None]:
         touch_private(path)
         aside = None
-        if not _healthy(path):
-            aside = _set_aside(path)
+        if not healthy(path):
+            aside = copies.set_aside(path)
             log.warning("the sign-up database was damaged; moved it to %s and started a new "
                         "one", aside.name)
-        return _connect(path), aside
+        return connect(path), aside
+
+    @staticmethod
+    def _salvage(conn: sqlite3.Connection, path: Path, aside: Path | None) -> Salvaged | None:
+        """Salvage every set-aside file (see `restore`); what staff should hear about.
+
+        A salvage that fails is logged, not fatal: the kiosk takes new sign-ups, and the
+        next open tries again.
+        """
+        report = None
+        for damaged in copies.set_aside_databases(path):
+            try:
+                result = restore(conn, damaged)
+            except sqlite3.Error as e:
+                log.error("could not salvage %s yet (%s); will try at the next start",
+                          damaged.name, getattr(e, "sqlite_errorname", type(e).__name__))
+                result = Salvaged(damaged, 0, 0)
+            if damaged == aside or result.recovered:
+                report = result
+        return report
+
+    # The files under the open connection ---------------------------------------------------
+
+    def _identify(self) -> dict[Path, tuple[int, int]]:
+        """Which files (device, inode) the open connection writes: the database and WAL."""
+        self._connection().execute("SELECT count(*) FROM signups").fetchall()  # opens the WAL
+        return {p: identity(p) for p in (self.path, side(self.path, "-wal"))}
+
+    def _moved(self) -> Path | None:
+        """The first file no longer at its name (removed or replaced), if any."""
+        for path, known in self._files.items():
+            try:
+                if identity(path) != known:
+                    return path
+            except FileNotFoundError:
+                return path
+        return None
+
+    def _check_files(self) -> None:
+        """Before and after each write: never acknowledge a save to a file nobody can find."""
+        if self._broken is not None:
+            raise StoreUnavailable(f"cannot save: {self._broken}; restart the kiosk")
+        self._connection()  # a closed store says so
+        moved = self._moved()
+        if moved is None:
+            return
+        if moved == self.path:
+            self._broken = "the database file was removed or replaced while in use"
+            log.error("sign-up database: %s; refusing saves until restart", self._broken)
+            raise StoreUnavailable(f"cannot save: {self._broken}")
+        log.error("sign-up database: its -wal file was removed or replaced while in use; "
+                  "checkpointing and reopening")
+        try:
+            self._rescue_wal()
+        except (sqlite3.Error, OSError, StoreError) as e:
+            self._broken = "its journal (-wal) was removed and could not be saved"
+            log.error("sign-up database: %s (%s)", self._broken, e)
+            raise StoreUnavailable(f"cannot save: {self._broken}") from e
+        log.warning("sign-up database reopened; nothing acknowledged was lost")
+
+    def check_files(self) -> bool:
+        """Between saves (the kiosk runs this on a timer): fold a moved WAL back now, rather
+        than at the next save, which a power cut or a kill may never reach.
+
+        Return False while saves are refused; a closed store is quietly True.
+        """
+        if self._conn is None and self._broken is None:
+            return True
+        try:
+            self._check_files()
+        except StoreUnavailable:
+            return False
+        return True
+
+    def _rescue_wal(self) -> None:
+        """Fold the open (unlinked) WAL into the main file through its descriptor, reopen."""
+        conn = self._connection()
+        busy, frames, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy or frames != done:
+            raise StoreError(f"checkpoint incomplete ({done} of {frames} frames)")
+        # Closing deletes whatever is at the -wal name now: a stranger's file must not be
+        # replayed into ours when the new connection opens.
+        conn.close()
+        self._conn = None
+        if not healthy(self.path):
+            raise StoreError("the database failed its check after the checkpoint")
+        fresh = connect(self.path)
+        try:
+            schema_version(fresh)
+            configure(fresh)
+        except BaseException:
+            fresh.close()
+            raise
+        self._conn = fresh
+        self._files = self._identify()
 
     # Plumbing ----------------------------------------------------------------------------
 
@@ -295,11 +246,13 @@ class SignupStore:
     @contextlib.contextmanager
     def _transaction(self, doing: str) -> Iterator[sqlite3.Connection]:
         """One write transaction, committed (on disk) when the block ends, or rolled back."""
+        self._check_files()
         conn = self._connection()
         try:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
             conn.execute("COMMIT")
+            self._check_files()
         except sqlite3.ProgrammingError:
             self._rollback(conn)
             raise
@@ -307,7 +260,7 @@ class SignupStore:
             self._rollback(conn)
             log.error("sign-up database: cannot %s (%s)", doing,
                       getattr(e, "sqlite_errorname", type(e).__name__))
-            raise _unavailable(e, doing) from e
+            raise unavailable(e, doing) from e
         except BaseException:
             self._rollback(conn)
             raise
@@ -324,15 +277,26 @@ class SignupStore:
         except sqlite3.ProgrammingError:
             raise
         except sqlite3.DatabaseError as e:
-            raise _unavailable(e, "read the sign-up database") from e
+            raise unavailable(e, "read the sign-up database") from e
 
-    def _forget_deleted(self) -> None:
-        """Fold the WAL into the database and empty it, so old page images do not linger."""
+    def _forget(self, sealed: list[bytes]) -> None:
+        """After a delete: no copy of those entries left in the WAL, free pages or copies.
+
+        ``secure_delete`` has zeroed them in the database's pages; the checkpoint folds the
+        WAL (which still holds the old page images) into the file and empties it; the
+        store's own copies are scrubbed of the same sealed bytes.
+        """
         try:
             self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.OperationalError as e:
             log.warning("could not checkpoint the sign-up database (%s)",
                         getattr(e, "sqlite_errorname", "error"))
+        try:
+            copies.scrub(copies.copies(self.path), sealed)
+        except OSError as e:
+            log.error("could not remove deleted entries from the set-aside copies: %s",
+                      e.strerror)
+            raise unavailable(e, "remove the deleted entries from every copy") from e
 
     # API ---------------------------------------------------------------------------------
 
@@ -369,21 +333,31 @@ class SignupStore:
         return changed == 1
 
     def delete(self, entry_id: int) -> bool:
-        """Remove one entry for good; return False if there is no such entry."""
+        """Remove one entry for good, copies included; return False if there is no such entry."""
         with self._transaction("delete the sign-up") as conn:
-            changed = conn.execute("DELETE FROM signups WHERE id = ?", (entry_id,)).rowcount
-        if changed:
-            self._forget_deleted()
-        return changed == 1
+            sealed = [bytes(row[0]) for row in conn.execute(
+                "SELECT sealed FROM signups WHERE id = ?", (entry_id,))]
+            conn.execute("DELETE FROM signups WHERE id = ?", (entry_id,))
+        if sealed:
+            self._forget(sealed)
+        return bool(sealed)
 
     def purge_older_than(self, cutoff: datetime) -> int:
-        """Remove every entry received before ``cutoff``; return how many."""
+        """Remove every entry received before ``cutoff`` and every copy set aside before it.
+
+        Return how many entries.
+        """
         with self._transaction("purge old sign-ups") as conn:
-            count = conn.execute("DELETE FROM signups WHERE created_at < ?",
-                                 (to_text(cutoff),)).rowcount
-        if count:
-            self._forget_deleted()
-        return count
+            sealed = [bytes(row[0]) for row in conn.execute(
+                "SELECT sealed FROM signups WHERE created_at < ?", (to_text(cutoff),))]
+            conn.execute("DELETE FROM signups WHERE created_at < ?", (to_text(cutoff),))
+        if sealed:
+            self._forget(sealed)
+        try:
+            copies.purge_set_aside(self.path, cutoff)
+        except OSError as e:
+            raise unavailable(e, "remove old set-aside copies") from e
+        return len(sealed)
 
     def close(self) -> None:
         """Close the database and release the lock; safe to call twice."""

@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from kiosk.security import PinGuard
 from kiosk.signups.crypto import KeysError, WrongPassphrase
-from kiosk.signups.service import ExportFolderMissing, Reader, SignupService
+from kiosk.signups.desk_format import DeskFormat
+from kiosk.signups.entry import CONTACT_TIMES, DecryptedEntry
+from kiosk.signups.salvage import Salvaged
+from kiosk.signups.service import (
+    ExportFolderMissing,
+    Listing,
+    Reader,
+    SignupService,
+    UnreadableEntry,
+)
 from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.staff_unlock import PassphrasePage, PinPad, staff_button, staff_label
 from kiosk.ui.theme import Metrics
@@ -35,16 +44,22 @@ log = logging.getLogger(__name__)
 
 
 class SignupList(QWidget):
-    """The unlocked view: sign-ups newest first, and what the front desk can do with them."""
+    """The unlocked view: sign-ups newest first, and what the front desk can do with them.
+
+    Dates, weekdays and contact times are in the panel's language, phone numbers in the
+    clinic's national format (`DeskFormat`). An entry that cannot be opened is a row too,
+    so staff know it exists and can delete it; it is never silently left out.
+    """
 
     lockTapped = Signal()
     exitTapped = Signal()
 
-    def __init__(self, strings: Mapping[str, str], metrics: Metrics,
+    def __init__(self, strings: Mapping[str, str], metrics: Metrics, phone_region: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
+        self.format = DeskFormat(getattr(strings, "language", "en"), phone_region)
         self.summary = staff_label("", "PageTitle")
         self.status = staff_label("", "Hint")
         self.list = QListWidget()
@@ -77,6 +92,46 @@ class SignupList(QWidget):
         layout.addLayout(actions)
         layout.addLayout(bottom)
 
+    def show_listing(self, listing: Listing) -> None:
+        """Fill the list, newest first, readable and unreadable entries in one order."""
+        rows: list[DecryptedEntry | UnreadableEntry] = [*listing.entries, *listing.unreadable]
+        rows.sort(key=lambda e: (e.created_at, e.id), reverse=True)
+        self.list.clear()
+        for entry in rows:
+            item = QListWidgetItem(self._text(entry))
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            if isinstance(entry, UnreadableEntry):
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
+            self.list.addItem(item)
+
+    def _text(self, entry: DecryptedEntry | UnreadableEntry) -> str:
+        strings = self._strings
+        state = strings["staff_contacted"] if entry.contacted_at else strings["staff_new"]
+        head = f"{self.format.when(entry.created_at)}  [{state}]"
+        if isinstance(entry, UnreadableEntry):
+            return f"{head}\n{strings['staff_entry_unreadable'].format(id=entry.id)}"
+        s = entry.signup
+        when = (strings[f"time_{s.contact_time}"] if s.contact_time in CONTACT_TIMES
+                else s.contact_time)
+        contact = "  ".join(x for x in (self.format.phone(s.phone), s.email) if x)
+        text = f"{head}\n{s.name}  {contact}  ({when})"
+        return f"{text}\n{s.note}" if s.note else text
+
+    def notices(self, listing: Listing, salvaged: Salvaged | None,
+                retention_days: int) -> list[str]:
+        """What staff must know about the store before reading the list."""
+        lines = []
+        if salvaged is not None:
+            lines.append(self._strings["staff_store_recovered"].format(
+                recovered=salvaged.recovered, lost=salvaged.lost, path=salvaged.set_aside.name,
+                days=retention_days))
+        if listing.unreadable:
+            lines.append(self._strings["staff_unreadable"].format(
+                count=len(listing.unreadable)))
+        return lines
+
 
 class StaffPanel(QWidget):
     """PIN -> passphrase -> list. Emits ``closed`` when staff leave or it locks itself."""
@@ -88,7 +143,7 @@ class StaffPanel(QWidget):
     def __init__(self, strings: Mapping[str, str], metrics: Metrics, guard: PinGuard,
                  service: SignupService | None, export_dir: Path | None, retention_days: int,
                  content_status: Callable[[], list[str]], idle_ms: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, phone_region: str) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
@@ -102,7 +157,7 @@ class StaffPanel(QWidget):
 
         self.pin = PinPad(strings, metrics)
         self.passphrase = PassphrasePage(strings, metrics)
-        self.signups = SignupList(strings, metrics)
+        self.signups = SignupList(strings, metrics, phone_region)
         self.stack = QStackedWidget()
         # The PIN pad is narrow; keep it in the middle of a wide screen.
         self._pin_host = QWidget()
@@ -243,37 +298,26 @@ class StaffPanel(QWidget):
         if self._reader is None or self._service is None:
             return
         try:
-            entries = self._reader.entries()
+            listing = self._reader.listing()
         except StoreUnavailable as e:
             log.error("cannot read the sign-ups: %s", e)
             self.signups.status.setText(self._strings["staff_store_unavailable"])
             return
-        new = sum(1 for e in entries if e.contacted_at is None)
+        total = len(listing.entries) + len(listing.unreadable)
+        new = (sum(e.contacted_at is None for e in listing.entries)
+               + sum(e.contacted_at is None for e in listing.unreadable))
         self.signups.summary.setText(
-            self._strings["staff_summary"].format(total=len(entries), new=new)
-            if entries else self._strings["staff_empty"])
+            self._strings["staff_summary"].format(total=total, new=new)
+            if total else self._strings["staff_empty"])
         lines = [status] if status else []
-        recovered = self._service.store.recovered_from
-        if recovered is not None:
-            lines.append(self._strings["staff_store_recovered"].format(path=recovered.name))
+        lines.extend(self.signups.notices(listing, self._service.store.salvaged,
+                                          self._retention_days))
         problems = self._content_status()
         lines.append(self._strings["staff_content_problems"] if problems
                      else self._strings["staff_content_ok"])
         lines.extend(problems[:5])
         self.signups.status.setText("\n".join(lines))
-        self.signups.list.clear()
-        for entry in entries:
-            s = entry.signup
-            state = self._strings["staff_contacted"] if entry.contacted_at else self._strings[
-                "staff_new"]
-            when = entry.created_at.astimezone().strftime("%a %d %b %H:%M")
-            contact = "  ".join(x for x in (s.phone, s.email) if x)
-            text = f"{when}  [{state}]\n{s.name}  {contact}  ({s.contact_time})"
-            if s.note:
-                text += f"\n{s.note}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, entry.id)
-            self.signups.list.addItem(item)
+        self.signups.show_listing(listing)
         self._reset_delete()
 
     def _selected_id(self) -> int | None:
@@ -330,8 +374,12 @@ class StaffPanel(QWidget):
             log.error("export failed: %s", e)
             self.refresh(self._strings["staff_export_failed"].format(reason=str(e)))
             return
-        count = len(self._reader.entries())
-        self.refresh(self._strings["staff_exported"].format(count=count, path=path))
+        listing = self._reader.listing()
+        message = self._strings["staff_exported"].format(count=len(listing.entries), path=path)
+        if listing.unreadable:
+            message += " " + self._strings["staff_exported_unreadable"].format(
+                count=len(listing.unreadable))
+        self.refresh(message)
 
     def _purge(self) -> None:
         if self._reader is None:

@@ -119,10 +119,12 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
         border-width: 2px; font-size: {m.key_px}px; background: {theme.surface}; }}
     QPushButton#Key[active="true"] {{ background: {theme.primary}; color: {theme.on_primary}; }}
     QListWidget#Signups {{ font-size: {round(m.body_px * 0.85)}px; background: {theme.surface};
-        border: 2px solid {theme.muted_text}; border-radius: 12px; }}
-    QListWidget#Signups::item {{ padding: 16px; border-bottom: 1px solid {theme.muted_text}; }}
+        color: {theme.text}; border: 2px solid {theme.muted_text}; border-radius: 12px;
+        outline: 0; }}
+    QListWidget#Signups::item {{ padding: 16px; color: {theme.text};
+        border-bottom: 1px solid {theme.muted_text}; }}
     QListWidget#Signups::item:selected {{ background: {theme.primary};
-        color: {theme.on_primary}; }}
+        color: {theme.on_primary}; border-left: 12px solid {theme.accent}; }}
     QScrollBar:vertical {{ width: 14px; background: transparent; }}
     QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;
         min-height: 60px; }}

@@ -155,7 +155,8 @@ class KioskWindow(QWidget):
         staff_metrics = Metrics.for_theme(theme)
         self.staff = StaffPanel(strings, staff_metrics, services.pin, services.signups,
                                 settings.exports, settings.retention_days,
-                                services.content_status, settings.staff_idle_ms)
+                                services.content_status, settings.staff_idle_ms,
+                                phone_region=settings.phone_region)
         self.staff.setStyleSheet(style_sheet(theme, staff_metrics, CHECK_MARK.as_posix()))
         self.staff.closed.connect(self.show_attract)
         self.staff.exitRequested.connect(self.exitRequested)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from kiosk.contrast import TEXT_MINIMUM, ratio
 from kiosk.signups.entry import Signup
 from kiosk.ui.window import ATTRACT, STAFF
 
@@ -131,16 +134,50 @@ def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_
     assert "lock" in actions
 
 
-def test_a_damaged_database_is_set_aside_and_staff_are_told(qtbot, make_window, make_settings,
-                                                            tmp_path):
+def test_a_damaged_database_is_salvaged_and_staff_are_told_how_many(qtbot, make_window,
+                                                                    make_settings, tmp_path):
+    """Issue 13: staff saw 0 of 200 entries after the file was set aside whole."""
     settings = make_settings(staff_hold_ms=100, data_dir=tmp_path / "damaged")
-    settings.data_dir.mkdir(mode=0o700)
-    settings.signups_db.write_bytes(b"this is not a database" * 200)
     window = make_window(settings=settings)
+    for n in range(200):
+        window.services.signups.submit(Signup(
+            name=f"Patient {n}", phone="+12025550143", email="", contact_time="evening",
+            note="", consent_version="en-2026-11-1"))
+    window.services.signups.store.close()
+    data = bytearray(settings.signups_db.read_bytes())
+    data[:100] = bytes(100)  # SQLite can no longer open it at all
+    settings.signups_db.write_bytes(bytes(data))
+    window = make_window(settings=settings, set_up=False)  # same keys and PIN
     unlock(qtbot, window)
     status = window.staff.signups.status.text()
-    assert "was damaged and was set aside as signups.db.corrupt-" in status
+    assert "Sign-ups recovered: 200. Known to be lost: 0." in status
+    assert "kept for IT as signups.db.corrupt-" in status
+    assert window.staff.signups.list.count() == 200
     assert list(settings.data_dir.glob("signups.db.corrupt-*"))
+
+
+def test_an_entry_that_cannot_be_read_is_shown_exported_and_can_be_deleted(qtbot, desk):
+    window, settings = desk
+    damaged = window.services.signups.store.add(b"not sealed to this key" * 12, "en-2026-11-1")
+    unlock(qtbot, window)
+    staff = window.staff
+    items = [staff.signups.list.item(i).text() for i in range(staff.signups.list.count())]
+    assert len(items) == 3
+    assert f"This sign-up could not be read (entry {damaged})." in items[0]
+    assert "Sign-ups that could not be read: 1." in staff.signups.status.text()
+    assert staff.signups.summary.text() == "Sign-ups: 3. Not contacted yet: 3."
+    settings.exports.mkdir()
+    qtbot.mouseClick(staff.signups.export, Qt.MouseButton.LeftButton)
+    assert "1 could not be read; the file marks them too." in staff.signups.status.text()
+    (export,) = settings.exports.glob("*.csv")
+    with export.open(encoding="utf-8-sig", newline="") as f:
+        rows = {row[0]: row for row in csv.reader(f)}
+    assert rows[str(damaged)][2].startswith("(could not be read")
+    staff.signups.list.setCurrentRow(0)
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(staff.signups.delete, Qt.MouseButton.LeftButton)
+    assert staff.signups.list.count() == 2
+    assert "could not be read" not in staff.signups.status.text()
 
 
 def test_touches_keep_an_open_panel_open_and_exit_asks_twice(qtbot, make_window, make_settings):
@@ -173,3 +210,54 @@ def test_wrong_pins_are_audited_and_an_empty_pin_is_not_a_try(qtbot, desk):
     window.staff.pin.type_pin("0000")
     actions = [r["action"] for r in window.services.signups.audit.records()]
     assert actions.count("wrong pin") == 1
+
+
+def _row_colours(image, rect) -> tuple[str, str]:
+    """(background, text): the commonest colour in the row, and the one most unlike it."""
+    counts: Counter[str] = Counter()
+    for y in range(rect.top() + 2, rect.bottom() - 1, 2):
+        for x in range(rect.left() + 20, rect.right() - 20, 2):
+            counts[image.pixelColor(x, y).name()] += 1
+    background = counts.most_common(1)[0][0]
+    return background, max(counts, key=lambda colour: ratio(colour, background))
+
+
+@pytest.mark.parametrize("contrast", [False, True], ids=["normal", "high-contrast"])
+def test_every_row_is_readable_and_the_selected_one_stands_out(qtbot, desk, contrast):
+    """Issue 19: in high contrast the rows were black on black; the selection must show."""
+    window, _settings = desk
+    window.present(replace(window.presentation, high_contrast=contrast))
+    unlock(qtbot, window)
+    rows = window.staff.signups.list
+    rows.setCurrentRow(1)
+    qtbot.waitUntil(lambda: rows.isVisible(), timeout=WAIT_MS)
+    image = rows.viewport().grab().toImage()
+    colours = [_row_colours(image, rows.visualItemRect(rows.item(i)))
+               for i in range(rows.count())]
+    for background, text in colours:
+        assert ratio(text, background) >= TEXT_MINIMUM, (text, background)
+    (selected_bg, _), (other_bg, _) = colours[1], colours[0]
+    assert ratio(selected_bg, other_bg) >= 3, (selected_bg, other_bg)  # WCAG 1.4.11
+
+
+def test_the_list_speaks_the_panels_language_and_the_clinics_phone_format(
+        qtbot, make_window, make_settings, tmp_path):
+    settings = make_settings(staff_hold_ms=100, languages=("en", "es"), default_language="es")
+    window = make_window(settings=settings)
+    window.services.signups.submit(Signup(
+        name="Zoë Peña-Núñez", phone="+12025550143", email="", contact_time="afternoon",
+        note="", consent_version="es-2026-11-1"))
+    window.services.signups.submit(Signup(
+        name="Ana Ruiz", phone="+442079460958", email="", contact_time="evening",
+        note="", consent_version="es-2026-11-1"))
+    unlock(qtbot, window)
+    rows = window.staff.signups.list
+    ana, zoe = rows.item(0).text(), rows.item(1).text()
+    received = window.services.signups.store.entries()[0].created_at.astimezone()
+    weekday = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")[received.weekday()]
+    assert zoe.startswith(f"{weekday}, {received.day} de ")
+    assert "(202) 555-0143" in zoe  # the clinic's own country: as the desk dials it
+    assert "+44 20 7946 0958" in ana  # another country: international
+    assert "(Por la tarde)" in zoe
+    assert "(Por la noche)" in ana
+    assert "[nuevo]" in zoe

@@ -200,30 +200,24 @@ def make_v1(db: Path, rows: int) -> None:
     conn.close()
 
 
-def test_migrating_v1_makes_a_readable_backup_first(db):
+def test_migrating_v1_backs_up_first_and_drops_the_backup_once_checked(db, caplog):
     make_v1(db, rows=3)
-    with SignupStore.open(db) as store:
+    with caplog.at_level(logging.INFO), SignupStore.open(db) as store:
         backup = store.backup
         entries = store.entries()
         store.mark_contacted(entries[0].id, T0)
     assert backup is not None
     assert backup.name.startswith("signups.db.backup-v1-")
-    assert mode(backup) == 0o600
+    assert f"old database copied to {backup.name}" in caplog.text
+    assert "removed 1 migration backup" in caplog.text
+    assert not backup.exists()  # see test_signup_copies: a kept backup outlives deletes
     assert [e.sealed for e in entries] == [b"old-2", b"old-1", b"old-0"]
     assert all(e.contacted_at is None for e in entries)
-    old = sqlite3.connect(backup)
-    try:
-        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
-        assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert sorted(r[0] for r in old.execute("SELECT sealed FROM signups")) == [
-            b"old-0", b"old-1", b"old-2"]
-    finally:
-        old.close()
     # Up to date now: the next open neither migrates nor backs up again.
     with SignupStore.open(db) as store:
         assert store.backup is None
         assert store.count_new() == 2
-    assert len(list(db.parent.glob("*.backup-*"))) == 1
+    assert list(db.parent.glob("*.backup-*")) == []
 
 
 def test_a_fresh_database_needs_no_backup(store):
@@ -247,19 +241,24 @@ def test_a_database_from_a_newer_kiosk_is_left_alone(db):
 
 # Damaged files ------------------------------------------------------------------------------
 
-def set_aside_check(db: Path, damaged: bytes, caplog: pytest.LogCaptureFixture) -> None:
+def set_aside_check(db: Path, damaged: bytes, caplog: pytest.LogCaptureFixture,
+                    before: list[bytes]) -> None:
+    """The damaged file is kept as it was; what the store still holds came from it."""
     with caplog.at_level(logging.WARNING), SignupStore.open(db) as store:
         aside = store.recovered_from
         assert aside is not None
+        assert store.salvaged is not None
         assert aside.name.startswith("signups.db.corrupt-")
         assert aside.read_bytes() == damaged
-        assert store.entries() == []
+        salvaged = [e.sealed for e in store.entries()]
+        assert set(salvaged) <= set(before)
+        assert store.salvaged.recovered == len(salvaged)
         store.add(b"new", "v")
     assert "damaged" in caplog.text
     assert integrity(db) == "ok"
     with SignupStore.open(db) as store:
         assert store.recovered_from is None
-        assert [e.sealed for e in store.entries()] == [b"new"]
+        assert store.entries()[0].sealed == b"new"
 
 
 def test_garbage_is_set_aside_with_its_wal(db, caplog):
@@ -267,7 +266,7 @@ def test_garbage_is_set_aside_with_its_wal(db, caplog):
     garbage = os.urandom(8192)
     db.write_bytes(garbage)
     db.with_name("signups.db-wal").write_bytes(b"stale wal")
-    set_aside_check(db, garbage, caplog)
+    set_aside_check(db, garbage, caplog, [])
     assert len(list(db.parent.glob("signups.db.corrupt-*-wal"))) == 1
 
 
@@ -276,11 +275,12 @@ def test_a_truncated_database_is_set_aside(db, caplog, keep):
     with SignupStore.open(db) as store:
         for _ in range(60):
             store.add(os.urandom(700), "v")
+        before = [e.sealed for e in store.entries()]
     data = db.read_bytes()
     size = {"one page": 4096, "header": 100}.get(keep) if isinstance(keep, str) else None
     damaged = data[: size or int(len(data) * float(keep)) // 4096 * 4096 + 1000]
     db.write_bytes(damaged)
-    set_aside_check(db, damaged, caplog)
+    set_aside_check(db, damaged, caplog, before)
 
 
 # Bad disks ----------------------------------------------------------------------------------
@@ -514,11 +514,22 @@ def test_automatic_purge_needs_no_passphrase_and_is_audited_only_when_it_deletes
         svc.purge_expired(0)
 
 
-def test_an_entry_that_cannot_be_opened_is_skipped_and_logged_by_id(service, caplog):
+def test_an_entry_that_cannot_be_opened_is_listed_exported_and_logged_by_id(service, caplog,
+                                                                           tmp_path):
     svc, _now = service
     good = svc.submit(signup())
-    bad = svc.store.add(b"not sealed to this key" * 4, "en-1")
+    bad = svc.store.add(b"not sealed to this key" * 4, "en-1", created_at=T0)
+    reader = svc.unlock(PASSPHRASE)
     with caplog.at_level(logging.ERROR):
-        entries = svc.unlock(PASSPHRASE).entries()
-    assert [e.id for e in entries] == [good]
+        listing = reader.listing()
+    assert [e.id for e in listing.entries] == [good]
+    assert [(e.id, e.created_at, e.consent_version) for e in listing.unreadable] == [
+        (bad, T0, "en-1")]
+    assert [e.id for e in reader.entries()] == [good]
     assert f"sign-up {bad} cannot be opened" in caplog.text
+    (tmp_path / "usb").mkdir()
+    lines = reader.export(tmp_path / "usb").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3
+    assert lines[2].startswith(f"{bad},")
+    assert "could not be read" in lines[2]
+    assert svc.audit.records()[-1]["detail"].endswith(", 1 unreadable")
