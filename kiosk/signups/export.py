@@ -20,8 +20,10 @@ from pathlib import Path
 from kiosk.private_files import write_atomic
 from kiosk.signups.entry import DecryptedEntry
 
+# "language" (the patient's, e.g. "es") is last, so columns a desk already relies on keep
+# their place.
 HEADER = ("id", "received", "name", "phone", "email", "preferred time", "note",
-          "consent version", "contacted")
+          "consent version", "contacted", "language")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _READABLE = "%Y-%m-%d %H:%M"
 
@@ -41,7 +43,8 @@ def _local(when: datetime | None) -> str:
 def _row(entry: DecryptedEntry) -> list[str]:
     s = entry.signup
     cells = [str(entry.id), _local(entry.created_at), s.name, s.phone, s.email,
-             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at)]
+             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at),
+             s.language]
     return [safe_cell(cell) for cell in cells]
 
 
