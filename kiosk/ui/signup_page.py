@@ -326,6 +326,11 @@ class SignupForm(QWidget):
 
     # Focus and keyboard -----------------------------------------------------------------
 
+    def group(self, name: str) -> list[QWidget]:
+        """What shows with field ``name`` while the patient types in it: its hint, label,
+        the field and its error."""
+        return list(self._groups[name])
+
     def focused_field(self) -> str | None:
         return next((name for name, edit in self.edits.items() if edit.hasFocus()), None)
 
