@@ -130,7 +130,8 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     QLineEdit[invalid="true"] {{ border: 5px solid {theme.error}; }}
     QPushButton#Choice[invalid="true"] {{ border: 5px solid {theme.error}; }}
     QCheckBox[invalid="true"]::indicator {{ border: 5px solid {theme.error}; }}
-    QPushButton#Access:checked {{ background: {theme.primary}; color: {theme.on_primary}; }}
+    QPushButton#Access[checked="true"] {{ background: {theme.primary};
+        color: {theme.on_primary}; }}
     """
 
 
