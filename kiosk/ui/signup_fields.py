@@ -5,7 +5,7 @@ Kept apart from ``signup_page`` (which arranges them and runs the checks) so eac
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
@@ -61,15 +61,18 @@ class FieldEdit(QLineEdit):
 class ErrorIcon(QLabel):
     """A drawn "!" in a ring, in the error colour: an error is never shown by colour alone.
 
-    A label without text, so the style sheet's ``QLabel#FieldError`` colour is its palette."""
+    A label without text, so the style sheet's ``QLabel#FieldError`` colour is its palette.
+    As tall as a line of the message, with the ring in its middle, so it sits on the first
+    line however many lines the message wraps onto."""
 
-    def __init__(self, side: int, parent: QWidget | None = None) -> None:
+    def __init__(self, side: int, line_height: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("FieldError")
-        self.setFixedSize(QSize(side, side))
+        self.setFixedSize(QSize(side, max(side, line_height)))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         side = self.width()
+        top = (self.height() - side) / 2
         colour = self.palette().color(self.foregroundRole())
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -77,27 +80,28 @@ class ErrorIcon(QLabel):
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
         inset = pen.widthF()
-        painter.drawEllipse(QRectF(inset, inset, side - 2 * inset, side - 2 * inset))
+        painter.drawEllipse(QRectF(inset, top + inset, side - 2 * inset, side - 2 * inset))
         pen.setWidthF(max(3.0, side / 8))
         painter.setPen(pen)
-        painter.drawLine(QPoint(side // 2, round(side * 0.28)),
-                         QPoint(side // 2, round(side * 0.56)))
-        painter.drawPoint(QPoint(side // 2, round(side * 0.74)))
+        middle = side / 2
+        painter.drawLine(QPointF(middle, top + side * 0.28), QPointF(middle, top + side * 0.56))
+        painter.drawPoint(QPointF(middle, top + side * 0.74))
         painter.end()
 
 
 class ErrorMessage(QWidget):
     """An error in plain words with its icon; hidden while there is nothing to say."""
 
-    def __init__(self, icon_side: int, parent: QWidget | None = None) -> None:
+    def __init__(self, font_px: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.icon = ErrorIcon(icon_side)
+        # A line of text is about 1.36 times its font size in Noto Sans and DejaVu Sans.
+        self.icon = ErrorIcon(round(font_px * 1.1), round(font_px * 1.36))
         self.label = QLabel()
         self.label.setObjectName("FieldError")
         self.label.setWordWrap(True)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(icon_side // 3)
+        row.setSpacing(max(8, font_px // 3))
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(self.label, 1)
         self.hide()

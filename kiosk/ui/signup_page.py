@@ -233,7 +233,7 @@ class SignupForm(QWidget):
         form.addWidget(self.errors["contact_time"])
 
     def _error_message(self) -> ErrorMessage:
-        return ErrorMessage(max(24, round(self._metrics.body_px * 1.1)))
+        return ErrorMessage(self._metrics.body_px)
 
     # Values and checks ------------------------------------------------------------------
 
