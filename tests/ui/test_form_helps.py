@@ -248,7 +248,8 @@ def test_high_contrast_keeps_the_logo_readable_and_shows_the_button_is_on(qtbot,
     assert _logo_contrast(window, window.header.logo) >= 3.0
     button = window.header.access.contrast
     interface = QAccessible.queryAccessibleInterface(button)
-    assert interface.state().checkable and interface.state().checked
+    assert interface.state().checkable
+    assert interface.state().checked
     image = window.grab().toImage()
 
     def fill(b: QAbstractButton) -> str:
