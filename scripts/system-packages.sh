@@ -10,8 +10,9 @@ RUNTIME_PACKAGES=(
 )
 # A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
 # xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor
-# test; systemd itself gives systemd-analyze and the user manager it starts.
-TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd)
+# test; systemd itself gives systemd-analyze and the user manager it starts; xclip reads the
+# X selections as another client would (tests/e2e/test_primary_selection.py).
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip)
 
 install_packages() {
   local missing=()

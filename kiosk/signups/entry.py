@@ -53,7 +53,9 @@ class Signup:
     """One patient's request to be contacted; "" for a field not given.
 
     The phone number is in E.164 ("+12025550143"), followed by " ext. 12" in the rare case
-    the patient typed an extension.
+    the patient typed an extension. ``language`` is the code of the language the patient
+    used the kiosk in ("en", "es"), so the desk can answer in it; "" in entries written
+    before it was recorded.
     """
 
     name: str
@@ -62,12 +64,13 @@ class Signup:
     contact_time: str
     note: str
     consent_version: str
+    language: str = ""
 
     def to_json(self) -> bytes:
         return json.dumps(
             {"v": 1, "name": self.name, "phone": self.phone, "email": self.email,
              "contact_time": self.contact_time, "note": self.note,
-             "consent_version": self.consent_version},
+             "consent_version": self.consent_version, "language": self.language},
             ensure_ascii=False, separators=(",", ":"),
         ).encode("utf-8")
 
@@ -81,7 +84,10 @@ class Signup:
         keys = ("name", "phone", "email", "contact_time", "note", "consent_version")
         if not isinstance(fields, dict) or not all(isinstance(fields.get(k), str) for k in keys):
             raise ValueError("not a sign-up record")
-        return cls(**{k: fields[k] for k in keys})
+        language = fields.get("language", "")  # absent in entries from before it was kept
+        if not isinstance(language, str):
+            raise ValueError("not a sign-up record")
+        return cls(**{k: fields[k] for k in keys}, language=language)
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,8 @@ def validate_field(field: str, value: str, region: str) -> tuple[str, str | None
 
 
 def validate(
-    form: Mapping[str, str], consent_given: bool, consent_version: str, region: str
+    form: Mapping[str, str], consent_given: bool, consent_version: str, region: str,
+    *, language: str = "",
 ) -> tuple[Signup | None, dict[str, str]]:
     """Check the whole form; return (the sign-up, {}) or (None, {field: error key}).
 
@@ -218,5 +225,5 @@ def validate(
         return None, errors
     signup = Signup(name=clean["name"], phone=clean["phone"], email=clean["email"],
                     contact_time=contact_time, note=clean["note"],
-                    consent_version=consent_version)
+                    consent_version=consent_version, language=language)
     return signup, {}

@@ -27,8 +27,10 @@ from kiosk.signups.entry import DecryptedEntry
 if TYPE_CHECKING:
     from kiosk.signups.service import UnreadableEntry
 
+# "language" (the patient's, e.g. "es") is last, so columns a desk already relies on keep
+# their place.
 HEADER = ("id", "received", "name", "phone", "email", "preferred time", "note",
-          "consent version", "contacted")
+          "consent version", "contacted", "language")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _READABLE = "%Y-%m-%d %H:%M"
 UNREADABLE = "(could not be read: damaged, or sealed to another key; ask IT)"
@@ -49,13 +51,14 @@ def _local(when: datetime | None) -> str:
 def _row(entry: DecryptedEntry) -> list[str]:
     s = entry.signup
     cells = [str(entry.id), _local(entry.created_at), s.name, s.phone, s.email,
-             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at)]
+             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at),
+             s.language]
     return [safe_cell(cell) for cell in cells]
 
 
 def _unreadable_row(entry: UnreadableEntry) -> list[str]:
     cells = [str(entry.id), _local(entry.created_at), UNREADABLE, "", "", "", "",
-             entry.consent_version, _local(entry.contacted_at)]
+             entry.consent_version, _local(entry.contacted_at), ""]
     return [safe_cell(cell) for cell in cells]
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.content.model import Section
-from kiosk.ui import pictures
 from kiosk.ui.access_buttons import AccessButtons
 from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.illustration import Illustration
+from kiosk.ui.logo import logo_pixmap
 from kiosk.ui.theme import Metrics
 
 
@@ -39,7 +39,7 @@ class AttractPage(QWidget):
         self.logo = QLabel()
         # The logo stays its normal size at larger text, leaving the room to the words.
         side = 88
-        self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
+        self.logo.setPixmap(logo_pixmap(logo, side, self.devicePixelRatioF()))
         self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo.setAccessibleName(clinic_name)
         name = QLabel(clinic_name)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from kiosk.ui import pictures
 from kiosk.ui.access_buttons import AccessButtons
 from kiosk.ui.flow_layout import FlowLayout
+from kiosk.ui.logo import logo_pixmap
 from kiosk.ui.theme import Metrics
 
 
@@ -31,7 +31,7 @@ class HeaderBar(QWidget):
         self.logo = QLabel()
         side = 88  # the logo keeps its size at larger text; the words get the room
         self.logo.setFixedSize(side, side)
-        self.logo.setPixmap(pictures.render(logo, QSize(side, side), self.devicePixelRatioF()))
+        self.logo.setPixmap(logo_pixmap(logo, side, self.devicePixelRatioF()))
         self.logo.setAccessibleName(clinic_name)
         self.topics = QPushButton(strings["all_topics"])
         self.home = QPushButton(strings["home"])

@@ -3,8 +3,9 @@
 Inside the window, not a separate one, so it behaves the same under X11, a Wayland kiosk
 shell and eglfs, and never lets a patient reach the desktop. Three layouts: ``text`` (letters,
 shift, a layer of accented letters so 'Zoë Peña-Núñez' can be typed), ``email`` (with ``@``,
-``.`` and ``.com``) and ``phone`` (digits). Keys never take focus; each tap is delivered to
-the focused field as the key event a hardware keyboard would send.
+``.`` and ``.com``) and ``phone`` (digits). In Spanish ``ñ`` is a letter of its own, beside
+``l`` as on a Spanish keyboard, not hidden on the accents layer. Keys never take focus; each
+tap is delivered to the focused field as the key event a hardware keyboard would send.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ def _special(pair: tuple[str, str], span: int = 1) -> Key:
 
 _LETTER_ROWS = [_row("1234567890"), _row("qwertyuiop"), _row("asdfghjkl'"), _row("zxcvbnm-.,")]
 _ACCENT_ROWS = [_row("áàâäãåæ"), _row("éèêëíìîï"), _row("óòôöõøúùûü"), _row("ñçýÿßœ¿¡")]
+# Spanish: ñ where a Spanish keyboard has it; the apostrophe moves to the accents layer.
+_SPANISH_LETTER_ROWS = [*_LETTER_ROWS[:2], _row("asdfghjklñ"), _LETTER_ROWS[3]]
+_SPANISH_ACCENT_ROWS = [*_ACCENT_ROWS[:3], _row("ñçýÿßœ¿¡'")]
 
 LAYOUTS: dict[str, list[list[Key]]] = {
     TEXT: [
@@ -81,6 +85,19 @@ LAYOUTS: dict[str, list[list[Key]]] = {
         [_special(DONE, 6)],
     ],
 }
+
+
+# The letter layers of a language where they differ from the ones above.
+LANGUAGE_LAYOUTS: dict[str, dict[str, list[list[Key]]]] = {
+    "es": {
+        TEXT: [*_SPANISH_LETTER_ROWS, *LAYOUTS[TEXT][4:]],
+        "accents": [*_SPANISH_ACCENT_ROWS, *LAYOUTS["accents"][4:]],
+    },
+}
+
+
+def layouts_for(language: str) -> dict[str, list[list[Key]]]:
+    return LAYOUTS | LANGUAGE_LAYOUTS.get(language, {})
 
 
 # What a screen reader says for each special key, and the words on Done and space: keys of
@@ -116,10 +133,11 @@ class KeyButton(QPushButton):
 class OnScreenKeyboard(QWidget):
     doneTapped = Signal()
 
-    def __init__(self, strings: Mapping[str, str] | None = None,
+    def __init__(self, strings: Mapping[str, str] | None = None, language: str = "en",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._strings: Mapping[str, str] = strings or {}
+        self._layouts = layouts_for(language)
         self.setObjectName("Keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._layout_name = TEXT
@@ -169,7 +187,7 @@ class OnScreenKeyboard(QWidget):
             self._grid.removeWidget(button)
             button.deleteLater()
         self._buttons = []
-        for row_index, row in enumerate(LAYOUTS[name]):
+        for row_index, row in enumerate(self._layouts[name]):
             column = 0
             for key in row:
                 button = KeyButton(key, self._strings, self._grid_host)

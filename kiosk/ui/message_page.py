@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+import math
+from collections.abc import Mapping
+
+from PySide6.QtCore import QDeadlineTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.ui.spoken_names import spoken
 from kiosk.ui.theme import Metrics
 
 
@@ -16,6 +21,7 @@ class MessagePage(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(metrics.margin * 2, metrics.margin, metrics.margin * 2,
                                   metrics.margin)
         layout.addStretch(1)
@@ -30,6 +36,7 @@ class MessagePage(QWidget):
         self.button: QPushButton | None = None
         if button:
             self.button = QPushButton(button)
+            self.button.setAccessibleName(spoken(button))  # "‹  Back" is read as "Back"
             if primary:
                 self.button.setObjectName("Primary")
             self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -38,3 +45,45 @@ class MessagePage(QWidget):
             layout.addSpacing(metrics.margin)
             layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
+
+
+class ThanksPage(MessagePage):
+    """Thank you, with "Start again now" and the seconds left before the start screen shows
+    by itself, so nobody is surprised by the page going away (or waits for it to)."""
+
+    def __init__(self, metrics: Metrics, strings: Mapping[str, str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(metrics, strings["thanks_body"], title=strings["thanks_title"],
+                         button=strings["thanks_button"], parent=parent)
+        self._strings = strings
+        self.countdown = QLabel()
+        self.countdown.setObjectName("Hint")
+        self.countdown.setWordWrap(True)
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.insertSpacing(self._layout.count() - 1, metrics.margin // 2)
+        self._layout.insertWidget(self._layout.count() - 1, self.countdown)
+        self._deadline = QDeadlineTimer(0)
+        self._tick = QTimer(self)
+        self._tick.setSingleShot(True)
+        self._tick.timeout.connect(self._update)
+
+    def start_countdown(self, ms: int) -> None:
+        """Count down ``ms`` (the window's own timer goes back to the start)."""
+        self._deadline = QDeadlineTimer(ms)
+        self._update()
+
+    def seconds_left(self) -> int:
+        return math.ceil(self._deadline.remainingTime() / 1000)
+
+    def _update(self) -> None:
+        left_ms = self._deadline.remainingTime()
+        seconds = max(1, math.ceil(left_ms / 1000))
+        key = "thanks_countdown_one" if seconds == 1 else "thanks_countdown_other"
+        self.countdown.setText(self._strings[key].format(count=seconds))
+        if left_ms > 0:
+            # Next tick when the whole seconds left change, not a second after this one.
+            self._tick.start(left_ms - (seconds - 1) * 1000)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._tick.stop()
+        super().hideEvent(event)

@@ -1,8 +1,12 @@
 """The sign-up form: name, phone and/or e-mail, a good time to call, a note, and consent.
 
-Checks run as the patient leaves a field and again on Send; each problem appears in plain
-words under its field, and nothing typed is ever cleared by a failed check. The form is built
-anew for each patient (see ``KioskWindow.reset_signup``), so no undo history survives.
+A field is checked when the patient leaves it after typing in it, and the whole form on Send;
+a field nobody has typed in yet is never scolded. A problem shows under its field in plain
+words with an icon, the field gets an error outline, and the words become the field's
+accessible description, so a screen reader reads them with the field. After Send a summary
+("2 things to fix") stays at the top and the form scrolls to the first problem. Nothing typed
+is ever cleared by a failed check. The form is built anew for each patient (see
+``KioskWindow.reset_signup``), so no undo history survives.
 """
 
 from __future__ import annotations
@@ -10,14 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,8 +29,10 @@ from PySide6.QtWidgets import (
 from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
 from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
+from kiosk.ui.signup_fields import ConsentRow, ErrorMessage, FieldEdit
+from kiosk.ui.spoken_names import spoken
 from kiosk.ui.theme import Metrics
-from kiosk.ui.touch import make_touch_scrollable, scroll_into_view
+from kiosk.ui.touch import make_touch_scrollable
 
 # field -> (label key, keyboard layout, max length)
 FIELDS = {
@@ -37,70 +41,14 @@ FIELDS = {
     "email": ("email_label", EMAIL, 254),
     "note": ("note_label", TEXT, 500),
 }
+# Room kept above and below a field scrolled into view, so it never touches an edge.
+_VIEW_MARGIN = 16
 
 
-class FieldEdit(QLineEdit):
-    """A big single-line field with no context menu, no drag and drop, no undo beyond it."""
-
-    def __init__(self, name: str, keyboard: str, max_length: int,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"field_{name}")
-        self.field = name
-        self.keyboard = keyboard
-        self.setMaxLength(max_length)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.setDragEnabled(False)
-        self.setAcceptDrops(False)
-        self.setClearButtonEnabled(False)
-        hints = Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhSensitiveData
-        if keyboard == PHONE:
-            hints |= Qt.InputMethodHint.ImhDialableCharactersOnly
-        elif keyboard == EMAIL:
-            hints |= Qt.InputMethodHint.ImhEmailCharactersOnly
-        self.setInputMethodHints(hints)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Nothing a patient typed may reach the clipboard for the next person to paste.
-        if event.matches(QKeySequence.StandardKey.Copy) or event.matches(
-                QKeySequence.StandardKey.Cut):
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class ConsentBox(QCheckBox):
-    """The tick box; its words are a wrapping label beside it (see ``ConsentRow``)."""
-
-    def hitButton(self, pos: QPoint) -> bool:
-        return self.rect().contains(pos)
-
-
-class ConsentRow(QWidget):
-    """The tick box and its words, tickable with a tap anywhere on the row.
-
-    A check box's own text never wraps, so at larger text or in Spanish it would run off a
-    portrait screen; a wrapping label beside the box does not.
-    """
-
-    def __init__(self, text: str, min_height: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.box = ConsentBox()
-        self.box.setAccessibleName(text)
-        self.box.setMinimumHeight(min_height)
-        self.label = QLabel(text)
-        self.label.setObjectName("FieldLabel")
-        self.label.setWordWrap(True)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.box, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.label, 1)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.box.toggle()
-        super().mouseReleaseEvent(event)
+def plural(strings: Mapping[str, str], key: str, count: int) -> str:
+    """``key_one`` for 1 and ``key_other`` for any other count: the rule English and Spanish
+    share (a language with more forms would need CLDR plural rules here)."""
+    return strings[f"{key}_{'one' if count == 1 else 'other'}"].format(count=count)
 
 
 class SignupForm(QWidget):
@@ -109,15 +57,25 @@ class SignupForm(QWidget):
     fieldFocused = Signal(object, str)  # (FieldEdit or None, keyboard layout)
 
     def __init__(self, strings: Mapping[str, str], metrics: Metrics, region: str,
-                 retention_days: int, parent: QWidget | None = None) -> None:
+                 retention_days: int, language: str = "en",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
         self._region = region
+        self._metrics = metrics
+        # Stored with the entry, so the desk answers in the language the patient read.
+        self.language = language
         # The text patients agree to names the retention period, so its version does too.
         self.consent_version = f"{strings['consent_version']}-{retention_days}d"
         self.edits: dict[str, FieldEdit] = {}
-        self.errors: dict[str, QLabel] = {}
+        self.errors: dict[str, ErrorMessage] = {}
+        # What must be on screen with each field while the patient types in it.
+        self._groups: dict[str, list[QWidget]] = {}
+        # Which controls each error is about: its words become their accessible description.
+        self._about: dict[str, list[QWidget]] = {}
+        # Fields the patient has typed in: only those are checked as they are left.
+        self._used: set[str] = set()
 
         column = QWidget()
         column.setObjectName("Page")
@@ -140,32 +98,39 @@ class SignupForm(QWidget):
         form.addWidget(self.banner)
 
         for name, (label_key, keyboard, max_length) in FIELDS.items():
+            group: list[QWidget] = []
             if name == "phone":
                 hint = QLabel(strings["contact_hint"])
                 hint.setObjectName("Hint")
                 hint.setWordWrap(True)
                 form.addSpacing(12)
                 form.addWidget(hint)
-                self.errors["contact"] = self._error_label()
+                self.errors["contact"] = self._error_message()
                 form.addWidget(self.errors["contact"])
+                group += [hint, self.errors["contact"]]
             if name == "note":
                 self._add_contact_time(form, metrics)
             label = QLabel(strings[label_key])
             label.setObjectName("FieldLabel")
             label.setWordWrap(True)
             edit = FieldEdit(name, keyboard, max_length)
+            # The field is named by its label (its buddy), once: a screen reader reads the
+            # label's words as the field's name and does not announce the label again.
             edit.setAccessibleName(strings[label_key])
             edit.setMinimumHeight(metrics.button_height)
             label.setBuddy(edit)
             edit.installEventFilter(self)
-            edit.textEdited.connect(lambda _text, n=name: self._clear_error(n))
+            edit.textEdited.connect(lambda _text, n=name: self._on_typed(n))
             edit.returnPressed.connect(lambda n=name: self._focus_after(n))
             self.edits[name] = edit
-            self.errors[name] = self._error_label()
+            self.errors[name] = self._error_message()
+            self._about[name] = [edit]
             form.addSpacing(12)
             form.addWidget(label)
             form.addWidget(edit)
             form.addWidget(self.errors[name])
+            self._groups[name] = [*group, label, edit, self.errors[name]]
+        self._about["contact"] = [self.edits["phone"], self.edits["email"]]
 
         consent_text = QLabel(strings["consent_text"].format(days=retention_days))
         consent_text.setObjectName("Hint")
@@ -175,7 +140,8 @@ class SignupForm(QWidget):
         self.consent.setChecked(False)
         self.consent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.consent.toggled.connect(lambda _on: self._clear_error("consent"))
-        self.errors["consent"] = self._error_label()
+        self.errors["consent"] = self._error_message()
+        self._about["consent"] = [self.consent]
         form.addSpacing(24)
         form.addWidget(consent_text)
         form.addWidget(consent_row)
@@ -184,6 +150,7 @@ class SignupForm(QWidget):
         self.send = QPushButton(strings["submit"])
         self.send.setObjectName("Primary")
         self.back = QPushButton(f"‹  {strings['signup_back']}")
+        self.back.setAccessibleName(spoken(self.back.text()))
         for button in (self.send, self.back):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setMinimumWidth(metrics.button_height * 3)
@@ -199,14 +166,27 @@ class SignupForm(QWidget):
         buttons.addWidget(self.send)
         form.addStretch(1)
 
+        # "2 things to fix" stays above the form while it scrolls to the first of them.
+        self.summary = self._error_message()
+        summary_box = QWidget()
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.setContentsMargins(metrics.margin, metrics.margin // 3, metrics.margin,
+                                          metrics.margin // 3)
+        summary_layout.addWidget(self.summary)
+        summary_box.hide()
+        self._summary_box = summary_box
+
         self.scroll_area = QScrollArea()
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(column)
         make_touch_scrollable(self.scroll_area)
+        # The keyboard opening (or the summary going) changes the room: keep the field in view.
+        self.scroll_area.viewport().installEventFilter(self)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
+        outer.addWidget(summary_box)
         outer.addWidget(self.scroll_area, 1)
         outer.addWidget(bar)
 
@@ -245,18 +225,15 @@ class SignupForm(QWidget):
             self.times.addButton(button)
             row.addWidget(button)
         self.times.buttonToggled.connect(lambda *_: self._clear_error("contact_time"))
-        self.errors["contact_time"] = self._error_label()
+        self.errors["contact_time"] = self._error_message()
+        self._about["contact_time"] = list(self.times.buttons())
         form.addSpacing(12)
         form.addWidget(label)
         form.addLayout(row)
         form.addWidget(self.errors["contact_time"])
 
-    def _error_label(self) -> QLabel:
-        label = QLabel()
-        label.setObjectName("FieldError")
-        label.setWordWrap(True)
-        label.hide()
-        return label
+    def _error_message(self) -> ErrorMessage:
+        return ErrorMessage(self._metrics.body_px)
 
     # Values and checks ------------------------------------------------------------------
 
@@ -274,31 +251,53 @@ class SignupForm(QWidget):
             button.setChecked(button.property("value") == values.get("contact_time"))
 
     def visible_errors(self) -> dict[str, str]:
-        return {name: label.text() for name, label in self.errors.items()
-                if not label.isHidden()}
+        return {name: message.text() for name, message in self.errors.items()
+                if not message.isHidden()}
 
     def _message(self, key: str) -> str:
         text = self._strings[f"error.{key}"]
         return text if text != f"error.{key}" else self._strings["error.generic"]
 
     def _show_error(self, field: str, key: str | None) -> None:
-        label = self.errors[field]
-        if key is None:
-            label.hide()
-            label.clear()
-            return
-        label.setText(self._message(key))
-        label.setAccessibleName(label.text())
-        label.show()
+        self.errors[field].set_text("" if key is None else self._message(key))
+        self._describe(self._about[field])
+
+    def _describe(self, controls: list[QWidget]) -> None:
+        """Each control's error outline and accessible description from the errors shown."""
+        for control in controls:
+            words = [self.errors[field].text() for field, about in self._about.items()
+                     if control in about and not self.errors[field].isHidden()]
+            control.setAccessibleDescription(" ".join(words))
+            invalid = bool(words)
+            if control.property("invalid") != invalid:
+                control.setProperty("invalid", invalid)
+                control.style().unpolish(control)
+                control.style().polish(control)
+
+    def _on_typed(self, field: str) -> None:
+        self._used.add(field)
+        self._clear_error(field)
 
     def _clear_error(self, field: str) -> None:
         if field in self.errors:
             self._show_error(field, None)
+        if field in ("phone", "email"):
+            self._show_error("contact", None)
         self.banner.hide()
+        if not self._summary_box.isHidden():
+            self._update_summary()
+
+    def _update_summary(self) -> None:
+        count = len(self.visible_errors())
+        self.summary.set_text(plural(self._strings, "errors_summary", count) if count else "")
+        self._summary_box.setVisible(count > 0)
 
     def check_field(self, name: str) -> None:
-        """Check one field as the patient leaves it; an empty optional field is fine."""
+        """Check one field as the patient leaves it, once they have typed in it; an empty
+        optional field is fine."""
         value = self.edits[name].text()
+        if name not in self._used and not value:
+            return
         if not value.strip() and name != "name":
             self._show_error(name, None)
             return
@@ -307,13 +306,16 @@ class SignupForm(QWidget):
 
     def submit(self) -> None:
         signup, errors = validate(self.values(), self.consent.isChecked(),
-                                  self.consent_version, self._region)
+                                  self.consent_version, self._region, language=self.language)
         for field in self.errors:
             self._show_error(field, errors.get(field))
         if signup is None:
+            self._update_summary()
+            QAccessible.updateAccessibility(
+                QAccessibleEvent(self.summary.label, QAccessible.Event.Alert))
             first = next((f for f in self.errors if f in errors), None)
             if first is not None:
-                self.ensure_visible(self.errors[first])
+                self.ensure_visible(self._groups.get(first, [self.errors[first]]))
             return
         self.submitted.emit(signup)
 
@@ -324,6 +326,17 @@ class SignupForm(QWidget):
 
     # Focus and keyboard -----------------------------------------------------------------
 
+    def group(self, name: str) -> list[QWidget]:
+        """What shows with field ``name`` while the patient types in it: its hint, label,
+        the field and its error."""
+        return list(self._groups[name])
+
+    def focused_field(self) -> str | None:
+        return next((name for name, edit in self.edits.items() if edit.hasFocus()), None)
+
+    def focus_field(self, name: str) -> None:
+        self.edits[name].setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _focus_after(self, name: str) -> None:
         names = list(self.edits)
         index = names.index(name)
@@ -333,17 +346,39 @@ class SignupForm(QWidget):
             self.edits[name].clearFocus()
             self.fieldFocused.emit(None, "")
 
-    def ensure_visible(self, widget: QWidget) -> None:
-        # After the keyboard opens the page is shorter; wait for the new layout, then scroll
-        # so the field and its label above it show.
-        QTimer.singleShot(0, self, lambda: scroll_into_view(self.scroll_area, widget, 56))
+    def ensure_visible(self, widgets: list[QWidget]) -> None:
+        # After the keyboard opens the page is shorter; wait for the new layout, then scroll.
+        QTimer.singleShot(0, self, lambda: self._scroll_to(widgets))
+
+    def _scroll_to(self, widgets: list[QWidget]) -> None:
+        """Scroll the least needed to show all of ``widgets`` (a field with its hint, label
+        and error); when they do not all fit, the bottom of them (the field itself)."""
+        inner = self.scroll_area.widget()
+        shown = [w for w in widgets if not w.isHidden()]
+        if inner is None or not shown:
+            return
+        tops = [w.mapTo(inner, QPoint(0, 0)).y() for w in shown]
+        top = min(tops) - _VIEW_MARGIN
+        bottom = max(t + w.height() for t, w in zip(tops, shown, strict=True)) + _VIEW_MARGIN
+        bar = self.scroll_area.verticalScrollBar()
+        height = self.scroll_area.viewport().height()
+        if bottom - top > height:
+            bar.setValue(bottom - height)
+        elif top < bar.value():
+            bar.setValue(top)
+        elif bottom > bar.value() + height:
+            bar.setValue(bottom - height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, FieldEdit):
             if event.type() == QEvent.Type.FocusIn:
+                self._summary_box.hide()  # the patient is fixing things: room for the field
                 self.fieldFocused.emit(watched, watched.keyboard)
-                self.ensure_visible(watched)
+                self.ensure_visible(self._groups[watched.field])
             elif event.type() == QEvent.Type.FocusOut:
                 self.check_field(watched.field)
+        elif watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
+            focused = self.focused_field()
+            if focused is not None:
+                self.ensure_visible(self._groups[focused])
         return False
-

@@ -129,6 +129,11 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     QScrollBar::handle:vertical {{ background: {theme.muted_text}; border-radius: 7px;
         min-height: 60px; }}
     QScrollBar::add-line, QScrollBar::sub-line {{ height: 0; }}
+    QLineEdit[invalid="true"] {{ border: 5px solid {theme.error}; }}
+    QPushButton#Choice[invalid="true"] {{ border: 5px solid {theme.error}; }}
+    QCheckBox[invalid="true"]::indicator {{ border: 5px solid {theme.error}; }}
+    QPushButton#Access[checked="true"] {{ background: {theme.primary};
+        color: {theme.on_primary}; }}
     """
 
 

@@ -29,7 +29,7 @@ from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle import IdleGuard, StillThere
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
-from kiosk.ui.message_page import MessagePage
+from kiosk.ui.message_page import MessagePage, ThanksPage
 from kiosk.ui.nav_bar import NavBar
 from kiosk.ui.section_page import SectionPage
 from kiosk.ui.section_pages import SectionPages
@@ -139,12 +139,11 @@ class KioskWindow(QWidget):
         self.topics = TopicsPage(strings, self._metrics)
         self.unavailable = MessagePage(self._metrics, strings["unavailable_body"],
                                        title=strings["unavailable_title"])
-        self.keyboard = OnScreenKeyboard(strings)
+        self.keyboard = OnScreenKeyboard(strings, presentation.language)
         self.keyboard.hide()
         self.keyboard.doneTapped.connect(self._keyboard_done)
         self.form = self._new_form()
-        self.thanks = MessagePage(self._metrics, strings["thanks_body"],
-                                  title=strings["thanks_title"], button=strings["thanks_button"])
+        self.thanks = ThanksPage(self._metrics, strings)
         self.thanks.buttonTapped.connect(self.show_attract)
         # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
         self.not_ready = MessagePage(self._metrics, strings["signup_not_ready"],
@@ -218,6 +217,8 @@ class KioskWindow(QWidget):
             return
         previous = self._current
         typed = self.form.values() if previous == SIGNUP else None
+        # The field being typed in keeps the focus, and so the keyboard stays open.
+        typing_in = self.form.focused_field() if previous == SIGNUP else None
         self._presentation = presentation
         if self.keyboard.isVisible():
             self._keyboard_done()
@@ -238,6 +239,8 @@ class KioskWindow(QWidget):
                 # What the patient typed stays; the consent tick does not, because they
                 # agreed to the text in the other language (its version is stored).
                 self.form.fill(typed)
+                if typing_in is not None:
+                    self.form.focus_field(typing_in)
         elif previous == THANKS:
             self.show_thanks()
         log.info("presentation: %s, %d%% text, high contrast %s", presentation.language,
@@ -398,7 +401,7 @@ class KioskWindow(QWidget):
     def _new_form(self) -> SignupForm:
         self._form_shown = False
         form = SignupForm(self._strings, self._metrics, self._settings.phone_region,
-                          self._settings.retention_days)
+                          self._settings.retention_days, self._presentation.language)
         form.submitted.connect(self._save_signup)
         form.backTapped.connect(self.go_back)
         form.fieldFocused.connect(self._attach_keyboard)
@@ -422,6 +425,7 @@ class KioskWindow(QWidget):
         """Thank the patient, then go back to the start after ``thank_you_ms``."""
         self._show(THANKS, self.thanks)
         self._thanks_timer.start()
+        self.thanks.start_countdown(self._thanks_timer.interval())
 
     def _attach_keyboard(self, target: QWidget | None, layout: str) -> None:
         self.keyboard.attach(target, layout)

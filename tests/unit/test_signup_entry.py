@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
@@ -152,6 +153,22 @@ def test_signup_json_round_trip():
     for bad in (b"\xff", b"[]", b'{"name": 1}', b"not json"):
         with pytest.raises(ValueError, match="not a sign-up"):
             Signup.from_json(bad)
+
+
+def test_the_patients_language_is_sealed_with_the_entry():
+    form = {"name": "Zoë Peña", "email": "zoe@example.org", "contact_time": "morning"}
+    signup, errors = validate(form, True, "es-1", "US", language="es")
+    assert errors == {}
+    assert signup is not None
+    assert signup.language == "es"
+    assert json.loads(signup.to_json())["language"] == "es"
+    assert Signup.from_json(signup.to_json()).language == "es"
+    # Entries sealed before the language was kept still read, with no language.
+    old = json.dumps({"v": 1, "name": "Ana", "phone": "", "email": "a@b.org",
+                      "contact_time": "evening", "note": "", "consent_version": "en-1"})
+    assert Signup.from_json(old.encode()).language == ""
+    with pytest.raises(ValueError, match="not a sign-up"):
+        Signup.from_json(old.replace('"v": 1', '"v": 1, "language": 3').encode())
 
 
 def test_every_error_key_is_reachable_and_listed():

@@ -26,7 +26,8 @@ HOSTILE = [
 
 def entry(n: int, **fields: str) -> DecryptedEntry:
     base = {"name": "Zoë Peña-Núñez", "phone": "+12025550143", "email": "zoe@example.org",
-            "contact_time": "evening", "note": "", "consent_version": "en-1"}
+            "contact_time": "evening", "note": "", "consent_version": "en-1",
+            "language": "es"}
     base.update(fields)
     return DecryptedEntry(id=n, created_at=T0 + timedelta(minutes=n),
                           contacted_at=None if n % 2 else T0 + timedelta(days=1),
@@ -75,7 +76,7 @@ def test_columns_bom_times_and_privacy(tmp_path):
     local = T0.astimezone()
     assert rows[1] == ["1", (local + timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M"),
                        "Zoë Peña-Núñez", "'+12025550143", "zoe@example.org", "evening", "",
-                       "en-1", ""]
+                       "en-1", "", "es"]
     assert rows[2][8] == (local + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
 
 
@@ -101,3 +102,15 @@ def test_never_a_half_file(tmp_path):
     write_csv([entry(1)], path)
     assert len(read_back(path)) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_an_unreadable_entry_fills_every_column_like_the_others(tmp_path):
+    from kiosk.signups.export import UNREADABLE
+    from kiosk.signups.service import UnreadableEntry
+
+    path = tmp_path / "out.csv"
+    lost = UnreadableEntry(id=9, created_at=T0, contacted_at=None, consent_version="en-1")
+    write_csv([entry(1)], path, unreadable=[lost])
+    rows = read_back(path)
+    assert [len(row) for row in rows] == [len(HEADER)] * 3
+    assert UNREADABLE in rows[-1] or UNREADABLE in rows[1]
