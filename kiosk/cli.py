@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import getpass
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from kiosk import __version__
 from kiosk.config import DEFAULT_CONFIG, I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
-from kiosk.content.model import Severity
+from kiosk.content.model import Problem, Severity, escaped
 from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
@@ -99,23 +100,29 @@ def check(args: argparse.Namespace) -> int:
     # Buttons and messages too: a language whose strings are broken shows English instead.
     problems = [*result.problems, *check_strings(I18N_DIR, settings.languages),
                 *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
-    cwd = Path.cwd()
-    for problem in problems:
-        path = problem.path
-        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
-        label = "warning: " if problem.severity is Severity.WARNING else ""
-        print(f"{shown}:{problem.line}: {label}{problem.message}")
+    _print_problems(problems)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(f"{errors} error(s), {warnings} warning(s) in {root}: "
+        print(f"{errors} error(s), {warnings} warning(s) in {escaped(root)}: "
               "the kiosk keeps showing its last good content until these are fixed.",
               file=sys.stderr)
         return 1
     assert result.content is not None
     pages = len(result.content.sections())
-    print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""))
+    print(f"OK: {pages} pages in {escaped(root)}"
+          + (f", {warnings} warning(s)" if warnings else ""))
     return 0
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    """Each problem as ``file:line: message``, paths relative to here when they can be;
+    ``Problem.__str__`` escapes control characters, so a file name cannot forge a line."""
+    cwd = Path.cwd()
+    for problem in problems:
+        path = problem.path
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        print(dataclasses.replace(problem, path=shown))
 
 
 def ask_secret(prompt: str) -> str:

@@ -25,7 +25,7 @@ from kiosk.content.loader import (
     fingerprint,
     load_content,
 )
-from kiosk.content.model import ContentSet, Problem, Section
+from kiosk.content.model import ContentSet, Problem, Section, escaped
 from kiosk.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         shutil.rmtree(staging, ignore_errors=True)
         # A full data disk must not hide good content: show it from the live folder.
         log.warning("could not keep a copy of the good content (%s); showing the live folder",
-                    e)
+                    escaped(e))
         return live, True
     return LoadResult(_moved(copy.content, staging, target), live.problems,
                       live.fingerprint), True
@@ -129,7 +129,7 @@ def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupCo
     if live.ok:
         return StartupContent(live, settings.content_dir, live)
 
-    log.error("content in %s has %d error(s)", settings.content_dir, len(live.errors))
+    log.error("content in %s has %d error(s)", escaped(settings.content_dir), len(live.errors))
     for problem in live.errors:
         log.error("%s", problem)
     if not fall_back:
@@ -139,6 +139,6 @@ def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupCo
             continue
         result = load_live(settings, fallback)
         if result.ok:
-            log.warning("showing the content from %s until the errors are fixed", fallback)
+            log.warning("showing the content from %s until the errors are fixed", escaped(fallback))
             return StartupContent(result, fallback, live)
     return StartupContent(live, settings.content_dir, live)

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from kiosk.content.markdown_body import (
     render_html,
     shorten,
 )
-from kiosk.content.model import ContentSet, Problem, Section, Severity
+from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ MAX_PROBLEMS_PER_FILE = 20
 _FILE_NAME = re.compile(r"^(?:(\d{1,4})-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # Editor backups and swap files appear while staff edit; they are not content.
 _IGNORED = re.compile(r"^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$")
+# Control characters, invisible formatting (bidi overrides, zero-width), line and paragraph
+# separators, and unpaired surrogates (bytes that are not UTF-8).
+_INVISIBLE_IN_NAMES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 
@@ -117,13 +121,19 @@ def link_problem(path: Path, root: Path) -> str | None:
 
 
 def _unreadable_name(path: Path) -> Problem | None:
-    """File names that are not UTF-8 cannot be named in a message, a link or a watch list."""
+    """File names that are not UTF-8 cannot be named in a message, a link or a watch list;
+    names with control characters, line breaks or invisible formatting (a newline, a terminal
+    escape, a right-to-left override) would forge or garble every message that names them."""
     try:
         path.name.encode("utf-8")
     except UnicodeEncodeError:
         readable = os.fsencode(path.name).decode("utf-8", "replace")
-        return Problem(path.parent, 1, f"the file name {readable!r} is not UTF-8 text; rename "
-                                       "it using plain letters, digits and dashes")
+        return Problem(path.parent, 1, f"the file name {escaped(readable)!r} is not UTF-8 "
+                                       "text; rename it using plain letters, digits and dashes")
+    if any(unicodedata.category(ch) in _INVISIBLE_IN_NAMES for ch in path.name):
+        return Problem(path.parent, 1, f"the file name '{escaped(path.name)}' has control or "
+                                       "invisible characters in it; rename it using plain "
+                                       "letters, digits and dashes")
     return None
 
 

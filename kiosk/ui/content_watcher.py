@@ -22,7 +22,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from kiosk.config import Settings
 from kiosk.content.last_good import load_and_keep
 from kiosk.content.loader import IMAGES_FOLDER, LoadResult, content_files
-from kiosk.content.model import ContentSet, Problem
+from kiosk.content.model import ContentSet, Problem, escaped
 
 log = logging.getLogger(__name__)
 # A broken folder can have thousands of problems; the log gets the first ones and a count.
@@ -110,12 +110,12 @@ class ContentWatcher(QObject):
         self._last = found
         self.last_result = result
         if result.ok and result.content is not None:
-            log.info("content reloaded from %s", self._root)
+            log.info("content reloaded from %s", escaped(self._root))
             self.accepted.emit(result.content)
         else:
             errors = result.errors
             log.error("content in %s has %d error(s); keeping the last good content",
-                      self._root, len(errors))
+                      escaped(self._root), len(errors))
             for problem in errors[:LOGGED_PROBLEMS]:
                 log.error("%s", problem)
             if len(errors) > LOGGED_PROBLEMS:

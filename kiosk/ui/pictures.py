@@ -23,6 +23,8 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageReader, QImageWriter, QPixmap
 
+from kiosk.content.model import escaped
+
 log = logging.getLogger(__name__)
 # How often the UI thread looks for a finished decode; a frame or so.
 POLL_MS = 10
@@ -106,7 +108,7 @@ def render(path: Path, box: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
     if pixels.isEmpty():
         return QPixmap()
     if not path.is_file():
-        log.warning("picture %s is missing", path.name)
+        log.warning("picture %s is missing", escaped(path.name))
         return QPixmap()
     return _to_pixmap(_read(path, pixels), device_pixel_ratio)
 
@@ -201,10 +203,12 @@ def _read(path: Path, pixels: QSize) -> QImage:
     reader.setAutoTransform(True)
     size = fit(reader.size(), pixels)
     if size.isEmpty():
-        log.warning("cannot read picture %s: %s", path.name, reader.errorString())
+        log.warning("cannot read picture %s: %s", escaped(path.name),
+                    escaped(reader.errorString()))
         return QImage()
     reader.setScaledSize(size)
     image = reader.read()
     if image.isNull():
-        log.warning("cannot read picture %s: %s", path.name, reader.errorString())
+        log.warning("cannot read picture %s: %s", escaped(path.name),
+                    escaped(reader.errorString()))
     return image
