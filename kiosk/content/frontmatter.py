@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 FENCE = "---"
@@ -36,6 +37,21 @@ class FrontMatter:
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, 1)
+
+
+# Control characters, invisible formatting (right-to-left overrides, zero-width spaces) and
+# line or paragraph separators: a title or alt text made only of them passes as "not empty"
+# yet shows nothing, or tells a screen reader nothing.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _invisible_problem(key: str, value: str) -> str | None:
+    """Why ``value`` shows nothing or breaks its line, or None."""
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in value):
+        return f"'{key}' contains a control character or a line break; write plain words only"
+    if not "".join(ch for ch in value if unicodedata.category(ch) not in _INVISIBLE).strip():
+        return f"'{key}' has no visible text, only invisible characters; write plain words"
+    return None
 
 
 def _suggest(key: str) -> str:
@@ -87,6 +103,8 @@ def parse(text: str) -> FrontMatter:
             value = value[1:-1].strip()
         if not value:
             result.errors.append((number, f"'{key}' is empty"))
+        elif invisible := _invisible_problem(key, value):
+            result.errors.append((number, invisible))
         elif _HTML_TAG.search(value):
             result.errors.append((number, f"'{key}' contains HTML; write plain words only"))
         elif len(value) > MAX_VALUE_LENGTH:
