@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content import frontmatter
+from kiosk.content.drawing_cost import DrawingBudget, judge_drawings
+from kiosk.content.folder_budget import FolderBudget, budget_problems
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
     SECTION_SCHEME,
@@ -74,6 +76,8 @@ class _Draft:
     problems: list[Problem]
     links: list[Link] = field(default_factory=list)
     html: str = ""
+    # The drawing the page shows, once its static checks passed: its cost is measured next.
+    drawing: Path | None = None
 
 
 def content_files(directory: Path) -> list[tuple[Path, os.stat_result]]:
@@ -203,6 +207,7 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
             path, 1, "no page order: start the file name with a number (10-...) or add 'order:'"))
 
     image = fields.values.get("image")
+    drawing: Path | None = None
     if image:
         line = fields.line_of("image")
         if "/" in image or "\\" in image or image.startswith("."):
@@ -214,6 +219,8 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
             reason = f"the picture '{image}': {reason}" if reason else check_image(images / image)
             if reason:
                 problems.append(Problem(path, line, reason))
+            elif image.lower().endswith(".svg"):
+                drawing = images / image
 
     links: list[Link] = []
     if not fields.errors or fields.body:
@@ -236,7 +243,7 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
                                     "this page is nested too deeply to show; use fewer levels "
                                     "of lists and quotes"))
     return _Draft(path, name.group(2), order, order_line, fields, _limited(path, problems),
-                  links, html)
+                  links, html, drawing)
 
 
 def _load_language(
@@ -348,8 +355,42 @@ def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
     return problems
 
 
-def load_content(root: Path, languages: tuple[str, ...], default_language: str) -> LoadResult:
-    """Load and check every language under ``root``; ``content`` is None if any error."""
+def _drawing_cost_problems(root: Path, drafts: list[_Draft],
+                           budget: DrawingBudget) -> list[Problem]:
+    """Draw each drawing a page uses once (see drawing_cost.py); refuse those over budget
+    at the 'image:' line of every page that uses them."""
+    verdicts = judge_drawings([d.drawing for d in drafts if d.drawing is not None], budget)
+    for draft in drafts:
+        refused = verdicts.refused.get(draft.drawing) if draft.drawing else None
+        if refused:
+            draft.problems.append(Problem(draft.path, draft.fields.line_of("image"), refused))
+    if verdicts.unmeasured and any(d.drawing for d in drafts):
+        return [Problem(root / IMAGES_FOLDER, 1,
+                        f"drawing times were not measured: {verdicts.unmeasured}; only the "
+                        "shape counts were checked, so a slow drawing may pass here",
+                        Severity.WARNING)]
+    return []
+
+
+def _used_files(drafts_by_language: dict[str, list[_Draft]]) -> set[str]:
+    """``folder/name`` of every page and of every picture a page names."""
+    used = set()
+    for language, drafts in drafts_by_language.items():
+        for draft in drafts:
+            used.add(f"{language}/{draft.path.name}")
+            if draft.fields.values.get("image"):
+                used.add(f"{IMAGES_FOLDER}/{draft.fields.values['image']}")
+    return used
+
+
+def load_content(root: Path, languages: tuple[str, ...], default_language: str, *,
+                 drawings: DrawingBudget | None = None,
+                 folder: FolderBudget | None = None) -> LoadResult:
+    """Load and check every language under ``root``; ``content`` is None if any error.
+
+    With ``drawings``, every drawing a page uses is also drawn once under that budget
+    (a child process; cached by content); with ``folder``, the folder's size and file
+    count are held to it. Without them only the per-file checks run."""
     before = fingerprint(root, languages)
     images = root / IMAGES_FOLDER
     problems: list[Problem] = []
@@ -367,6 +408,10 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str) 
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)
 
+    if drawings is not None:
+        problems.extend(_drawing_cost_problems(
+            root, [d for drafts in drafts_by_language.values() for d in drafts], drawings))
+
     default_slugs = {d.slug for d in drafts_by_language.get(default_language, [])}
     for language, drafts in drafts_by_language.items():
         _cross_check(drafts, default_slugs | {d.slug for d in drafts})
@@ -383,6 +428,11 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str) 
                                        f"'{draft.slug}'; add it there first", Severity.WARNING))
         for draft in drafts:
             problems.extend(draft.problems)
+    if folder is not None:
+        # Unused files are worth a warning only once the pages themselves are right.
+        problems.extend(budget_problems(
+            root, before, _used_files(drafts_by_language), folder,
+            warn_unused=not any(p.severity is Severity.ERROR for p in problems)))
 
     problems.sort()
     if any(p.severity is Severity.ERROR for p in problems):
