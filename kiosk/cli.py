@@ -1,5 +1,5 @@
-"""Command line: ``kiosk [run]``, ``check``, ``preview``, and the front desk's ``setup``,
-``set-pin``, ``export`` and ``purge``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, and the front desk's
+``setup``, ``set-pin``, ``export`` and ``purge``.
 
 The only module that prints; everything the kiosk does at run time goes to the log. Secrets
 (PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
@@ -27,7 +27,7 @@ from kiosk.private_files import private_dir
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge")
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge", "publish")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(check)
     check.add_argument("folder", nargs="?", type=Path, metavar="DIR",
                        help="content folder to check (default: the configured one)")
+
+    publish_parser = commands.add_parser(
+        "publish", help="check a content folder and make it the kiosk's content in one step")
+    _add_common(publish_parser)
+    publish_parser.add_argument("source", type=Path, metavar="SRC",
+                                help="the new content folder (en/, es/, images/)")
 
     preview = commands.add_parser("preview", help="open draft content in a window")
     _add_common(preview)
@@ -123,6 +129,38 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         path = problem.path
         shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
         print(dataclasses.replace(problem, path=shown))
+
+
+def publish(args: argparse.Namespace) -> int:
+    """Check SRC; if it has no errors, swap it in for the configured content folder."""
+    from kiosk.content.publish import publish as publish_folder
+
+    try:
+        settings = load_settings(args.config, data_dir=args.data_dir)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    source = args.source.resolve()
+    if source == settings.content_dir:
+        print(f"error: {escaped(source)} is already the kiosk's content folder; publish a "
+              "copy you edited elsewhere", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        done = publish_folder(source, settings)
+    except OSError as e:
+        print(f"error: nothing was changed: {escaped(e)}", file=sys.stderr)
+        return EXIT_ERROR
+    _print_problems(done.result.problems)
+    if not done.swapped or done.result.content is None:
+        errors = len(done.result.errors)
+        print(f"{errors} error(s) in {escaped(source)}: nothing was published; the kiosk "
+              "keeps its content.", file=sys.stderr)
+        return EXIT_ERROR
+    pages = len(done.result.content.sections())
+    print(f"Published {pages} pages from {escaped(source)} to "
+          f"{escaped(settings.content_dir)}; the kiosk shows them within "
+          f"{settings.reload_settle_ms // 1000 + 1} seconds.")
+    return 0
 
 
 def ask_secret(prompt: str) -> str:
@@ -228,6 +266,8 @@ def run_command(args: argparse.Namespace) -> int:
     """Every command but run/preview (which need Qt, see kiosk.app)."""
     if args.command == "check":
         return check(args)
+    if args.command == "publish":
+        return publish(args)
     try:
         settings = load_settings(args.config, data_dir=args.data_dir)
     except ConfigError as e:
