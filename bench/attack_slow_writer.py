@@ -86,7 +86,8 @@ def main() -> int:
         took = time.perf_counter() - start
         old_partial, old_whole = attack(0, Path(scratch) / "no-settle")
     rows = [Row(f"partial versions shown, page written in {PIECES} slow pieces", partial,
-                "versions", old_partial, "same writer, settle off (before issue 13)", "0", partial == 0 and whole == 1)]
+                "versions", old_partial, "same writer, settle off (before issue 13)", "0",
+                partial == 0 and whole == 1)]
     notes = [f"pieces {1000 // scale} ms apart; with settle {settle_ms} ms: {partial} partial, "
              f"{whole} whole version(s) shown; "
              f"settle off: {old_partial} partial, {old_whole} whole; writer and wait took "
