@@ -19,8 +19,9 @@ from pathlib import Path
 
 from kiosk.config import RESOURCES, Settings
 from kiosk.content.drawing_cost import DrawingBudget
+from kiosk.content.files import Fingerprint, fingerprint
 from kiosk.content.folder_budget import MB, FolderBudget
-from kiosk.content.loader import Fingerprint, LoadResult, fingerprint, load_content
+from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
 from kiosk.private_files import private_dir
 

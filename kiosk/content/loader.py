@@ -8,15 +8,20 @@ and an ``images/`` folder. Loading never raises for bad content: it returns what
 from __future__ import annotations
 
 import logging
-import os
 import re
-import stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content import frontmatter
 from kiosk.content.drawing_cost import DrawingBudget, judge_drawings
+from kiosk.content.files import (
+    IMAGES_FOLDER,
+    Fingerprint,
+    fingerprint,
+    link_problem,
+    picture_folder_problems,
+    unreadable_name,
+)
 from kiosk.content.folder_budget import FolderBudget, budget_problems
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
@@ -28,11 +33,10 @@ from kiosk.content.markdown_body import (
     render_html,
     shorten,
 )
-from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
+from kiosk.content.model import ContentSet, Problem, Section, Severity
 
 log = logging.getLogger(__name__)
 
-IMAGES_FOLDER = "images"
 # A page is a few short paragraphs (the shipped ones are under 1 KB); 64 KB is ten thousand
 # words, and keeps a hostile file's check to about a second.
 MAX_SECTION_BYTES = 64 * 1024
@@ -42,12 +46,6 @@ MAX_PROBLEMS_PER_FILE = 20
 _FILE_NAME = re.compile(r"^(?:(\d{1,4})-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # Editor backups and swap files appear while staff edit; they are not content.
 _IGNORED = re.compile(r"^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$")
-# Control characters, invisible formatting (bidi overrides, zero-width), line and paragraph
-# separators, and unpaired surrogates (bytes that are not UTF-8).
-_INVISIBLE_IN_NAMES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
-
-Fingerprint = tuple[tuple[str, int, int], ...]
-
 
 @dataclass
 class LoadResult:
@@ -78,67 +76,6 @@ class _Draft:
     html: str = ""
     # The drawing the page shows, once its static checks passed: its cost is measured next.
     drawing: Path | None = None
-
-
-def content_files(directory: Path) -> list[tuple[Path, os.stat_result]]:
-    """The regular files directly in ``directory`` (links followed), with their status.
-
-    Sub-folders, devices, pipes and links that lead nowhere are not content: they are left
-    out of fingerprints and of the last good copy, which take exactly these files.
-    """
-    try:
-        children = sorted(directory.iterdir())
-    except OSError:
-        return []
-    files = []
-    for child in children:
-        try:
-            status = child.stat()
-        except OSError:
-            continue
-        if stat.S_ISREG(status.st_mode):
-            files.append((child, status))
-    return files
-
-
-def fingerprint(root: Path, languages: tuple[str, ...]) -> Fingerprint:
-    """Name, size and change time of every content file: equal fingerprints, same content."""
-    return tuple((f"{folder}/{child.name}", status.st_size, status.st_mtime_ns)
-                 for folder in (*languages, IMAGES_FOLDER)
-                 for child, status in content_files(root / folder))
-
-
-def link_problem(path: Path, root: Path) -> str | None:
-    """Why ``path`` must not be read: a link that leads out of ``root`` (the resolved content
-    folder), nowhere, or round in a circle. None for ordinary files and links kept inside."""
-    try:
-        target = path.resolve(strict=True)
-    except FileNotFoundError:
-        return ("this is a link to a file that is not there; put the file itself here"
-                if path.is_symlink() else None)
-    except (OSError, RuntimeError):
-        return "this is a link that goes round in a circle; put the file itself here"
-    if not target.is_relative_to(root):
-        return ("this is a link to a file outside the content folder; the kiosk only shows "
-                "files inside it, so put the file itself here")
-    return None
-
-
-def _unreadable_name(path: Path) -> Problem | None:
-    """File names that are not UTF-8 cannot be named in a message, a link or a watch list;
-    names with control characters, line breaks or invisible formatting (a newline, a terminal
-    escape, a right-to-left override) would forge or garble every message that names them."""
-    try:
-        path.name.encode("utf-8")
-    except UnicodeEncodeError:
-        readable = os.fsencode(path.name).decode("utf-8", "replace")
-        return Problem(path.parent, 1, f"the file name {escaped(readable)!r} is not UTF-8 "
-                                       "text; rename it using plain letters, digits and dashes")
-    if any(unicodedata.category(ch) in _INVISIBLE_IN_NAMES for ch in path.name):
-        return Problem(path.parent, 1, f"the file name '{escaped(path.name)}' has control or "
-                                       "invisible characters in it; rename it using plain "
-                                       "letters, digits and dashes")
-    return None
 
 
 def _limited(path: Path, problems: list[Problem]) -> list[Problem]:
@@ -265,7 +202,7 @@ def _load_language(
     for path in children:
         if _IGNORED.search(path.name):
             continue
-        bad_name = _unreadable_name(path)
+        bad_name = unreadable_name(path)
         if bad_name:
             problems.append(bad_name)
             continue
@@ -334,27 +271,6 @@ def _to_section(draft: _Draft, images: Path, language: str) -> Section:
     )
 
 
-def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
-    """The images folder and every file in it, used or not: all of it is copied for showing,
-    so nothing in it may lead outside the content folder."""
-    reason = link_problem(images, root)
-    if reason:
-        return [Problem(images, 1, reason)]
-    if not images.is_dir():
-        return [Problem(images, 1, "the images folder is missing")]
-    problems = []
-    try:
-        children = sorted(images.iterdir())
-    except OSError as e:
-        return [Problem(images, 1, f"cannot list this folder: {e.strerror}")]
-    for path in children:
-        bad_name = _unreadable_name(path)
-        reason = None if bad_name else link_problem(path, root)
-        if bad_name or reason:
-            problems.append(bad_name or Problem(path, 1, str(reason)))
-    return problems
-
-
 def _drawing_cost_problems(root: Path, drafts: list[_Draft],
                            budget: DrawingBudget) -> list[Problem]:
     """Draw each drawing a page uses once (see drawing_cost.py); refuse those over budget
@@ -398,7 +314,7 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
         return LoadResult(None, [Problem(root, 1, "the content folder does not exist")], before)
     # Links inside the folder may point anywhere inside it, wherever the folder itself is.
     real_root = root.resolve()
-    problems.extend(_picture_folder_problems(images, real_root))
+    problems.extend(picture_folder_problems(images, real_root))
 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Settings
+from kiosk.content.files import IMAGES_FOLDER, content_files
 from kiosk.content.last_good import drawing_budget, folder_budget
-from kiosk.content.loader import IMAGES_FOLDER, LoadResult, content_files, load_content
+from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import Problem
 
 _AT_FDCWD = -100

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.content.loader import fingerprint
+from kiosk.content.files import fingerprint
 from kiosk.content.publish import exchange, publish
 
 
