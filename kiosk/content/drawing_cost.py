@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content.model import escaped
-from kiosk.private_files import private_dir
+from kiosk.private_files import private_dir, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +95,13 @@ def _cached(budget: DrawingBudget, digest: str) -> dict[str, object] | None:
 
 def _remember(budget: DrawingBudget, digest: str, verdict: dict[str, object]) -> None:
     path = _cache_file(budget, digest)
-    if path is None:
-        return
+    if path is None or budget.cache_dir is None or not budget.cache_dir.parent.is_dir():
+        return  # `kiosk check` never makes a data folder just for its cache
     try:
-        private_dir(path.parent)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(verdict), encoding="utf-8")
-        temporary.replace(path)
+        # Each level private: mkdir's mode covers only the last one.
+        for folder in (budget.cache_dir, path.parent.parent, path.parent):
+            private_dir(folder)
+        write_atomic(path, json.dumps(verdict).encode("utf-8"))
     except OSError as e:  # a read-only or full disk: measured again next time, no harm
         log.info("cannot cache a drawing's cost: %s", escaped(e))
 

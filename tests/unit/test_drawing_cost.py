@@ -127,3 +127,16 @@ def test_kiosk_check_refuses_the_hostile_drawing_with_file_and_line(content_dir,
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 1
     assert f"{page}:{line}: the drawing 'dashes.svg' takes longer than 0.3 s" in done.stdout
+
+
+def test_the_cache_is_private_and_never_makes_a_data_folder(tmp_path):
+    missing = tmp_path / "no-data-yet" / "cache"
+    judge_drawings(SHIPPED_DRAWINGS[:1], DrawingBudget(cache_dir=missing))
+    assert not missing.parent.exists()
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    judge_drawings(SHIPPED_DRAWINGS[:1], DrawingBudget(cache_dir=data / "cache"))
+    made = sorted((data / "cache").rglob("*"))
+    assert made
+    assert {oct(p.stat().st_mode & 0o777) for p in made} <= {"0o700", "0o600"}
+    assert {oct((data / "cache").stat().st_mode & 0o777)} == {"0o700"}
