@@ -121,8 +121,9 @@ def _message(name: str, verdict: Mapping[str, object], budget: DrawingBudget) ->
     if kind == "memory":
         return (f"the drawing '{name}' needs more than {budget.memory_mb} MB of memory to "
                 "draw; simplify it")
-    return (f"the kiosk cannot draw '{name}' (Qt reads nothing from it); save it again as "
-            "plain SVG")
+    return (f"the kiosk cannot draw '{name}': Qt drew nothing from it (a drawing without a "
+            f"size, a damaged one, or one that needs more than {budget.memory_mb} MB); save "
+            "it again as plain SVG with a width and height")
 
 
 class _Probe:

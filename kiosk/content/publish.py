@@ -22,6 +22,7 @@ from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.content.files import IMAGES_FOLDER, content_files
+from kiosk.content.folder_budget import MB
 from kiosk.content.last_good import drawing_budget, folder_budget
 from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import Problem
@@ -67,6 +68,19 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(first))
 
 
+def _short_of_room(source: Path, settings: Settings) -> str | None:
+    """Why a copy of ``source`` beside the live folder would leave its disk short of the
+    room kept for sign-ups (the content folder may share the data disk), or None."""
+    needed = sum(status.st_size for folder in (*settings.languages, IMAGES_FOLDER)
+                 for _child, status in content_files(source / folder))
+    free = shutil.disk_usage(settings.content_dir.parent).free
+    if free - needed >= settings.keep_free_mb * MB:
+        return None
+    return (f"publishing needs {needed / MB:.1f} MB beside the content folder, where only "
+            f"{free / MB:.0f} MB is free and {settings.keep_free_mb} MB is kept for sign-ups "
+            "(keep_free_for_signups_mb in kiosk.toml); nothing was changed")
+
+
 def publish(source: Path, settings: Settings) -> Published:
     """Check ``source``; if it has no errors, make it the live content folder at once."""
     result = _load(settings, source)
@@ -74,6 +88,10 @@ def publish(source: Path, settings: Settings) -> Published:
         return Published(result, swapped=False)
     live = settings.content_dir
     live.parent.mkdir(parents=True, exist_ok=True)
+    short = _short_of_room(source, settings)
+    if short:
+        return Published(LoadResult(None, [*result.problems, Problem(source, 1, short)],
+                                    result.fingerprint), swapped=False)
     staging = Path(tempfile.mkdtemp(prefix=f".{live.name}.publish-", dir=live.parent))
     try:
         # The kiosk (maybe another user) must read it as it read the folder it replaces.

@@ -81,3 +81,14 @@ def test_kiosk_publish_from_the_command_line(content_dir, tmp_path):
     assert f"{draft}/en/10-the-sciatic-nerve.md:1: the file must start" in done.stdout
     assert "nothing was published" in done.stderr
     assert "New:" in (content_dir / "en" / "10-the-sciatic-nerve.md").read_text()
+
+
+def test_a_publish_that_would_eat_the_room_kept_for_signups_changes_nothing(
+        content_dir, tmp_path, make_settings):
+    draft = draft_of(content_dir, tmp_path)
+    before = files(content_dir)
+    free_mb = shutil.disk_usage(content_dir).free // (1024 * 1024)
+    done = publish(draft, make_settings(content_dir, keep_free_mb=free_mb + 50))
+    assert not done.swapped
+    assert any("kept for sign-ups" in p.message for p in done.result.errors)
+    assert files(content_dir) == before
