@@ -140,3 +140,12 @@ def test_the_cache_is_private_and_never_makes_a_data_folder(tmp_path):
     assert made
     assert {oct(p.stat().st_mode & 0o777) for p in made} <= {"0o700", "0o600"}
     assert {oct((data / "cache").stat().st_mode & 0o777)} == {"0o700"}
+
+
+def test_the_memory_limit_is_the_kernels_in_the_child(tmp_path):
+    # A 1920 px picture needs about 15 MB of pixels: with 1 MB allowed past what Qt itself
+    # took, the child cannot make it, and the drawing is refused; with 64 MB it passes.
+    drawing = SHIPPED_DRAWINGS[0]
+    starved = judge_drawings([drawing], DrawingBudget(memory_mb=1))
+    assert "needs more than 1 MB" in starved.refused[drawing]
+    assert judge_drawings([drawing], DrawingBudget(memory_mb=64)).refused == {}
