@@ -114,7 +114,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-reload-") as scratch:
         content = thirty_sections(Path(scratch) / "content")
         settings = load_settings(content_dir=content, data_dir=Path(scratch) / "data",
-                                 environ={}).with_overrides(reload_quiet_ms=100)
+                                 environ={}).with_overrides(
+            # The settle wait (5 s by default: content/settle.py) is idle time, not UI work.
+            reload_quiet_ms=100, reload_settle_ms=0)
         kiosk = build(settings)
         window = kiosk.window
         window.show_kiosk()

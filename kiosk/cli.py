@@ -1,5 +1,5 @@
-"""Command line: ``kiosk [run]``, ``check``, ``preview``, and the front desk's ``setup``,
-``set-pin``, ``export`` and ``purge``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, and the front desk's
+``setup``, ``set-pin``, ``export`` and ``purge``.
 
 The only module that prints; everything the kiosk does at run time goes to the log. Secrets
 (PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import getpass
 import sys
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from kiosk import __version__
 from kiosk.config import DEFAULT_CONFIG, I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
-from kiosk.content.model import Severity
+from kiosk.content.model import Problem, Severity, escaped
 from kiosk.content.review import describe_review
 from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
@@ -27,7 +28,7 @@ from kiosk.private_files import private_dir
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge")
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge", "publish")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
@@ -58,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="content folder to check (default: the configured one)")
     check.add_argument("--reviews", action="store_true",
                        help="also list every page's review and sources (for sign-off)")
+
+    publish_parser = commands.add_parser(
+        "publish", help="check a content folder and make it the kiosk's content in one step")
+    _add_common(publish_parser)
+    publish_parser.add_argument("source", type=Path, metavar="SRC",
+                                help="the new content folder (en/, es/, images/)")
 
     preview = commands.add_parser("preview", help="open draft content in a window")
     _add_common(preview)
@@ -102,16 +109,11 @@ def check(args: argparse.Namespace) -> int:
     # Buttons and messages too: a language whose strings are broken shows English instead.
     problems = [*result.problems, *check_strings(I18N_DIR, settings.languages),
                 *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
-    cwd = Path.cwd()
-    for problem in problems:
-        path = problem.path
-        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
-        label = "warning: " if problem.severity is Severity.WARNING else ""
-        print(f"{shown}:{problem.line}: {label}{problem.message}")
+    _print_problems(problems)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors
     if errors:
-        print(f"{errors} error(s), {warnings} warning(s) in {root}: "
+        print(f"{errors} error(s), {warnings} warning(s) in {escaped(root)}: "
               "the kiosk keeps showing its last good content until these are fixed.",
               file=sys.stderr)
         return 1
@@ -119,12 +121,56 @@ def check(args: argparse.Namespace) -> int:
     if args.reviews:
         for language in settings.languages:
             for section in result.content.by_language.get(language, ()):
-                path = section.source
-                shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
                 for line in describe_review(section.review):
-                    print(f"{shown}: {line}")
+                    print(f"{escaped(_shown(section.source))}: {line}")
     pages = len(result.content.sections())
-    print(f"OK: {pages} pages in {root}" + (f", {warnings} warning(s)" if warnings else ""))
+    print(f"OK: {pages} pages in {escaped(root)}"
+          + (f", {warnings} warning(s)" if warnings else ""))
+    return 0
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    """Each problem as ``file:line: message``, paths relative to here when they can be;
+    ``Problem.__str__`` escapes control characters, so a file name cannot forge a line."""
+    for problem in problems:
+        print(dataclasses.replace(problem, path=_shown(problem.path)))
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the current folder when it is inside it (shorter to read)."""
+    cwd = Path.cwd()
+    return path.relative_to(cwd) if path.is_relative_to(cwd) else path
+
+
+def publish(args: argparse.Namespace) -> int:
+    """Check SRC; if it has no errors, swap it in for the configured content folder."""
+    from kiosk.content.publish import publish as publish_folder
+
+    try:
+        settings = load_settings(args.config, data_dir=args.data_dir)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    source = args.source.resolve()
+    if source == settings.content_dir:
+        print(f"error: {escaped(source)} is already the kiosk's content folder; publish a "
+              "copy you edited elsewhere", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        done = publish_folder(source, settings)
+    except OSError as e:
+        print(f"error: nothing was changed: {escaped(e)}", file=sys.stderr)
+        return EXIT_ERROR
+    _print_problems(done.result.problems)
+    if not done.swapped or done.result.content is None:
+        errors = len(done.result.errors)
+        print(f"{errors} error(s) in {escaped(source)}: nothing was published; the kiosk "
+              "keeps its content.", file=sys.stderr)
+        return EXIT_ERROR
+    pages = len(done.result.content.sections())
+    print(f"Published {pages} pages from {escaped(source)} to "
+          f"{escaped(settings.content_dir)}; the kiosk shows them within "
+          f"{settings.reload_settle_ms // 1000 + 1} seconds.")
     return 0
 
 
@@ -231,6 +277,8 @@ def run_command(args: argparse.Namespace) -> int:
     """Every command but run/preview (which need Qt, see kiosk.app)."""
     if args.command == "check":
         return check(args)
+    if args.command == "publish":
+        return publish(args)
     try:
         settings = load_settings(args.config, data_dir=args.data_dir)
     except ConfigError as e:

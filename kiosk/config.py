@@ -79,6 +79,19 @@ class Settings:
     text_percent: int = 100
     high_contrast: bool = False
     reduced_motion: bool = False
+    # Content limits (issue 13): what one drawing may cost to draw, how big a content folder
+    # may be, and how much of the data disk a copy of it must leave for sign-ups.
+    drawing_budget_ms: int = 1500
+    drawing_memory_mb: int = 512
+    max_content_mb: int = 50
+    max_content_files: int = 300
+    keep_free_mb: int = 200
+    # A changed folder is taken only once it has stayed the same this long (a slow copy
+    # pauses between files), and looked at this often whatever the file watcher saw.
+    reload_settle_ms: int = 5000
+    content_check_ms: int = 15_000
+    # Verdicts worth keeping between runs (what each drawing costs to draw).
+    cache_dir: Path | None = None
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -265,6 +278,7 @@ def load_settings(
         raise ConfigError(f"{where}: 'idle_countdown_seconds' must be at least 20")
     attract_s = _typed(timing, "attract_cycle_seconds", int, where)
     reload_ms = _typed(timing, "reload_quiet_ms", int, where)
+    limits = _content_limits(content, timing, where)
 
     env_content = env.get("KIOSK_CONTENT_DIR")
     env_data = env.get("KIOSK_DATA_DIR")
@@ -281,8 +295,10 @@ def load_settings(
     # With an explicit data folder everything the kiosk writes stays inside it (tests, previews).
     if data_dir or env_data:
         log_dir = resolved_data / "logs"
+        cache_dir = resolved_data / "cache"
     else:
         log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        cache_dir = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
     return Settings(
         clinic_name=_typed(clinic, "name", str, where),
@@ -309,5 +325,34 @@ def load_settings(
         text_percent=text_percent,
         high_contrast=high_contrast,
         reduced_motion=reduced_motion,
+        cache_dir=cache_dir.resolve(),
+        **limits,
     )
+
+
+# [content] / [timing] key -> (Settings field, lowest, highest, factor to the field's unit).
+_LIMITS = {
+    ("content", "drawing_budget_ms"): ("drawing_budget_ms", 100, 60_000, 1),
+    ("content", "drawing_memory_mb"): ("drawing_memory_mb", 64, 8192, 1),
+    ("content", "max_folder_mb"): ("max_content_mb", 1, 10_000, 1),
+    ("content", "max_files"): ("max_content_files", 10, 100_000, 1),
+    ("content", "keep_free_for_signups_mb"): ("keep_free_mb", 0, 100_000, 1),
+    ("timing", "reload_settle_ms"): ("reload_settle_ms", 0, 600_000, 1),
+    ("timing", "content_check_seconds"): ("content_check_ms", 1, 60, 1000),
+}
+
+
+def _content_limits(content: Mapping[str, Any], timing: Mapping[str, Any],
+                    where: str) -> dict[str, int]:
+    """The content limits a clinic may set; a key left out keeps the Settings default."""
+    tables = {"content": content, "timing": timing}
+    values: dict[str, int] = {}
+    for (table, key), (name, lowest, highest, factor) in _LIMITS.items():
+        if key not in tables[table]:
+            continue
+        value = _typed(tables[table], key, int, where)
+        if not lowest <= value <= highest:
+            raise ConfigError(f"{where}: '{key}' must be between {lowest} and {highest}")
+        values[name] = value * factor
+    return values
 

@@ -30,15 +30,22 @@ def content_dir(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def drawing_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of drawing costs for the session: verdicts are keyed by content and budget,
+    so sharing it only spares each test drawing the shipped pictures again."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+def make_settings(tmp_path: Path, drawing_cache: Path) -> Callable[..., Settings]:
     """Settings on a fresh data folder; keyword arguments override any field."""
 
     def make(content: Path | None = None, **changes: object) -> Settings:
         settings = load_settings(
             content_dir=content or REAL_CONTENT, data_dir=tmp_path / "data", windowed=True,
             environ={},
-        )
+        ).with_overrides(cache_dir=drawing_cache)
         return settings.with_overrides(**changes) if changes else settings
 
     return make

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from kiosk.content.markdown_body import find_placeholders
@@ -51,6 +52,21 @@ class FrontMatter:
         return self.lines.get(key, 1)
 
 
+# Control characters, invisible formatting (right-to-left overrides, zero-width spaces) and
+# line or paragraph separators: a title or alt text made only of them passes as "not empty"
+# yet shows nothing, or tells a screen reader nothing.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def _invisible_problem(key: str, value: str) -> str | None:
+    """Why ``value`` shows nothing or breaks its line, or None."""
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in value):
+        return f"'{key}' contains a control character or a line break; write plain words only"
+    if not "".join(ch for ch in value if unicodedata.category(ch) not in _INVISIBLE).strip():
+        return f"'{key}' has no visible text, only invisible characters; write plain words"
+    return None
+
+
 def _suggest(key: str) -> str:
     close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -65,6 +81,8 @@ def _unquoted(value: str) -> str:
 def _value_problem(key: str, value: str) -> str | None:
     if not value:
         return None if key in MAY_BE_EMPTY else f"'{key}' is empty"
+    if invisible := _invisible_problem(key, value):
+        return invisible
     if _HTML_TAG.search(value):
         return f"'{key}' contains HTML; write plain words only"
     if len(value) > MAX_VALUE_LENGTH:

@@ -20,10 +20,17 @@ from PIL import Image, UnidentifiedImageError
 
 from kiosk.content.svg import drawing_problem
 
-RASTER_SUFFIXES = {".png", ".jpg", ".jpeg"}
+# The formats the kiosk shows, as Pillow names what it finds in the file (it calls a camera's
+# JPEG with a preview picture inside "MPO"). The name is not trusted: Qt picks its decoder
+# from the bytes, so a GIF or TIFF called .png would be decoded in full by a plugin the pixel
+# limits below never covered. A PNG called .jpg is still a PNG, and limited as one.
+FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+RASTER_SUFFIXES = set(FORMATS)
 SUFFIXES = RASTER_SUFFIXES | {".svg"}
+# Pixel limits per real format; every format the kiosk accepts has one.
 MAX_MEGAPIXELS = 50
 MAX_PNG_MEGAPIXELS = 16
+MEGAPIXEL_LIMITS = {"JPEG": MAX_MEGAPIXELS, "MPO": MAX_MEGAPIXELS, "PNG": MAX_PNG_MEGAPIXELS}
 MAX_SVG_BYTES = 2 * 1024 * 1024
 MAX_RASTER_BYTES = 40 * 1024 * 1024
 
@@ -54,12 +61,24 @@ def _embedded_picture_problem(name: str, data: bytes) -> str | None:
 
 def _size_problem(what: str, image: Image.Image) -> str | None:
     width, height = image.size
-    if image.format == "PNG" and width * height > MAX_PNG_MEGAPIXELS * 1_000_000:
+    limit = MEGAPIXEL_LIMITS.get(image.format or "")
+    if limit is None:
+        return (f"{what} is a {image.format or 'unknown'} file; the kiosk shows PNG and JPEG "
+                "pictures only (save it again as one of those)")
+    if width * height <= limit * 1_000_000:
+        return None
+    if image.format == "PNG":
         return (f"{what} is a PNG of {width}x{height} pixels; keep PNG pictures under "
                 f"{MAX_PNG_MEGAPIXELS} megapixels (save it smaller, or save a photo as JPEG)")
-    if width * height > MAX_MEGAPIXELS * 1_000_000:
-        return f"{what} is {width}x{height} pixels; keep photos under {MAX_MEGAPIXELS} megapixels"
-    return None
+    return f"{what} is {width}x{height} pixels; keep photos under {limit} megapixels"
+
+
+def _format_problem(path: Path, image: Image.Image) -> str | None:
+    if image.format in MEGAPIXEL_LIMITS:
+        return None
+    return (f"the picture '{path.name}' is really a {image.format or 'unknown'} file, not "
+            f"{FORMATS[path.suffix.lower()]} as its name says; the kiosk shows PNG and JPEG "
+            "pictures only, so save it again as one of those")
 
 
 def _check_raster(path: Path) -> str | None:
@@ -70,11 +89,14 @@ def _check_raster(path: Path) -> str | None:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as image:
+                wrong = _format_problem(path, image)
+                if wrong:
+                    return wrong
                 too_big = _size_problem(f"the picture '{path.name}'", image)
                 if too_big:
                     return too_big
                 width, height = image.size
-                if image.format == "JPEG":
+                if image.format in ("JPEG", "MPO"):
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                     image.load()
                 else:

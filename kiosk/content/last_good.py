@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import RESOURCES, Settings
-from kiosk.content.loader import (
-    IMAGES_FOLDER,
-    LoadResult,
-    content_files,
-    fingerprint,
-    load_content,
-)
-from kiosk.content.model import ContentSet, Problem, Section
+from kiosk.content.drawing_cost import DrawingBudget
+from kiosk.content.files import Fingerprint, fingerprint
+from kiosk.content.folder_budget import MB, FolderBudget
+from kiosk.content.loader import LoadResult, load_content
+from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
 from kiosk.private_files import private_dir
 
 log = logging.getLogger(__name__)
@@ -41,22 +38,56 @@ class StartupContent:
     live_result: LoadResult
 
 
+def drawing_budget(settings: Settings) -> DrawingBudget:
+    return DrawingBudget(cpu_ms=settings.drawing_budget_ms, memory_mb=settings.drawing_memory_mb,
+                         cache_dir=settings.cache_dir)
+
+
+def folder_budget(settings: Settings) -> FolderBudget:
+    return FolderBudget(max_bytes=settings.max_content_mb * MB,
+                        max_files=settings.max_content_files)
+
+
 def load_live(settings: Settings, root: Path | None = None) -> LoadResult:
+    """Check ``root`` (the configured content folder) with every limit in the settings."""
     return load_content(root or settings.content_dir, settings.languages,
-                        settings.default_language, page_values=settings.page_values)
+                        settings.default_language, drawings=drawing_budget(settings),
+                        folder=folder_budget(settings), page_values=settings.page_values)
 
 
-def _copy(root: Path, settings: Settings, into: Path) -> None:
-    """Copy the files a fingerprint covers, and nothing else: no sub-folders, devices or
-    pipes (a link to one would otherwise copy a whole tree, or read without end)."""
-    for folder in (*settings.languages, IMAGES_FOLDER):
-        source = root / folder
-        if source.is_dir():
-            target = into / folder
-            target.mkdir()
-            for child, _status in content_files(source):
-                # copy2 keeps change times, so the copy's fingerprint equals the original's.
-                shutil.copy2(child, target / child.name)
+def used_files(content: ContentSet, root: Path) -> list[str]:
+    """``folder/name`` of every page and picture ``content`` (loaded from ``root``) shows."""
+    used = {str(path.relative_to(root)) for sections in content.by_language.values()
+            for section in sections for path in (section.source, section.image)}
+    return sorted(used)
+
+
+def _used_fingerprint(live: LoadResult, used: list[str]) -> Fingerprint:
+    """The part of ``live``'s fingerprint a copy of only the used files must have."""
+    wanted = set(used)
+    return tuple(entry for entry in live.fingerprint if entry[0] in wanted)
+
+
+def _copy(root: Path, used: list[str], into: Path) -> None:
+    """Copy the files pages use, and nothing else: no unused pictures, sub-folders, devices
+    or pipes (a link to one would otherwise copy a whole tree, or read without end)."""
+    for name in used:
+        target = into / name
+        target.parent.mkdir(exist_ok=True)
+        # copy2 keeps change times, so the copy's fingerprint equals the original's.
+        shutil.copy2(root / name, target)
+
+
+def _short_of_room(settings: Settings, root: Path, used: list[str]) -> str | None:
+    """Why copying ``used`` would leave the data disk short of room for sign-ups, or None."""
+    needed = sum((root / name).stat().st_size for name in used)
+    free = shutil.disk_usage(settings.last_good_content_dir.parent).free
+    if free - needed >= settings.keep_free_mb * MB:
+        return None
+    return (f"the good content ({needed / MB:.1f} MB) was not copied to the kiosk's data disk: "
+            f"only {free / MB:.0f} MB is free there and {settings.keep_free_mb} MB is kept for "
+            "sign-ups (keep_free_for_signups_mb in kiosk.toml); it is shown from the content "
+            "folder itself until there is room")
 
 
 def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:
@@ -70,11 +101,11 @@ def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:
                        for lang, sections in content.by_language.items()})
 
 
-def _already_kept(settings: Settings, live: LoadResult) -> bool:
+def _already_kept(settings: Settings, live: LoadResult, expected: Fingerprint) -> bool:
     """The last good copy has the files just checked, and they did not change meanwhile."""
     target = settings.last_good_content_dir
     return (target.is_dir()
-            and fingerprint(target, settings.languages) == live.fingerprint
+            and fingerprint(target, settings.languages) == expected
             and fingerprint(settings.content_dir, settings.languages) == live.fingerprint)
 
 
@@ -89,18 +120,28 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     if not live.ok or live.content is None:
         return live, fingerprint(settings.content_dir, settings.languages) == live.fingerprint
     target = settings.last_good_content_dir
-    if _already_kept(settings, live):
+    used = used_files(live.content, settings.content_dir)
+    expected = _used_fingerprint(live, used)
+    if _already_kept(settings, live, expected):
         # Every start-up after the first, and a save that changed nothing: the copy has
         # these very files, so copying and checking them again (40-60 ms) would add nothing.
         return LoadResult(_moved(live.content, settings.content_dir, target), live.problems,
                           live.fingerprint), True
     private_dir(target.parent)
+    try:
+        short = _short_of_room(settings, settings.content_dir, used)
+    except OSError as e:
+        short = f"cannot tell how much room the data disk has ({escaped(e)})"
+    if short:
+        log.warning("%s", short)
+        return LoadResult(live.content, [*live.problems, Problem(
+            settings.content_dir, 1, short, Severity.WARNING)], live.fingerprint), True
     staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
     try:
-        _copy(settings.content_dir, settings, staging)
+        _copy(settings.content_dir, used, staging)
         copy = load_content(staging, settings.languages, settings.default_language,
-                            page_values=settings.page_values)
-        if not copy.ok or copy.content is None or copy.fingerprint != live.fingerprint:
+                            drawings=drawing_budget(settings), page_values=settings.page_values)
+        if not copy.ok or copy.content is None or copy.fingerprint != expected:
             shutil.rmtree(staging, ignore_errors=True)
             return LoadResult(None, [Problem(settings.content_dir, 1, "changed while checked")],
                               live.fingerprint), False
@@ -115,7 +156,7 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         shutil.rmtree(staging, ignore_errors=True)
         # A full data disk must not hide good content: show it from the live folder.
         log.warning("could not keep a copy of the good content (%s); showing the live folder",
-                    e)
+                    escaped(e))
         return live, True
     return LoadResult(_moved(copy.content, staging, target), live.problems,
                       live.fingerprint), True
@@ -130,7 +171,7 @@ def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupCo
     if live.ok:
         return StartupContent(live, settings.content_dir, live)
 
-    log.error("content in %s has %d error(s)", settings.content_dir, len(live.errors))
+    log.error("content in %s has %d error(s)", escaped(settings.content_dir), len(live.errors))
     for problem in live.errors:
         log.error("%s", problem)
     if not fall_back:
@@ -140,6 +181,6 @@ def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupCo
             continue
         result = load_live(settings, fallback)
         if result.ok:
-            log.warning("showing the content from %s until the errors are fixed", fallback)
+            log.warning("showing the content from %s until the errors are fixed", escaped(fallback))
             return StartupContent(result, fallback, live)
     return StartupContent(live, settings.content_dir, live)

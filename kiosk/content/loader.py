@@ -8,15 +8,23 @@ and an ``images/`` folder. Loading never raises for bad content: it returns what
 from __future__ import annotations
 
 import logging
-import os
 import re
-import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from kiosk.content import frontmatter
+from kiosk.content.drawing_cost import DrawingBudget, judge_drawings
+from kiosk.content.files import (
+    IMAGES_FOLDER,
+    Fingerprint,
+    fingerprint,
+    link_problem,
+    picture_folder_problems,
+    unreadable_name,
+)
+from kiosk.content.folder_budget import FolderBudget, budget_problems
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
     DEFAULT_PAGE_VALUES,
@@ -33,7 +41,6 @@ from kiosk.content.review import read_review
 
 log = logging.getLogger(__name__)
 
-IMAGES_FOLDER = "images"
 # A page is a few short paragraphs (the shipped ones are under 1 KB); 64 KB is ten thousand
 # words, and keeps a hostile file's check to about a second.
 MAX_SECTION_BYTES = 64 * 1024
@@ -43,9 +50,6 @@ MAX_PROBLEMS_PER_FILE = 20
 _FILE_NAME = re.compile(r"^(?:(\d{1,4})-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # Editor backups and swap files appear while staff edit; they are not content.
 _IGNORED = re.compile(r"^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$")
-
-Fingerprint = tuple[tuple[str, int, int], ...]
-
 
 @dataclass
 class LoadResult:
@@ -75,61 +79,8 @@ class _Draft:
     links: list[Link] = field(default_factory=list)
     html: str = ""
     review: Review = field(default_factory=Review)
-
-
-def content_files(directory: Path) -> list[tuple[Path, os.stat_result]]:
-    """The regular files directly in ``directory`` (links followed), with their status.
-
-    Sub-folders, devices, pipes and links that lead nowhere are not content: they are left
-    out of fingerprints and of the last good copy, which take exactly these files.
-    """
-    try:
-        children = sorted(directory.iterdir())
-    except OSError:
-        return []
-    files = []
-    for child in children:
-        try:
-            status = child.stat()
-        except OSError:
-            continue
-        if stat.S_ISREG(status.st_mode):
-            files.append((child, status))
-    return files
-
-
-def fingerprint(root: Path, languages: tuple[str, ...]) -> Fingerprint:
-    """Name, size and change time of every content file: equal fingerprints, same content."""
-    return tuple((f"{folder}/{child.name}", status.st_size, status.st_mtime_ns)
-                 for folder in (*languages, IMAGES_FOLDER)
-                 for child, status in content_files(root / folder))
-
-
-def link_problem(path: Path, root: Path) -> str | None:
-    """Why ``path`` must not be read: a link that leads out of ``root`` (the resolved content
-    folder), nowhere, or round in a circle. None for ordinary files and links kept inside."""
-    try:
-        target = path.resolve(strict=True)
-    except FileNotFoundError:
-        return ("this is a link to a file that is not there; put the file itself here"
-                if path.is_symlink() else None)
-    except (OSError, RuntimeError):
-        return "this is a link that goes round in a circle; put the file itself here"
-    if not target.is_relative_to(root):
-        return ("this is a link to a file outside the content folder; the kiosk only shows "
-                "files inside it, so put the file itself here")
-    return None
-
-
-def _unreadable_name(path: Path) -> Problem | None:
-    """File names that are not UTF-8 cannot be named in a message, a link or a watch list."""
-    try:
-        path.name.encode("utf-8")
-    except UnicodeEncodeError:
-        readable = os.fsencode(path.name).decode("utf-8", "replace")
-        return Problem(path.parent, 1, f"the file name {readable!r} is not UTF-8 text; rename "
-                                       "it using plain letters, digits and dashes")
-    return None
+    # The drawing the page shows, once its static checks passed: its cost is measured next.
+    drawing: Path | None = None
 
 
 def _limited(path: Path, problems: list[Problem]) -> list[Problem]:
@@ -199,6 +150,7 @@ def _read_draft(path: Path, images: Path, root: Path, values: Mapping[str, str],
             path, 1, "no page order: start the file name with a number (10-...) or add 'order:'"))
 
     image = fields.values.get("image")
+    drawing: Path | None = None
     if image:
         line = fields.line_of("image")
         if "/" in image or "\\" in image or image.startswith("."):
@@ -210,6 +162,8 @@ def _read_draft(path: Path, images: Path, root: Path, values: Mapping[str, str],
             reason = f"the picture '{image}': {reason}" if reason else check_image(images / image)
             if reason:
                 problems.append(Problem(path, line, reason))
+            elif image.lower().endswith(".svg"):
+                drawing = images / image
 
     review, review_errors, review_warnings = read_review(fields, today)
     problems.extend(Problem(path, line, message) for line, message in review_errors)
@@ -237,7 +191,7 @@ def _read_draft(path: Path, images: Path, root: Path, values: Mapping[str, str],
                                     "this page is nested too deeply to show; use fewer levels "
                                     "of lists and quotes"))
     return _Draft(path, name.group(2), order, order_line, fields, _limited(path, problems),
-                  links, html, review)
+                  links, html, review=review, drawing=drawing)
 
 
 def _load_language(
@@ -260,7 +214,7 @@ def _load_language(
     for path in children:
         if _IGNORED.search(path.name):
             continue
-        bad_name = _unreadable_name(path)
+        bad_name = unreadable_name(path)
         if bad_name:
             problems.append(bad_name)
             continue
@@ -330,35 +284,46 @@ def _to_section(draft: _Draft, images: Path, language: str) -> Section:
     )
 
 
-def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
-    """The images folder and every file in it, used or not: all of it is copied for showing,
-    so nothing in it may lead outside the content folder."""
-    reason = link_problem(images, root)
-    if reason:
-        return [Problem(images, 1, reason)]
-    if not images.is_dir():
-        return [Problem(images, 1, "the images folder is missing")]
-    problems = []
-    try:
-        children = sorted(images.iterdir())
-    except OSError as e:
-        return [Problem(images, 1, f"cannot list this folder: {e.strerror}")]
-    for path in children:
-        bad_name = _unreadable_name(path)
-        reason = None if bad_name else link_problem(path, root)
-        if bad_name or reason:
-            problems.append(bad_name or Problem(path, 1, str(reason)))
-    return problems
+def _drawing_cost_problems(root: Path, drafts: list[_Draft],
+                           budget: DrawingBudget) -> list[Problem]:
+    """Draw each drawing a page uses once (see drawing_cost.py); refuse those over budget
+    at the 'image:' line of every page that uses them."""
+    verdicts = judge_drawings([d.drawing for d in drafts if d.drawing is not None], budget)
+    for draft in drafts:
+        refused = verdicts.refused.get(draft.drawing) if draft.drawing else None
+        if refused:
+            draft.problems.append(Problem(draft.path, draft.fields.line_of("image"), refused))
+    if verdicts.unmeasured and any(d.drawing for d in drafts):
+        return [Problem(root / IMAGES_FOLDER, 1,
+                        f"drawing times were not measured: {verdicts.unmeasured}; only the "
+                        "shape counts were checked, so a slow drawing may pass here",
+                        Severity.WARNING)]
+    return []
+
+
+def _used_files(drafts_by_language: dict[str, list[_Draft]]) -> set[str]:
+    """``folder/name`` of every page and of every picture a page names."""
+    used = set()
+    for language, drafts in drafts_by_language.items():
+        for draft in drafts:
+            used.add(f"{language}/{draft.path.name}")
+            if draft.fields.values.get("image"):
+                used.add(f"{IMAGES_FOLDER}/{draft.fields.values['image']}")
+    return used
 
 
 def load_content(root: Path, languages: tuple[str, ...], default_language: str, *,
+                 drawings: DrawingBudget | None = None,
+                 folder: FolderBudget | None = None,
                  page_values: Mapping[str, str] = DEFAULT_PAGE_VALUES,
                  today: date | None = None) -> LoadResult:
     """Load and check every language under ``root``; ``content`` is None if any error.
 
-    ``page_values`` fill the pages' ``{placeholders}`` (the clinic's emergency number);
-    ``today`` is when review dates may not be after (the real date unless a test says).
-    """
+    With ``drawings``, every drawing a page uses is also drawn once under that budget
+    (a child process; cached by content); with ``folder``, the folder's size and file
+    count are held to it. Without them only the per-file checks run. ``page_values`` fill
+    the pages' ``{placeholders}`` (the clinic's emergency number); ``today`` is when review
+    dates may not be after (the real date unless a test says)."""
     today = today or date.today()
     before = fingerprint(root, languages)
     images = root / IMAGES_FOLDER
@@ -367,7 +332,7 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
         return LoadResult(None, [Problem(root, 1, "the content folder does not exist")], before)
     # Links inside the folder may point anywhere inside it, wherever the folder itself is.
     real_root = root.resolve()
-    problems.extend(_picture_folder_problems(images, real_root))
+    problems.extend(picture_folder_problems(images, real_root))
 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:
@@ -377,6 +342,10 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
         )
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)
+
+    if drawings is not None:
+        problems.extend(_drawing_cost_problems(
+            root, [d for drafts in drafts_by_language.values() for d in drafts], drawings))
 
     default_slugs = {d.slug for d in drafts_by_language.get(default_language, [])}
     for language, drafts in drafts_by_language.items():
@@ -394,6 +363,11 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
                                        f"'{draft.slug}'; add it there first", Severity.WARNING))
         for draft in drafts:
             problems.extend(draft.problems)
+    if folder is not None:
+        # Unused files are worth a warning only once the pages themselves are right.
+        problems.extend(budget_problems(
+            root, before, _used_files(drafts_by_language), folder,
+            warn_unused=not any(p.severity is Severity.ERROR for p in problems)))
 
     problems.sort()
     if any(p.severity is Severity.ERROR for p in problems):

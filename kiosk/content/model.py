@@ -8,6 +8,13 @@ from datetime import date
 from pathlib import Path
 
 
+def escaped(text: object) -> str:
+    """``text`` with every character that is not printable written as an escape (``\\n``,
+    ``\\x1b``, ``\\u202e``): a file name can hold a newline or a terminal escape, and must
+    not forge a line of ``kiosk check`` output or of the log, nor reach a terminal raw."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+
+
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -24,7 +31,7 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        return f"{escaped(self.path)}:{self.line}: {prefix}{escaped(self.message)}"
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,29 @@ a worker thread (QImage, unlike QPixmap, may be made off the UI thread, and PySi
 the GIL while QImageReader reads and draws, SVG included) and hands the pixmap over on the UI
 thread. It waits ``AT_ONCE_MS`` for it first: the shipped drawings take a few milliseconds
 and appear with their page, not a frame after it.
+
+A draw cannot be stopped once Qt has started it, so at most one draw of a picture file runs
+at a time (`_OneDrawPerPicture`): six taps on "Larger text" once left seven threads drawing
+the same slow drawing. Requests that arrive meanwhile wait; when the draw ends, only the
+newest size still wanted is drawn next, and requests their widgets gave up are dropped.
+``kiosk check`` refuses drawings that cost too much to draw at all (content/drawing_cost.py).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import threading
-from concurrent.futures import Executor, Future, wait
+import time
+import weakref
+from concurrent.futures import Executor, Future, InvalidStateError, wait
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageReader, QImageWriter, QPixmap
+
+from kiosk.content.model import escaped
 
 log = logging.getLogger(__name__)
 # How often the UI thread looks for a finished decode; a frame or so.
@@ -67,6 +79,79 @@ def _track(job: Future[QImage]) -> None:
     job.add_done_callback(done)
 
 
+class _OneDrawPerPicture:
+    """Runs at most one draw per picture file; see the module's docstring."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+        # Per file: the sizes asked for meanwhile (oldest first), each with its requests.
+        self._waiting: dict[str, dict[tuple[int, int], list[weakref.ref[Future[QImage]]]]] = {}
+
+    def request(self, path: Path, pixels: QSize, job: Future[QImage],
+                executor: Executor | None) -> None:
+        key = str(path)
+        size = (pixels.width(), pixels.height())
+        with self._lock:
+            if key in self._running:
+                sizes = self._waiting.setdefault(key, {})
+                waiting = sizes.pop(size, [])  # re-inserted last: the newest size
+                sizes[size] = [*waiting, weakref.ref(job)]
+                return
+            self._running.add(key)
+        draw: Future[QImage] = Future()  # the draw itself, which finish_all waits for
+        _track(draw)
+        if executor is not None:
+            executor.submit(self._run, draw, path, size, [job])
+        else:
+            threading.Thread(target=self._run, args=(draw, path, size, [job]),
+                             name="picture", daemon=True).start()
+
+    def _run(self, draw: Future[QImage], path: Path, size: tuple[int, int],
+             jobs: list[Future[QImage]]) -> None:
+        # Runs on a worker thread: only QImage here, never QPixmap or a widget.
+        while True:
+            image = QImage()
+            try:
+                image = _read(path, QSize(*size))
+            finally:
+                for job in jobs:
+                    # Cancelled: its widget asked again or went away meanwhile.
+                    with contextlib.suppress(InvalidStateError):
+                        job.set_result(image)
+                following = self._next(str(path))
+                done, draw = draw, Future()
+                if following is not None:
+                    _track(draw)  # before the last one ends: finish_all never sees a gap
+                done.set_result(image)
+            if following is None:
+                return
+            size, jobs = following
+
+    def _next(self, key: str) -> tuple[tuple[int, int], list[Future[QImage]]] | None:
+        """The newest size still wanted for ``key``, and its requests; the other sizes wait
+        their turn. Requests whose widgets gave up (cancelled, or gone) are dropped."""
+        with self._lock:
+            sizes = self._waiting.get(key, {})
+            for size in list(sizes):
+                live = [ref for ref in sizes[size]
+                        if (job := ref()) is not None and not job.cancelled()]
+                if live:
+                    sizes[size] = live
+                else:
+                    del sizes[size]
+            if not sizes:
+                self._waiting.pop(key, None)
+                self._running.discard(key)
+                return None
+            size = next(reversed(sizes))
+            jobs = [job for ref in sizes.pop(size) if (job := ref()) is not None]
+            return size, jobs
+
+
+_draws = _OneDrawPerPicture()
+
+
 def finish_all(timeout_s: float = 5.0) -> bool:
     """Wait for the pictures still being read; call before the QApplication goes away.
 
@@ -74,10 +159,16 @@ def finish_all(timeout_s: float = 5.0) -> bool:
     drawing in one then runs code that is no longer there (the process dies with SIGBUS on
     its way out). Returns False if some were still running after ``timeout_s``.
     """
-    with _in_flight_lock:
-        jobs = list(_in_flight)
-    _done, running = wait(jobs, timeout=timeout_s)
-    return not running
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with _in_flight_lock:
+            jobs = list(_in_flight)
+        if not jobs:
+            return True
+        # A draw that ends may hand over to the next size of its picture: look again.
+        _done, running = wait(jobs, timeout=max(0.0, deadline - time.monotonic()))
+        if running:
+            return False
 
 
 def _load_plugins_here() -> None:
@@ -106,7 +197,7 @@ def render(path: Path, box: QSize, device_pixel_ratio: float = 1.0) -> QPixmap:
     if pixels.isEmpty():
         return QPixmap()
     if not path.is_file():
-        log.warning("picture %s is missing", path.name)
+        log.warning("picture %s is missing", escaped(path.name))
         return QPixmap()
     return _to_pixmap(_read(path, pixels), device_pixel_ratio)
 
@@ -129,6 +220,10 @@ class BackgroundPicture(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._collect)
+        # The request still wanted, in a list the destroyed handler can reach without self:
+        # a widget deleted by a rebuild gives up its place in the queue.
+        self._wanted: list[Future[QImage]] = []
+        self.destroyed.connect(functools.partial(_give_up, self._wanted))
 
     @property
     def pending(self) -> bool:
@@ -145,15 +240,11 @@ class BackgroundPicture(QObject):
             return render(path, box, device_pixel_ratio)  # nothing, and the log says why
         _load_plugins_here()
         self._ratio = device_pixel_ratio
-        if executor is not None:
-            self._job = executor.submit(_read, path, pixels)
-            _track(self._job)
-        else:
-            job: Future[QImage] = Future()
-            self._job = job
-            _track(job)
-            threading.Thread(target=_decode, args=(job, path, pixels), name="picture",
-                             daemon=True).start()
+        job: Future[QImage] = Future()
+        self._job = job
+        self._wanted[:] = [job]
+        _draws.request(path, pixels, job, executor)
+        if executor is None:
             try:
                 image = job.result(timeout=AT_ONCE_MS / 1000)
             except TimeoutError:
@@ -165,7 +256,9 @@ class BackgroundPicture(QObject):
         return None
 
     def cancel(self) -> None:
-        """Forget an unfinished decode; its result is never shown."""
+        """Forget an unfinished decode; its result is never shown, and if it has not
+        started yet it never will."""
+        _give_up(self._wanted)
         self._job = None
         self._poll.stop()
 
@@ -184,13 +277,10 @@ class BackgroundPicture(QObject):
         self.ready.emit(_to_pixmap(job.result(), self._ratio))
 
 
-def _decode(job: Future[QImage], path: Path, pixels: QSize) -> None:
-    # Runs on a worker thread: only QImage here, never QPixmap or a widget.
-    image = QImage()
-    try:
-        image = _read(path, pixels)
-    finally:
-        job.set_result(image)
+def _give_up(wanted: list[Future[QImage]]) -> None:
+    for job in wanted:
+        job.cancel()
+    wanted.clear()
 
 
 def _read(path: Path, pixels: QSize) -> QImage:
@@ -201,10 +291,12 @@ def _read(path: Path, pixels: QSize) -> QImage:
     reader.setAutoTransform(True)
     size = fit(reader.size(), pixels)
     if size.isEmpty():
-        log.warning("cannot read picture %s: %s", path.name, reader.errorString())
+        log.warning("cannot read picture %s: %s", escaped(path.name),
+                    escaped(reader.errorString()))
         return QImage()
     reader.setScaledSize(size)
     image = reader.read()
     if image.isNull():
-        log.warning("cannot read picture %s: %s", path.name, reader.errorString())
+        log.warning("cannot read picture %s: %s", escaped(path.name),
+                    escaped(reader.errorString()))
     return image

@@ -30,6 +30,9 @@ FIGURES = {
     "memory.py": ["RSS after 20 page turns"],
     "signup_save.py": ["save a sign-up (validate, seal, commit)"],
     "reload_stall.py": ["UI stall during a reload of 30 sections"],
+    "attack_drawing.py": ["draw the 60,000-point dashed drawing at 1080 px",
+                          "kiosk check with that drawing on a page (cold cache)"],
+    "attack_slow_writer.py": ["partial versions shown, page written in 8 slow pieces"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

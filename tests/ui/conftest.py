@@ -97,7 +97,7 @@ def window(make_window, screen_size) -> KioskWindow:
 @pytest.fixture
 def live(make_window, make_settings, content_dir):
     """A window on a copy of the content with the real watcher reloading it quickly."""
-    settings = make_settings(content_dir, reload_quiet_ms=50)
+    settings = make_settings(content_dir, reload_quiet_ms=50, reload_settle_ms=200)
     startup = load_for_startup(settings)  # as app.build does: shown pages come from the copy
     assert startup.result.content is not None
     window = make_window(settings=settings)

@@ -55,7 +55,9 @@ def test_language_gaps_are_warnings_not_errors(tmp_path):
     (content / "en").mkdir(parents=True)
     (content / "es").mkdir()
     (content / "images").mkdir()
-    (content / "images" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    # A size, or Qt draws nothing (and the check, which now draws it, says so).
+    (content / "images" / "a.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     (content / "en" / "10-one.md").write_text(
         "---\ntitle: One\nimage: a.svg\nimage_alt: a\n---\nText.\n")
     config = tmp_path / "kiosk.toml"
@@ -82,7 +84,8 @@ def test_a_reviewed_page_says_who_and_when(tmp_path):
     content = tmp_path / "content"
     (content / "en").mkdir(parents=True)
     (content / "images").mkdir()
-    (content / "images" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (content / "images" / "a.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     (content / "en" / "10-one.md").write_text(
         "---\ntitle: One\nimage: a.svg\nimage_alt: a\nreviewed_by: A. Tester (test data)\n"
         "reviewed_on: 2026-01-02\nsource: Sciatica (Mayo Clinic) https://www.mayoclinic.org/x\n"

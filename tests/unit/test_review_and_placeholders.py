@@ -148,7 +148,8 @@ def test_a_known_placeholder_is_no_error():
 def write_content(root: Path, body: str, extra: str = "") -> Path:
     (root / "en").mkdir(parents=True)
     (root / "images").mkdir()
-    (root / "images" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (root / "images" / "a.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     (root / "en" / "10-one.md").write_text(page(extra, body))
     return root
 
