@@ -1,5 +1,5 @@
 """Command line: ``kiosk [run]``, ``check``, ``preview``, and the front desk's ``setup``,
-``set-pin``, ``export`` and ``purge``.
+``set-pin``, ``unlock-panel``, ``export`` and ``purge``.
 
 The only module that prints; everything the kiosk does at run time goes to the log. Secrets
 (PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
@@ -26,7 +26,7 @@ from kiosk.private_files import private_dir
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge")
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "unlock-panel", "export", "purge")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(setup)
     set_pin = commands.add_parser("set-pin", help="change the staff PIN")
     _add_common(set_pin)
+    unlock_panel = commands.add_parser(
+        "unlock-panel", help="end a lockout of the staff panel after wrong PINs (audited)")
+    _add_common(unlock_panel)
     export = commands.add_parser("export", help="write every sign-up to a CSV file")
     _add_common(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE",
@@ -158,7 +161,7 @@ def setup(settings: Settings) -> int:
     if guard.is_set():
         print("The staff PIN is already set; change it with 'kiosk set-pin'.", file=sys.stderr)
         return 0
-    return set_pin(settings, intro="Choose the staff PIN (4 to 8 digits) that opens the panel.")
+    return set_pin(settings, intro="Choose the staff PIN (6 to 8 digits) that opens the panel.")
 
 
 def set_pin(settings: Settings, intro: str = "") -> int:
@@ -177,6 +180,32 @@ def set_pin(settings: Settings, intro: str = "") -> int:
         return EXIT_ERROR
     AuditLog(settings.audit_log).record("set pin", "from the command line")
     print("The staff PIN is set.", file=sys.stderr)
+    return 0
+
+
+def unlock_panel(settings: Settings) -> int:
+    """Forget the wrong tries, so a patient who keeps the panel locked cannot keep staff out.
+
+    Only someone at a terminal with access to the data folder can run it; that person could
+    set a new PIN anyway. The running kiosk sees the change at the next try.
+    """
+    from kiosk.audit import AuditLog
+    from kiosk.security import PinGuard
+
+    guard = PinGuard(settings.pin_file)
+    if not guard.is_set():
+        print("error: the staff PIN is not set; run 'kiosk setup'", file=sys.stderr)
+        return EXIT_ERROR
+    forgotten = guard.clear_tries()
+    try:
+        user = getpass.getuser()  # a login name, not patient data
+    except (OSError, KeyError):
+        user = "an unknown user"
+    if not AuditLog(settings.audit_log).record(
+            "panel unlocked", f"from a terminal by {user}; {forgotten} wrong tries forgotten"):
+        print(f"warning: could not write the audit log {settings.audit_log}", file=sys.stderr)
+    print(f"The staff panel takes the PIN again ({forgotten} wrong tries forgotten).",
+          file=sys.stderr)
     return 0
 
 
@@ -233,6 +262,8 @@ def run_command(args: argparse.Namespace) -> int:
             return setup(settings)
         if args.command == "set-pin":
             return set_pin(settings)
+        if args.command == "unlock-panel":
+            return unlock_panel(settings)
         if args.command == "export":
             return export(settings, args.out)
         return purge(settings)

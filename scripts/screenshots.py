@@ -39,14 +39,13 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
     sys.path.insert(0, str(ROOT))
 
-    import nacl.pwhash
     from argon2 import PasswordHasher
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
     from kiosk.config import load_settings
     from kiosk.security import PinGuard
-    from kiosk.signups.crypto import create_keys
+    from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
     from kiosk.ui import pictures
     from kiosk.ui.access_buttons import Presentation
@@ -57,8 +56,8 @@ def main() -> int:
                                  environ={})
         settings = settings.with_overrides(export_dir=Path(data) / "usb")
         create_keys(settings.keys_file, DEMO_PASSPHRASE,
-                    opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
-                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+                    opslimit=OPSLIMIT_FLOOR,
+                    memlimit=MEMLIMIT_FLOOR)
         PinGuard(settings.pin_file, hasher=PasswordHasher(time_cost=1, memory_cost=8,
                                                           parallelism=1)).set_pin(DEMO_PIN)
         kiosk = build(settings)
