@@ -59,6 +59,7 @@ class PinResult:
     wait_seconds: float = 0.0  # how long before another try is allowed
     locked: bool = False  # the long lockout, not just the growing delay
     cannot_record: bool = False  # the try could not be written down, so it was not checked
+    unchecked: bool = False  # refused without looking: too soon, locked or not recordable
     short_pin: bool = False  # right, but shorter than a new PIN may be
 
 
@@ -192,16 +193,17 @@ class PinGuard:
             state.locked_until = min(state.locked_until, now + LOCKOUT_SECONDS)
             state.next_try = min(state.next_try, now + DELAYS[-1])
             if now < state.locked_until:
-                return PinResult(ok=False, wait_seconds=state.locked_until - now, locked=True)
+                return PinResult(ok=False, wait_seconds=state.locked_until - now, locked=True,
+                                 unchecked=True)
             if now < state.next_try:
-                return PinResult(ok=False, wait_seconds=state.next_try - now)
+                return PinResult(ok=False, wait_seconds=state.next_try - now, unchecked=True)
             failed, refused = self._after_a_wrong_try(state, now)
             try:
                 self._save(failed)  # written down before it is looked at
             except OSError as e:
                 log.error("cannot record a staff try (%s): every try is refused until the "
                           "data disk can be written again", e.strerror or e)
-                return PinResult(ok=False, cannot_record=True)
+                return PinResult(ok=False, cannot_record=True, unchecked=True)
             self._memory = replace(failed)
             try:
                 right = verify(state.hash)

@@ -26,7 +26,7 @@ SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # High contrast: the start screen, one section, topics, the form with its keyboard and errors.
 CONTRAST_SHOTS = ("00", "03", "90", "92", "93", "97")
-DEMO_PIN = "2468"
+DEMO_PIN = "246813"
 DEMO_PASSPHRASE = "demo passphrase for screenshots"
 
 
@@ -40,6 +40,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
 
     from argon2 import PasswordHasher
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
@@ -86,9 +87,12 @@ def main() -> int:
 
         def staff_list() -> None:
             window.show_staff()
+            # Both checks run on a worker thread: wait for each answer.
             window.staff.pin.type_pin(DEMO_PIN)
+            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
             window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
             window.staff.passphrase.edit.returnPressed.emit()
+            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
 
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),

@@ -1,7 +1,8 @@
 """The first two steps into the staff panel: the PIN pad and the passphrase page.
 
 Both use the kiosk's own keys (the passphrase field opens the on-screen keyboard), never a
-system dialog.
+system dialog. While a try is being checked (on a worker thread, see ui/off_thread.py) the
+page says "Opening…" and takes no more input, so a try cannot be typed twice.
 """
 
 from __future__ import annotations
@@ -48,10 +49,13 @@ class PinPad(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         self._pin = ""
+        self._strings = strings
         self.title = staff_label(strings["staff_pin_title"], "PageTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # How many digits are typed, never which: dots on screen, a count for screen readers.
         self.dots = staff_label("", "PinDots")
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots.setAccessibleName(strings["staff_pin_typed"].format(count=0))
         self.message = staff_label("", "FieldError")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
@@ -85,7 +89,18 @@ class PinPad(QWidget):
             self.entered.emit(pin)
         elif len(self._pin) < 12:
             self._pin += text
+        self._show_count()
+
+    def _show_count(self) -> None:
         self.dots.setText("●" * len(self._pin))
+        self.dots.setAccessibleName(self._strings["staff_pin_typed"].format(count=len(self._pin)))
+
+    def set_busy(self, busy: bool) -> None:
+        """While a PIN is being checked: "Opening…", and no key takes a tap."""
+        for button in self.keys.values():
+            button.setEnabled(not busy)
+        if busy:
+            self.message.setText(self._strings["staff_opening"])
 
     def type_pin(self, pin: str) -> None:
         for digit in pin:
@@ -98,7 +113,7 @@ class PinPad(QWidget):
 
     def reset(self, message: str = "") -> None:
         self._pin = ""
-        self.dots.setText("")
+        self._show_count()
         self.message.setText(message)
 
 
@@ -111,6 +126,7 @@ class PassphrasePage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
+        self._strings = strings
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -119,14 +135,14 @@ class PassphrasePage(QWidget):
         self.edit.returnPressed.connect(self._submit)
         self.edit.installEventFilter(self)
         self.message = staff_label("", "FieldError")
-        ok = staff_button(strings["staff_unlock"], metrics, primary=True)
-        ok.clicked.connect(self._submit)
+        self.ok = staff_button(strings["staff_unlock"], metrics, primary=True)
+        self.ok.clicked.connect(self._submit)
         cancel = staff_button(strings["staff_cancel"], metrics)
         cancel.clicked.connect(self.cancelled)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
         buttons.addStretch(1)
-        buttons.addWidget(ok)
+        buttons.addWidget(self.ok)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
         layout.addWidget(staff_label(strings["staff_passphrase_title"], "PageTitle"))
@@ -136,9 +152,18 @@ class PassphrasePage(QWidget):
         layout.addStretch(1)
 
     def _submit(self) -> None:
+        if not self.edit.isEnabled():
+            return  # the last try is still being checked
         text = self.edit.text()
         self.edit.clear()
         self.entered.emit(text)
+
+    def set_busy(self, busy: bool) -> None:
+        """While the passphrase is being checked: "Opening…", and no second try."""
+        self.edit.setEnabled(not busy)
+        self.ok.setEnabled(not busy)
+        if busy:
+            self.message.setText(self._strings["staff_opening"])
 
     def reset(self, message: str = "") -> None:
         self.edit.clear()

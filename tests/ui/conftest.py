@@ -27,7 +27,7 @@ from kiosk.ui import pictures
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.window import KioskWindow, Services
 
-PIN = "2468"
+PIN = "246813"
 PASSPHRASE = "maple street front desk"
 
 LANDSCAPE = (1920, 1080)
