@@ -42,7 +42,6 @@ def main() -> int:
     saves = 5 if args.quick else args.saves
     sys.path.insert(0, str(ROOT))
 
-
     from kiosk.audit import AuditLog
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import validate

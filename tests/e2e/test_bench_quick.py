@@ -30,6 +30,10 @@ FIGURES = {
     "memory.py": ["RSS after 20 page turns"],
     "signup_save.py": ["save a sign-up (validate, seal, commit)"],
     "reload_stall.py": ["UI stall during a reload of 30 sections"],
+    "attack_pin.py": ["wrong PINs checked per day, working disk",
+                      "wrong PINs checked per hour, disk full or read-only",
+                      "wrong passphrases checked per day, PIN known",
+                      "expected days to find a 6-digit PIN at the screen"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
