@@ -1,5 +1,5 @@
 """Command line: ``kiosk [run]``, ``check``, ``preview``, and the front desk's ``setup``,
-``set-pin``, ``unlock-panel``, ``export`` and ``purge``.
+``set-pin``, ``unlock-panel``, ``change-passphrase``, ``export`` and ``purge``.
 
 The only module that prints; everything the kiosk does at run time goes to the log. Secrets
 (PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
@@ -26,7 +26,8 @@ from kiosk.private_files import private_dir
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "unlock-panel", "export", "purge")
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "unlock-panel", "change-passphrase",
+            "export", "purge")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     unlock_panel = commands.add_parser(
         "unlock-panel", help="end a lockout of the staff panel after wrong PINs (audited)")
     _add_common(unlock_panel)
+    change = commands.add_parser(
+        "change-passphrase", help="lock the clinic's key under a new front-desk passphrase")
+    _add_common(change)
     export = commands.add_parser("export", help="write every sign-up to a CSV file")
     _add_common(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE",
@@ -209,6 +213,33 @@ def unlock_panel(settings: Settings) -> int:
     return 0
 
 
+def change_passphrase(settings: Settings) -> int:
+    """When someone who knew the passphrase leaves: the same key, a new passphrase.
+
+    Every stored sign-up stays readable with the new passphrase. (Someone who also kept a
+    copy of the keys file can still open it with the old one: see docs/security.md.)
+    """
+    from kiosk.audit import AuditLog
+    from kiosk.signups import crypto
+
+    old = ask_secret("Current front-desk passphrase: ")
+    print("Choose the new passphrase (at least 8 characters).", file=sys.stderr)
+    new = _ask_twice("passphrase")
+    if new is None:
+        return EXIT_ERROR
+    try:
+        crypto.change_passphrase(settings.keys_file, old, new)
+    except crypto.WrongPassphrase:
+        print("error: the current passphrase is not right; nothing was changed", file=sys.stderr)
+        return EXIT_ERROR
+    except crypto.KeysError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    AuditLog(settings.audit_log).record("change passphrase", "from the command line")
+    print("The front-desk passphrase is changed.", file=sys.stderr)
+    return 0
+
+
 def export(settings: Settings, out: Path) -> int:
     from kiosk.signups.crypto import KeysMissing, WrongPassphrase
     from kiosk.signups.export import write_csv
@@ -264,6 +295,8 @@ def run_command(args: argparse.Namespace) -> int:
             return set_pin(settings)
         if args.command == "unlock-panel":
             return unlock_panel(settings)
+        if args.command == "change-passphrase":
+            return change_passphrase(settings)
         if args.command == "export":
             return export(settings, args.out)
         return purge(settings)

@@ -101,3 +101,19 @@ def test_unlock_panel_before_setup_says_what_to_do(tmp_path):
     result = kiosk(tmp_path / "data", "unlock-panel")
     assert result.returncode == 1
     assert "kiosk setup" in result.stderr
+
+
+def test_change_passphrase_for_when_someone_leaves(tmp_path):
+    data = tmp_path / "data"
+    kiosk(data, "setup", stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n246813\n246813\n")
+    new = "a new desk sentence"
+    result = kiosk(data, "change-passphrase", stdin=f"not it at all\n{new}\n{new}\n")
+    assert result.returncode == 1
+    assert "nothing was changed" in result.stderr
+    result = kiosk(data, "change-passphrase", stdin=f"{PASSPHRASE}\n{new}\n{new}\n")
+    assert result.returncode == 0, result.stderr
+    assert kiosk(data, "export", "--out", str(tmp_path / "old.csv"),
+                 stdin=f"{PASSPHRASE}\n").returncode == 1
+    assert kiosk(data, "export", "--out", str(tmp_path / "new.csv"),
+                 stdin=f"{new}\n").returncode == 0
+    assert "change passphrase" in (data / "audit.log").read_text(encoding="utf-8")
