@@ -40,6 +40,16 @@ def staff_label(text: str, name: str) -> QLabel:
     return label
 
 
+def show_message(label: QLabel, text: str, *, busy: bool = False) -> None:
+    """A refusal in the error style; "Opening…" in the quiet hint style, not in red."""
+    name = "Hint" if busy else "FieldError"
+    if label.objectName() != name:
+        label.setObjectName(name)
+        label.style().unpolish(label)
+        label.style().polish(label)
+    label.setText(text)
+
+
 class PinPad(QWidget):
     entered = Signal(str)
     cancelled = Signal()
@@ -100,7 +110,7 @@ class PinPad(QWidget):
         for button in self.keys.values():
             button.setEnabled(not busy)
         if busy:
-            self.message.setText(self._strings["staff_opening"])
+            show_message(self.message, self._strings["staff_opening"], busy=True)
 
     def type_pin(self, pin: str) -> None:
         for digit in pin:
@@ -114,7 +124,7 @@ class PinPad(QWidget):
     def reset(self, message: str = "") -> None:
         self._pin = ""
         self._show_count()
-        self.message.setText(message)
+        show_message(self.message, message)
 
 
 class PassphrasePage(QWidget):
@@ -163,11 +173,11 @@ class PassphrasePage(QWidget):
         self.edit.setEnabled(not busy)
         self.ok.setEnabled(not busy)
         if busy:
-            self.message.setText(self._strings["staff_opening"])
+            show_message(self.message, self._strings["staff_opening"], busy=True)
 
     def reset(self, message: str = "") -> None:
         self.edit.clear()
-        self.message.setText(message)
+        show_message(self.message, message)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.FocusIn:
