@@ -111,6 +111,8 @@ class PinPad(QWidget):
             button.setEnabled(not busy)
         if busy:
             show_message(self.message, self._strings["staff_opening"], busy=True)
+        elif self.message.text() == self._strings["staff_opening"]:
+            show_message(self.message, "")
 
     def type_pin(self, pin: str) -> None:
         for digit in pin:
@@ -174,6 +176,8 @@ class PassphrasePage(QWidget):
         self.ok.setEnabled(not busy)
         if busy:
             show_message(self.message, self._strings["staff_opening"], busy=True)
+        elif self.message.text() == self._strings["staff_opening"]:
+            show_message(self.message, "")
 
     def reset(self, message: str = "") -> None:
         self.edit.clear()

@@ -122,8 +122,11 @@ def ticking(panel, gate: Gate) -> list[int]:
 
 
 def answer(qtbot, panel, action) -> None:
-    with qtbot.waitSignal(panel.checking.finished, timeout=2 * WAIT_MS):
-        action()
+    """Do ``action`` and wait until the page no longer says "Opening…"."""
+    action()
+    qtbot.waitUntil(lambda: "Opening…" not in (panel.pin.message.text(),
+                                               panel.passphrase.message.text()),
+                    timeout=2 * WAIT_MS)
 
 
 def type_passphrase(panel, text: str) -> None:
@@ -135,37 +138,34 @@ def test_the_screen_keeps_moving_while_the_pin_is_checked(qtbot, make_panel):
     gate = Gate()
     panel, _guard, _service = make_panel(hasher=GatedHasher(gate))
     ticks = ticking(panel, gate)
-
-    def type_and_look() -> None:
-        panel.pin.type_pin(PIN)
-        assert panel.pin.message.text() == "Opening…"
-        assert not any(key.isEnabled() for key in panel.pin.keys.values())
-
-    answer(qtbot, panel, type_and_look)
+    panel.pin.type_pin(PIN)
+    shown = panel.pin.message.text()
+    keys_enabled = [key.isEnabled() for key in panel.pin.keys.values()]
+    qtbot.waitUntil(lambda: panel.step is panel.passphrase, timeout=2 * WAIT_MS)
     assert not gate.timed_out, "the PIN was checked on the UI thread"
     assert len(ticks) >= 3
-    assert panel.step is panel.passphrase
+    assert shown == "Opening…"
+    assert not any(keys_enabled)
     assert all(key.isEnabled() for key in panel.pin.keys.values())
 
 
 def test_the_screen_keeps_moving_while_the_passphrase_is_checked(qtbot, make_panel):
     panel, _guard, service = make_panel()
-    answer(qtbot, panel, lambda: panel.pin.type_pin(PIN))
+    panel.pin.type_pin(PIN)
+    qtbot.waitUntil(lambda: panel.step is panel.passphrase, timeout=WAIT_MS)
     gate = Gate()
     service.gate = gate
     ticks = ticking(panel, gate)
-
-    def type_and_look() -> None:
-        type_passphrase(panel, PASSPHRASE)
-        assert panel.passphrase.message.text() == "Opening…"
-        assert not panel.passphrase.edit.isEnabled()
-        type_passphrase(panel, PASSPHRASE)  # a second tap while busy is not a second try
-
-    answer(qtbot, panel, type_and_look)
+    type_passphrase(panel, PASSPHRASE)
+    shown = panel.passphrase.message.text()
+    field_enabled = panel.passphrase.edit.isEnabled()
+    type_passphrase(panel, PASSPHRASE)  # a second tap while busy is not a second try
+    qtbot.waitUntil(lambda: panel.unlocked, timeout=2 * WAIT_MS)
     assert not gate.timed_out, "the passphrase was checked on the UI thread"
     assert len(ticks) >= 3
-    assert panel.unlocked
+    assert (shown, field_enabled) == ("Opening…", False)
     assert panel.step is panel.signups
+    assert [r["action"] for r in service.audit.records()].count("unlock") == 1
 
 
 def test_wrong_passphrases_wait_and_lock_like_wrong_pins(qtbot, make_panel):
@@ -214,7 +214,8 @@ def test_an_answer_that_comes_after_a_lock_is_thrown_away(qtbot, make_panel):
     service.gate = gate
     type_passphrase(panel, PASSPHRASE)
     panel.lock()  # the idle timer, say, while the passphrase is being checked
-    answer(qtbot, panel, gate.open.set)
+    with qtbot.waitSignal(panel.checking.finished, timeout=2 * WAIT_MS):
+        gate.open.set()
     assert not panel.unlocked
     assert panel.signups.list.count() == 0
 
