@@ -253,3 +253,20 @@ def test_the_pin_pad_shows_and_says_how_many_digits_were_typed(make_panel):
     panel.pin.keys["⌫"].click()
     assert panel.pin.dots.accessibleName() == "Digits typed: 2"
     assert "13" not in panel.pin.dots.accessibleName()
+
+
+def test_a_panel_deleted_during_a_check_lets_the_worker_end_quietly(qtbot, make_panel):
+    """The panel is rebuilt when the presentation changes; a check may still be running."""
+    gate = Gate()
+    panel, _guard, _service = make_panel(hasher=GatedHasher(gate))
+    panel.pin.type_pin(PIN)
+    worker = panel.checking._thread
+    assert worker is not None
+    destroyed = []
+    panel.destroyed.connect(lambda: destroyed.append(1))
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: bool(destroyed), timeout=WAIT_MS)
+    gate.open.set()
+    worker.join(WAIT_MS / 1000)
+    assert not worker.is_alive()
+    # An error on the worker would be a PytestUnhandledThreadExceptionWarning: an error here.
