@@ -34,6 +34,9 @@ FIGURES = {
                       "wrong PINs checked per hour, disk full or read-only",
                       "wrong passphrases checked per day, PIN known",
                       "expected days to find a 6-digit PIN at the screen"],
+    "memory_canary.py": ["copies of a patient's name after a lock, UTF-8",
+                         "copies of a patient's name after a lock, UTF-16",
+                         "copies of the passphrase after a lock, UTF-8"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
