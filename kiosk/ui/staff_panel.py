@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,7 +33,13 @@ from kiosk.signups.crypto import KeysError, WrongPassphrase
 from kiosk.signups.service import ExportFolderMissing, Reader, SignupService
 from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.off_thread import OffThread, Outcome
-from kiosk.ui.staff_unlock import PassphrasePage, PinPad, staff_button, staff_label
+from kiosk.ui.staff_unlock import (
+    PassphrasePage,
+    PinPad,
+    refusal,
+    staff_button,
+    staff_label,
+)
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
@@ -279,25 +284,13 @@ class StaffPanel(QWidget):
         else:
             self._pin_answered(answer.result)
 
-    def _refusal(self, result: PinResult, wrong: str) -> str:
-        if result.cannot_record:
-            return self._strings["staff_pin_cannot_record"]
-        if result.locked:
-            until = datetime.now().timestamp() + result.wait_seconds
-            return self._strings["staff_pin_locked"].format(
-                time=datetime.fromtimestamp(until).strftime("%H:%M"))
-        wait = self._strings["staff_pin_wait"].format(seconds=round(result.wait_seconds))
-        if result.unchecked:
-            return wait  # too soon: it was not looked at, so say nothing about right or wrong
-        return wrong + " " + wait if result.wait_seconds > 0 else wrong
-
     def _pin_answered(self, result: PinResult) -> None:
         assert self._service is not None
         if not result.ok:
             self._service.audit.record(
                 "wrong pin", "locked" if result.locked
                 else "not recorded" if result.cannot_record else "")
-            self.pin.reset(self._refusal(result, self._strings["staff_pin_wrong"]))
+            self.pin.reset(refusal(self._strings, result, self._strings["staff_pin_wrong"]))
             return
         self._service.audit.record("pin accepted")
         self.passphrase.reset(self._strings["staff_pin_short"] if result.short_pin else "")
@@ -311,7 +304,8 @@ class StaffPanel(QWidget):
                 self._service.audit.record("unlock refused", "locked" if result.locked
                                            else "not recorded" if result.cannot_record
                                            else "too soon")
-            self.passphrase.reset(self._refusal(result, self._strings["staff_passphrase_wrong"]))
+            wrong = self._strings["staff_passphrase_wrong"]
+            self.passphrase.reset(refusal(self._strings, result, wrong))
             self.passphrase.edit.setFocus()
             return
         self._reader = reader

@@ -8,6 +8,7 @@ page says "Opening…" and takes no more input, so a try cannot be typed twice.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.security import PinResult
 from kiosk.ui.keyboard import TEXT
 from kiosk.ui.theme import Metrics
 
@@ -48,6 +50,20 @@ def show_message(label: QLabel, text: str, *, busy: bool = False) -> None:
         label.style().unpolish(label)
         label.style().polish(label)
     label.setText(text)
+
+
+def refusal(strings: Mapping[str, str], result: PinResult, wrong: str) -> str:
+    """What the page says when a PIN or passphrase did not open the panel."""
+    if result.cannot_record:
+        return strings["staff_pin_cannot_record"]
+    if result.locked:
+        until = datetime.now().timestamp() + result.wait_seconds
+        return strings["staff_pin_locked"].format(
+            time=datetime.fromtimestamp(until).strftime("%H:%M"))
+    wait = strings["staff_pin_wait"].format(seconds=round(result.wait_seconds))
+    if result.unchecked:
+        return wait  # too soon: it was not looked at, so say nothing about right or wrong
+    return wrong + " " + wait if result.wait_seconds > 0 else wrong
 
 
 class PinPad(QWidget):
