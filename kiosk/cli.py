@@ -241,7 +241,7 @@ def change_passphrase(settings: Settings) -> int:
 
 
 def export(settings: Settings, out: Path) -> int:
-    from kiosk.signups.crypto import KeysMissing, WrongPassphrase
+    from kiosk.signups.crypto import KeysError, KeysMissing, WrongPassphrase
     from kiosk.signups.export import write_csv
 
     with _open_service(settings) as service:
@@ -252,6 +252,9 @@ def export(settings: Settings, out: Path) -> int:
             return EXIT_ERROR
         except WrongPassphrase:
             print("error: that passphrase is not right", file=sys.stderr)
+            return EXIT_ERROR
+        except KeysError as e:  # damaged, or set too cheap (WeakKeyCost): say which
+            print(f"error: {e}", file=sys.stderr)
             return EXIT_ERROR
         count = write_csv(reader.entries(), out)
         service.audit.record("export", f"{count} entries from the command line")

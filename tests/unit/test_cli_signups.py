@@ -117,3 +117,16 @@ def test_change_passphrase_for_when_someone_leaves(tmp_path):
     assert kiosk(data, "export", "--out", str(tmp_path / "new.csv"),
                  stdin=f"{new}\n").returncode == 0
     assert "change passphrase" in (data / "audit.log").read_text(encoding="utf-8")
+
+
+def test_export_refuses_a_keys_file_set_too_cheap_and_says_why(tmp_path):
+    from tests.unit.test_signup_crypto import write_keys_at
+
+    data = tmp_path / "data"
+    kiosk(data, "setup", stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n246813\n246813\n")
+    write_keys_at(data / "clinic-keys.json", PASSPHRASE, 1, 8192)
+    result = kiosk(data, "export", "--out", str(tmp_path / "x.csv"), stdin=f"{PASSPHRASE}\n")
+    assert result.returncode == 1
+    assert "set too cheap (1 passes, 8 KiB" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.csv").exists()
