@@ -8,6 +8,7 @@ test can hand it a gated hasher or a test clock.
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import weakref
 
@@ -270,3 +271,15 @@ def test_a_panel_deleted_during_a_check_lets_the_worker_end_quietly(qtbot, make_
     worker.join(WAIT_MS / 1000)
     assert not worker.is_alive()
     # An error on the worker would be a PytestUnhandledThreadExceptionWarning: an error here.
+
+
+def test_an_old_4_digit_pin_opens_and_the_page_asks_for_a_6_digit_one(qtbot, make_panel):
+    panel, guard, _service = make_panel()
+    state = json.loads(guard.path.read_text())
+    state["hash"] = GatedHasher().hash("2468")  # set before 6 digits were required
+    guard.path.write_text(json.dumps(state))
+    answer(qtbot, panel, lambda: panel.pin.type_pin("2468"))
+    assert panel.step is panel.passphrase
+    assert panel.passphrase.message.text() == (
+        "This PIN is shorter than 6 digits. Please ask IT to set a 6-digit PIN with "
+        "'kiosk set-pin'.")
