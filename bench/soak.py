@@ -496,13 +496,12 @@ def split_lazy(qobjects: Classes) -> tuple[Classes, list[str]]:
 
 def build_kiosk(settings):
     """The real kiosk on ``settings``, with the clinic's keys made quickly."""
-    import nacl.pwhash
 
     from kiosk.app import build
-    from kiosk.signups.crypto import create_keys
+    from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 
-    create_keys(settings.keys_file, PASSPHRASE, opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
-                memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+    create_keys(settings.keys_file, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     return build(settings)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import cli, error_guard
+from kiosk import cli, error_guard, hardening
 from kiosk.config import I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.logging_setup import setup_logging
 
@@ -47,6 +47,8 @@ def _settings_for(args: object) -> Settings:
 
 def run(argv: list[str]) -> int:
     """Entry point of ``main.py`` and the ``kiosk`` command; returns the exit code."""
+    # First, before any passphrase or sign-up is in memory: no core file may copy them.
+    hardening.forbid_core_dumps()
     args = cli.parse_args(argv[1:])
     if args.command not in ("run", "preview"):
         return cli.run_command(args)

@@ -1,5 +1,5 @@
 """Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, and the front desk's
-``setup``, ``set-pin``, ``export`` and ``purge``.
+``setup``, ``set-pin``, ``unlock-panel``, ``change-passphrase``, ``export`` and ``purge``.
 
 The only module that prints; everything the kiosk does at run time goes to the log. Secrets
 (PIN, passphrase) are read without echo from a terminal, or one per line from a pipe.
@@ -28,7 +28,8 @@ from kiosk.private_files import private_dir
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "export", "purge", "publish")
+COMMANDS = ("run", "check", "preview", "setup", "set-pin", "unlock-panel", "change-passphrase",
+            "export", "purge", "publish")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(setup)
     set_pin = commands.add_parser("set-pin", help="change the staff PIN")
     _add_common(set_pin)
+    unlock_panel = commands.add_parser(
+        "unlock-panel", help="end a lockout of the staff panel after wrong PINs (audited)")
+    _add_common(unlock_panel)
+    change = commands.add_parser(
+        "change-passphrase", help="lock the clinic's key under a new front-desk passphrase")
+    _add_common(change)
     export = commands.add_parser("export", help="write every sign-up to a CSV file")
     _add_common(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE",
@@ -214,7 +221,7 @@ def setup(settings: Settings) -> int:
     if guard.is_set():
         print("The staff PIN is already set; change it with 'kiosk set-pin'.", file=sys.stderr)
         return 0
-    return set_pin(settings, intro="Choose the staff PIN (4 to 8 digits) that opens the panel.")
+    return set_pin(settings, intro="Choose the staff PIN (6 to 8 digits) that opens the panel.")
 
 
 def set_pin(settings: Settings, intro: str = "") -> int:
@@ -236,8 +243,61 @@ def set_pin(settings: Settings, intro: str = "") -> int:
     return 0
 
 
+def unlock_panel(settings: Settings) -> int:
+    """Forget the wrong tries, so a patient who keeps the panel locked cannot keep staff out.
+
+    Only someone at a terminal with access to the data folder can run it; that person could
+    set a new PIN anyway. The running kiosk sees the change at the next try.
+    """
+    from kiosk.audit import AuditLog
+    from kiosk.security import PinGuard
+
+    guard = PinGuard(settings.pin_file)
+    if not guard.is_set():
+        print("error: the staff PIN is not set; run 'kiosk setup'", file=sys.stderr)
+        return EXIT_ERROR
+    forgotten = guard.clear_tries()
+    try:
+        user = getpass.getuser()  # a login name, not patient data
+    except (OSError, KeyError):
+        user = "an unknown user"
+    if not AuditLog(settings.audit_log).record(
+            "panel unlocked", f"from a terminal by {user}; {forgotten} wrong tries forgotten"):
+        print(f"warning: could not write the audit log {settings.audit_log}", file=sys.stderr)
+    print(f"The staff panel takes the PIN again ({forgotten} wrong tries forgotten).",
+          file=sys.stderr)
+    return 0
+
+
+def change_passphrase(settings: Settings) -> int:
+    """When someone who knew the passphrase leaves: the same key, a new passphrase.
+
+    Every stored sign-up stays readable with the new passphrase. (Someone who also kept a
+    copy of the keys file can still open it with the old one: see docs/security.md.)
+    """
+    from kiosk.audit import AuditLog
+    from kiosk.signups import crypto
+
+    old = ask_secret("Current front-desk passphrase: ")
+    print("Choose the new passphrase (at least 8 characters).", file=sys.stderr)
+    new = _ask_twice("passphrase")
+    if new is None:
+        return EXIT_ERROR
+    try:
+        crypto.change_passphrase(settings.keys_file, old, new)
+    except crypto.WrongPassphrase:
+        print("error: the current passphrase is not right; nothing was changed", file=sys.stderr)
+        return EXIT_ERROR
+    except crypto.KeysError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    AuditLog(settings.audit_log).record("change passphrase", "from the command line")
+    print("The front-desk passphrase is changed.", file=sys.stderr)
+    return 0
+
+
 def export(settings: Settings, out: Path) -> int:
-    from kiosk.signups.crypto import KeysMissing, WrongPassphrase
+    from kiosk.signups.crypto import KeysError, KeysMissing, WrongPassphrase
     from kiosk.signups.export import write_csv
 
     with _open_service(settings) as service:
@@ -248,6 +308,9 @@ def export(settings: Settings, out: Path) -> int:
             return EXIT_ERROR
         except WrongPassphrase:
             print("error: that passphrase is not right", file=sys.stderr)
+            return EXIT_ERROR
+        except KeysError as e:  # damaged, or set too cheap (WeakKeyCost): say which
+            print(f"error: {e}", file=sys.stderr)
             return EXIT_ERROR
         count = write_csv(reader.entries(), out)
         service.audit.record("export", f"{count} entries from the command line")
@@ -291,6 +354,10 @@ def run_command(args: argparse.Namespace) -> int:
             return setup(settings)
         if args.command == "set-pin":
             return set_pin(settings)
+        if args.command == "unlock-panel":
+            return unlock_panel(settings)
+        if args.command == "change-passphrase":
+            return change_passphrase(settings)
         if args.command == "export":
             return export(settings, args.out)
         return purge(settings)

@@ -26,7 +26,7 @@ SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # High contrast: the start screen, one section, topics, the form with its keyboard and errors.
 CONTRAST_SHOTS = ("00", "03", "90", "92", "93", "97")
-DEMO_PIN = "2468"
+DEMO_PIN = "246813"
 DEMO_PASSPHRASE = "demo passphrase for screenshots"
 
 
@@ -39,14 +39,14 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
     sys.path.insert(0, str(ROOT))
 
-    import nacl.pwhash
     from argon2 import PasswordHasher
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
     from kiosk.config import load_settings
     from kiosk.security import PinGuard
-    from kiosk.signups.crypto import create_keys
+    from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
     from kiosk.ui import pictures
     from kiosk.ui.access_buttons import Presentation
@@ -57,8 +57,8 @@ def main() -> int:
                                  environ={})
         settings = settings.with_overrides(export_dir=Path(data) / "usb")
         create_keys(settings.keys_file, DEMO_PASSPHRASE,
-                    opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
-                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+                    opslimit=OPSLIMIT_FLOOR,
+                    memlimit=MEMLIMIT_FLOOR)
         PinGuard(settings.pin_file, hasher=PasswordHasher(time_cost=1, memory_cost=8,
                                                           parallelism=1)).set_pin(DEMO_PIN)
         kiosk = build(settings)
@@ -87,9 +87,12 @@ def main() -> int:
 
         def staff_list() -> None:
             window.show_staff()
+            # Both checks run on a worker thread: wait for each answer.
             window.staff.pin.type_pin(DEMO_PIN)
+            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
             window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
             window.staff.passphrase.edit.returnPressed.emit()
+            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
 
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),

@@ -6,6 +6,12 @@ salt; the cost settings are stored so they can be raised for new files without b
 old ones). A stolen disk therefore holds sealed entries and a passphrase-locked key, and
 the running kiosk, which only ever loads the public key, cannot read what it wrote.
 
+The stored cost is not trusted: a file asking for less than the OWASP floor for Argon2id
+(19 MiB, 2 passes) is refused before any work is done, since whoever could write it could
+make an offline guess of the passphrase cheap. After a right passphrase a file below the
+current cost is locked again at it (a new salt, written atomically, 0600; if that cannot be
+written, the old file stays and still unlocks).
+
 Passphrases are compared after Unicode NFC normalisation, so one typed on the kiosk's
 on-screen keyboard and one typed in a terminal give the same key. Qt-free.
 """
@@ -15,7 +21,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +35,18 @@ import nacl.utils
 
 from kiosk.private_files import create_exclusive, private_dir, write_atomic
 
+log = logging.getLogger(__name__)
+
 FORMAT = 1
 MIN_PASSPHRASE = 8
-# Unlocking happens a few times a day at the desk, so spend about a second and 256 MiB on
-# it (libsodium's "moderate"); tests pass the MIN values.
+# Unlocking happens a few times a day at the desk, so spend about half a second and 256 MiB
+# on it (libsodium's "moderate"); tests pass the FLOOR values.
 OPSLIMIT = argon2id.OPSLIMIT_MODERATE
 MEMLIMIT = argon2id.MEMLIMIT_MODERATE
+# The least a keys file may ask for: OWASP's Password Storage Cheat Sheet minimum for
+# Argon2id (m=19 MiB, t=2, p=1; libsodium always uses p=1).
+OPSLIMIT_FLOOR = 2
+MEMLIMIT_FLOOR = 19 * 1024 * 1024
 # Refuse absurd costs from a damaged file rather than try to allocate terabytes.
 _MEMLIMIT_CEILING = 4 * 1024**3
 _LOCKED_SIZE = (nacl.secret.SecretBox.NONCE_SIZE + nacl.secret.SecretBox.MACBYTES
@@ -63,6 +77,31 @@ class WeakPassphrase(KeysError):  # noqa: N818 - reads better at the call site
     pass
 
 
+class WeakKeyCost(KeysDamaged):
+    """The keys file asks for less Argon2id work than the floor: refused, never used."""
+
+
+@dataclass(frozen=True)
+class KdfCost:
+    opslimit: int
+    memlimit: int
+
+    def check(self, where: object) -> None:
+        if self.opslimit < OPSLIMIT_FLOOR or self.memlimit < MEMLIMIT_FLOOR:
+            raise WeakKeyCost(
+                f"{where}: the passphrase's key derivation is set too cheap "
+                f"({self.opslimit} passes, {self.memlimit // 1024} KiB; at least "
+                f"{OPSLIMIT_FLOOR} passes and {MEMLIMIT_FLOOR // 1024**2} MiB): the file may "
+                "have been tampered with; restore it from the clinic's backup")
+
+    def below(self, other: KdfCost) -> bool:
+        return self.opslimit < other.opslimit or self.memlimit < other.memlimit
+
+
+CURRENT_COST = KdfCost(OPSLIMIT, MEMLIMIT)
+FLOOR_COST = KdfCost(OPSLIMIT_FLOOR, MEMLIMIT_FLOOR)
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -85,6 +124,7 @@ def _check_strength(passphrase: str) -> None:
 def _lock_private_key(
     private_key: nacl.public.PrivateKey, passphrase: str, opslimit: int, memlimit: int
 ) -> dict[str, Any]:
+    KdfCost(opslimit, memlimit).check("the new keys")
     salt = nacl.utils.random(argon2id.SALTBYTES)
     key = argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt,
                        opslimit=opslimit, memlimit=memlimit)
@@ -150,8 +190,13 @@ def load_public_key(path: Path) -> nacl.public.PublicKey:
     return _public_key(_read(path), path)
 
 
-def unlock(path: Path, passphrase: str) -> nacl.public.PrivateKey:
-    """The private key; raises WrongPassphrase, KeysMissing or KeysDamaged."""
+def unlock(path: Path, passphrase: str, *,
+           rewrap_at: KdfCost | None = None) -> nacl.public.PrivateKey:
+    """The private key; raises WrongPassphrase, KeysMissing or KeysDamaged (WeakKeyCost).
+
+    With ``rewrap_at``, a file locked more cheaply than that is locked again at that cost
+    once the passphrase proved right.
+    """
     document = _read(path)
     public_key = _public_key(document, path)
     try:
@@ -167,6 +212,8 @@ def unlock(path: Path, passphrase: str) -> nacl.public.PrivateKey:
             raise ValueError("bad key derivation settings")
     except (KeyError, TypeError, ValueError, binascii.Error) as e:
         raise KeysDamaged(f"{path}: the locked private key is damaged") from e
+    stored = KdfCost(opslimit, memlimit)
+    stored.check(path)  # before any work: a cheap file is not a cheap guess
     key = argon2id.kdf(nacl.secret.SecretBox.KEY_SIZE, _passphrase_bytes(passphrase), salt,
                        opslimit=opslimit, memlimit=memlimit)
     try:
@@ -180,7 +227,24 @@ def unlock(path: Path, passphrase: str) -> nacl.public.PrivateKey:
         raise KeysDamaged(f"{path}: the private key is damaged") from e
     if private_key.public_key != public_key:
         raise KeysDamaged(f"{path}: the public and private keys do not match")
+    if rewrap_at is not None and stored.below(rewrap_at):
+        _rewrap(path, private_key, passphrase, KdfCost(max(opslimit, rewrap_at.opslimit),
+                                                       max(memlimit, rewrap_at.memlimit)))
     return private_key
+
+
+def _rewrap(path: Path, private_key: nacl.public.PrivateKey, passphrase: str,
+            cost: KdfCost) -> None:
+    """Lock the key again at ``cost``; on a full or read-only disk keep the old file."""
+    document = _lock_private_key(private_key, passphrase, cost.opslimit, cost.memlimit)
+    try:
+        write_atomic(path, _encode(document))  # a new 0600 file renamed over the old
+    except OSError as e:
+        log.warning("could not raise the keys file's cost (%s); it still unlocks as before",
+                    e.strerror or e)
+        return
+    log.info("the keys file is now locked at %d passes, %d MiB", cost.opslimit,
+             cost.memlimit // 1024**2)
 
 
 def change_passphrase(

@@ -19,6 +19,8 @@ import nacl.public
 
 from kiosk.audit import AuditLog
 from kiosk.signups.crypto import (
+    CURRENT_COST,
+    KdfCost,
     KeysDamaged,
     KeysMissing,
     WrongPassphrase,
@@ -143,11 +145,14 @@ class Reader:
 
 class SignupService:
     def __init__(self, store: SignupStore, keys_file: Path, audit: AuditLog,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now,
+                 key_cost: KdfCost = CURRENT_COST) -> None:
         self.store = store
         self.keys_file = keys_file
         self.audit = audit
         self.clock = clock
+        # A keys file locked more cheaply is locked again at this cost on a right passphrase.
+        self.key_cost = key_cost
 
     def ready(self) -> bool:
         """True once ``kiosk setup`` has made the keys; until then the form must not show."""
@@ -177,7 +182,7 @@ class SignupService:
     def unlock(self, passphrase: str) -> Reader:
         """Raise WrongPassphrase (audited), KeysMissing or KeysDamaged."""
         try:
-            private_key = unlock(self.keys_file, passphrase)
+            private_key = unlock(self.keys_file, passphrase, rewrap_at=self.key_cost)
         except WrongPassphrase:
             self.audit.record("unlock refused", "wrong passphrase")
             raise

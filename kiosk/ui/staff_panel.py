@@ -4,13 +4,18 @@ Opened by a hidden long press on the clinic logo. Nothing here opens a system di
 PIN pad and the passphrase use the kiosk's own keys, exports go to the configured folder,
 and deleting asks for a second tap instead of a message box. The panel locks itself when
 left alone, and every lock forgets the unlocked key.
+
+The PIN and the passphrase are checked on a worker thread (Argon2 is slow on purpose), both
+by the one `PinGuard`, so a wrong passphrase costs the same growing wait as a wrong PIN.
+An answer that arrives after the panel locked is thrown away, key and all. Locking drops
+the `Reader` (the private key) and every decrypted entry with the rows that showed them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.security import PinGuard
+from kiosk.security import PinGuard, PinResult
 from kiosk.signups.crypto import KeysError, WrongPassphrase
 from kiosk.signups.desk_format import DeskFormat
 from kiosk.signups.entry import CONTACT_TIMES, DecryptedEntry
@@ -36,11 +41,27 @@ from kiosk.signups.service import (
     UnreadableEntry,
 )
 from kiosk.signups.store import StoreUnavailable
-from kiosk.ui.staff_unlock import PassphrasePage, PinPad, staff_button, staff_label
+from kiosk.ui.off_thread import OffThread, Outcome
+from kiosk.ui.staff_unlock import (
+    PassphrasePage,
+    PinPad,
+    refusal,
+    staff_button,
+    staff_label,
+)
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What a check on the worker thread found: for the PIN, or for the passphrase."""
+
+    passphrase: bool
+    result: PinResult
+    reader: Reader | None = None
 
 
 class SignupList(QWidget):
@@ -154,6 +175,11 @@ class StaffPanel(QWidget):
         self._content_status = content_status
         self._reader: Reader | None = None
         self._confirm_delete: int | None = None
+        # Each lock starts a new generation; an answer from an older one is thrown away.
+        self._generation = 0
+        self._checking_since = 0
+        self.checking = OffThread("staff-check", self)
+        self.checking.finished.connect(self._answered)
 
         self.pin = PinPad(strings, metrics)
         self.passphrase = PassphrasePage(strings, metrics)
@@ -207,6 +233,9 @@ class StaffPanel(QWidget):
     def open(self) -> None:
         """Start at the PIN pad, whatever was open before."""
         self._reader = None
+        self._generation += 1
+        self.pin.set_busy(False)
+        self.passphrase.set_busy(False)
         self.pin.reset(self._not_ready_message())
         self.stack.setCurrentWidget(self._pin_host)
         self.idle.start()
@@ -223,6 +252,9 @@ class StaffPanel(QWidget):
         if self._reader is not None and self._service is not None:
             self._service.audit.record("lock")
         self._reader = None
+        self._generation += 1
+        self.pin.set_busy(False)
+        self.passphrase.set_busy(False)
         self.signups.list.clear()
         self.signups.status.clear()
         self._confirm_exit = False
@@ -259,37 +291,79 @@ class StaffPanel(QWidget):
             return
         if not pin:
             return  # OK with nothing typed is a slip, not a wrong PIN
-        result = self._guard.check(pin)
-        if not result.ok:
-            self._service.audit.record("wrong pin", "locked" if result.locked else "")
-        if result.ok:
-            self._service.audit.record("pin accepted")
-            self.passphrase.reset()
-            self.stack.setCurrentWidget(self.passphrase)
-            self.passphrase.edit.setFocus()
-        elif result.locked:
-            until = datetime.now().timestamp() + result.wait_seconds
-            self.pin.reset(self._strings["staff_pin_locked"].format(
-                time=datetime.fromtimestamp(until).strftime("%H:%M")))
-        elif result.wait_seconds > 0:
-            self.pin.reset(self._strings["staff_pin_wrong"] + " " + self._strings[
-                "staff_pin_wait"].format(seconds=round(result.wait_seconds)))
-        else:
-            self.pin.reset(self._strings["staff_pin_wrong"])
+        guard = self._guard
+        if self.checking.start(lambda: _Answer(False, guard.check(pin))):
+            self.pin.set_busy(True)
+            self._checking_since = self._generation
 
     def _unlock(self, passphrase: str) -> None:
         self.idle.start()
-        if self._service is None:
+        service = self._service
+        if service is None:
             return
-        try:
-            self._reader = self._service.unlock(passphrase)
-        except WrongPassphrase:
-            self.passphrase.reset(self._strings["staff_passphrase_wrong"])
-            return
-        except (KeysError, StoreUnavailable) as e:
-            log.error("cannot unlock the sign-ups: %s", e)
+        opened: list[Reader] = []
+
+        def verify() -> bool:
+            try:
+                opened.append(service.unlock(passphrase))
+            except WrongPassphrase:
+                return False
+            return True
+
+        def check() -> _Answer:
+            result = self._guard.check_passphrase(verify)
+            return _Answer(True, result, opened[0] if opened else None)
+
+        if self.checking.start(check):
+            self.passphrase.set_busy(True)
+            self._checking_since = self._generation
+
+    def _answered(self, outcome: Outcome) -> None:
+        """A check finished on the worker thread; this runs on the UI thread."""
+        if self._checking_since != self._generation:
+            return  # the panel locked meanwhile: forget the answer, and any key with it
+        self.pin.set_busy(False)
+        self.passphrase.set_busy(False)
+        self.idle.start()
+        if outcome.error is not None:
+            if not isinstance(outcome.error, KeysError | StoreUnavailable | OSError):
+                raise outcome.error  # a bug: error_guard logs it and goes back to the start
+            log.error("cannot check the staff panel's secrets: %s", outcome.error)
+            self.pin.reset(self._strings["staff_store_unavailable"])
             self.passphrase.reset(self._strings["staff_store_unavailable"])
             return
+        answer = outcome.value
+        assert isinstance(answer, _Answer)
+        if answer.passphrase:
+            self._passphrase_answered(answer.result, answer.reader)
+        else:
+            self._pin_answered(answer.result)
+
+    def _pin_answered(self, result: PinResult) -> None:
+        assert self._service is not None
+        if not result.ok:
+            self._service.audit.record(
+                "wrong pin", "locked" if result.locked
+                else "not recorded" if result.cannot_record else "")
+            self.pin.reset(refusal(self._strings, result, self._strings["staff_pin_wrong"]))
+            return
+        self._service.audit.record("pin accepted")
+        self.passphrase.reset(self._strings["staff_pin_short"] if result.short_pin else "")
+        self.stack.setCurrentWidget(self.passphrase)
+        self.passphrase.edit.setFocus()
+
+    def _passphrase_answered(self, result: PinResult, reader: Reader | None) -> None:
+        assert self._service is not None
+        if not result.ok or reader is None:
+            if result.unchecked:  # a wrong passphrase is audited by the service
+                self._service.audit.record("unlock refused", "locked" if result.locked
+                                           else "not recorded" if result.cannot_record
+                                           else "too soon")
+            wrong = self._strings["staff_passphrase_wrong"]
+            self.passphrase.reset(refusal(self._strings, result, wrong))
+            self.passphrase.edit.setFocus()
+            return
+        self._reader = reader
         self.fieldFocused.emit(None, "")
         self.stack.setCurrentWidget(self.signups)
         self.refresh()

@@ -1,12 +1,14 @@
 """The first two steps into the staff panel: the PIN pad and the passphrase page.
 
 Both use the kiosk's own keys (the passphrase field opens the on-screen keyboard), never a
-system dialog.
+system dialog. While a try is being checked (on a worker thread, see ui/off_thread.py) the
+page says "Opening…" and takes no more input, so a try cannot be typed twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.security import PinResult
 from kiosk.ui.keyboard import TEXT
 from kiosk.ui.theme import Metrics
 
@@ -39,6 +42,30 @@ def staff_label(text: str, name: str) -> QLabel:
     return label
 
 
+def show_message(label: QLabel, text: str, *, busy: bool = False) -> None:
+    """A refusal in the error style; "Opening…" in the quiet hint style, not in red."""
+    name = "Hint" if busy else "FieldError"
+    if label.objectName() != name:
+        label.setObjectName(name)
+        label.style().unpolish(label)
+        label.style().polish(label)
+    label.setText(text)
+
+
+def refusal(strings: Mapping[str, str], result: PinResult, wrong: str) -> str:
+    """What the page says when a PIN or passphrase did not open the panel."""
+    if result.cannot_record:
+        return strings["staff_pin_cannot_record"]
+    if result.locked:
+        until = datetime.now().timestamp() + result.wait_seconds
+        return strings["staff_pin_locked"].format(
+            time=datetime.fromtimestamp(until).strftime("%H:%M"))
+    wait = strings["staff_pin_wait"].format(seconds=round(result.wait_seconds))
+    if result.unchecked:
+        return wait  # too soon: it was not looked at, so say nothing about right or wrong
+    return wrong + " " + wait if result.wait_seconds > 0 else wrong
+
+
 class PinPad(QWidget):
     entered = Signal(str)
     cancelled = Signal()
@@ -48,10 +75,13 @@ class PinPad(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         self._pin = ""
+        self._strings = strings
         self.title = staff_label(strings["staff_pin_title"], "PageTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # How many digits are typed, never which: dots on screen, a count for screen readers.
         self.dots = staff_label("", "PinDots")
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.dots.setAccessibleName(strings["staff_pin_typed"].format(count=0))
         self.message = staff_label("", "FieldError")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
@@ -85,7 +115,20 @@ class PinPad(QWidget):
             self.entered.emit(pin)
         elif len(self._pin) < 12:
             self._pin += text
+        self._show_count()
+
+    def _show_count(self) -> None:
         self.dots.setText("●" * len(self._pin))
+        self.dots.setAccessibleName(self._strings["staff_pin_typed"].format(count=len(self._pin)))
+
+    def set_busy(self, busy: bool) -> None:
+        """While a PIN is being checked: "Opening…", and no key takes a tap."""
+        for button in self.keys.values():
+            button.setEnabled(not busy)
+        if busy:
+            show_message(self.message, self._strings["staff_opening"], busy=True)
+        elif self.message.text() == self._strings["staff_opening"]:
+            show_message(self.message, "")
 
     def type_pin(self, pin: str) -> None:
         for digit in pin:
@@ -98,8 +141,8 @@ class PinPad(QWidget):
 
     def reset(self, message: str = "") -> None:
         self._pin = ""
-        self.dots.setText("")
-        self.message.setText(message)
+        self._show_count()
+        show_message(self.message, message)
 
 
 class PassphrasePage(QWidget):
@@ -111,6 +154,7 @@ class PassphrasePage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
+        self._strings = strings
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -119,14 +163,14 @@ class PassphrasePage(QWidget):
         self.edit.returnPressed.connect(self._submit)
         self.edit.installEventFilter(self)
         self.message = staff_label("", "FieldError")
-        ok = staff_button(strings["staff_unlock"], metrics, primary=True)
-        ok.clicked.connect(self._submit)
+        self.ok = staff_button(strings["staff_unlock"], metrics, primary=True)
+        self.ok.clicked.connect(self._submit)
         cancel = staff_button(strings["staff_cancel"], metrics)
         cancel.clicked.connect(self.cancelled)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
         buttons.addStretch(1)
-        buttons.addWidget(ok)
+        buttons.addWidget(self.ok)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin, metrics.margin, metrics.margin)
         layout.addWidget(staff_label(strings["staff_passphrase_title"], "PageTitle"))
@@ -136,13 +180,24 @@ class PassphrasePage(QWidget):
         layout.addStretch(1)
 
     def _submit(self) -> None:
+        if not self.edit.isEnabled():
+            return  # the last try is still being checked
         text = self.edit.text()
         self.edit.clear()
         self.entered.emit(text)
 
+    def set_busy(self, busy: bool) -> None:
+        """While the passphrase is being checked: "Opening…", and no second try."""
+        self.edit.setEnabled(not busy)
+        self.ok.setEnabled(not busy)
+        if busy:
+            show_message(self.message, self._strings["staff_opening"], busy=True)
+        elif self.message.text() == self._strings["staff_opening"]:
+            show_message(self.message, "")
+
     def reset(self, message: str = "") -> None:
         self.edit.clear()
-        self.message.setText(message)
+        show_message(self.message, message)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.edit and event.type() == QEvent.Type.FocusIn:

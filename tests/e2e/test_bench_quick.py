@@ -33,6 +33,13 @@ FIGURES = {
     "attack_drawing.py": ["draw the 60,000-point dashed drawing at 1080 px",
                           "kiosk check with that drawing on a page (cold cache)"],
     "attack_slow_writer.py": ["partial versions shown, page written in 8 slow pieces"],
+    "attack_pin.py": ["wrong PINs checked per day, working disk",
+                      "wrong PINs checked per hour, disk full or read-only",
+                      "wrong passphrases checked per day, PIN known",
+                      "expected days to find a 6-digit PIN at the screen"],
+    "memory_canary.py": ["copies of a patient's name after a lock, UTF-8",
+                         "copies of a patient's name after a lock, UTF-16",
+                         "copies of the passphrase after a lock, UTF-8"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

@@ -7,12 +7,11 @@ import os
 import subprocess
 import sys
 
-import nacl.pwhash
 import pytest
 
 from kiosk.config import load_settings
 from kiosk.content.last_good import load_live
-from kiosk.signups.crypto import create_keys
+from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 
 from .conftest import ARTIFACTS, ROOT, WAIT_S, Kiosk
 
@@ -40,8 +39,8 @@ def type_on_screen(kiosk: Kiosk, text: str) -> None:
 def test_sign_up_with_taps_and_read_it_back(make_screen, start_kiosk, tmp_path, width, height):
     settings = load_settings(data_dir=tmp_path / "data")
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    create_keys(settings.keys_file, PASSPHRASE, opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
-                memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+    create_keys(settings.keys_file, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     screen = make_screen(width, height)
     kiosk = start_kiosk(screen)
     kiosk.wait_title("attract")

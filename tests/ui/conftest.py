@@ -13,7 +13,6 @@ os.environ["QT_QPA_PLATFORM"] = (
     "offscreen:configfile=" + str(Path(__file__).with_name("offscreen-screen.json"))
 )
 
-import nacl.pwhash
 from argon2 import PasswordHasher
 
 from kiosk.audit import AuditLog
@@ -21,14 +20,14 @@ from kiosk.config import I18N_DIR, Settings
 from kiosk.content.last_good import load_for_startup, load_live
 from kiosk.i18n import load_translations
 from kiosk.security import PinGuard
-from kiosk.signups.crypto import create_keys
+from kiosk.signups.crypto import FLOOR_COST, MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
 from kiosk.ui import pictures
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.window import KioskWindow, Services
 
-PIN = "2468"
+PIN = "246813"
 PASSPHRASE = "maple street front desk"
 
 LANDSCAPE = (1920, 1080)
@@ -56,11 +55,11 @@ def cheap_services(settings: Settings, *, set_up: bool = True) -> Services:
     guard = PinGuard(settings.pin_file, hasher=PasswordHasher(time_cost=1, memory_cost=8,
                                                               parallelism=1))
     if set_up:
-        create_keys(settings.keys_file, PASSPHRASE, opslimit=nacl.pwhash.argon2id.OPSLIMIT_MIN,
-                    memlimit=nacl.pwhash.argon2id.MEMLIMIT_MIN)
+        create_keys(settings.keys_file, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                    memlimit=MEMLIMIT_FLOOR)
         guard.set_pin(PIN)
-    return Services(SignupService(store, settings.keys_file, AuditLog(settings.audit_log)),
-                    guard)
+    return Services(SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
+                                  key_cost=FLOOR_COST), guard)
 
 
 @pytest.fixture

@@ -221,7 +221,8 @@ def arrange(qtbot, window: KioskWindow, name: str, section: int = 0) -> Scene:
         assert window.current_page == STAFF
         target = resting_place(window.staff.pin)
         if name == "staff-passphrase":
-            window.staff.pin.type_pin(PIN)
+            with qtbot.waitSignal(window.staff.checking.finished, timeout=WAIT_MS):
+                window.staff.pin.type_pin(PIN)
             assert window.staff.step is window.staff.passphrase
             edit = window.staff.passphrase.edit
             edit.setFocus()

@@ -35,11 +35,22 @@ def long_press_logo(qtbot, window) -> None:
     QTest.mouseRelease(logo, Qt.MouseButton.LeftButton)
 
 
+def type_pin(qtbot, window, pin: str) -> None:
+    """Type a PIN and wait for its answer (checked on a worker thread)."""
+    with qtbot.waitSignal(window.staff.checking.finished, timeout=WAIT_MS):
+        window.staff.pin.type_pin(pin)
+
+
+def type_passphrase(qtbot, window, passphrase: str) -> None:
+    with qtbot.waitSignal(window.staff.checking.finished, timeout=WAIT_MS):
+        window.staff.passphrase.edit.setText(passphrase)
+        window.staff.passphrase.edit.returnPressed.emit()
+
+
 def unlock(qtbot, window) -> None:
     long_press_logo(qtbot, window)
-    window.staff.pin.type_pin(PIN)
-    window.staff.passphrase.edit.setText(PASSPHRASE)
-    window.staff.passphrase.edit.returnPressed.emit()
+    type_pin(qtbot, window, PIN)
+    type_passphrase(qtbot, window, PASSPHRASE)
 
 
 def test_a_long_press_on_the_logo_opens_the_pin_pad_and_a_tap_does_not(qtbot, desk):
@@ -55,10 +66,10 @@ def test_a_long_press_on_the_logo_opens_the_pin_pad_and_a_tap_does_not(qtbot, de
 def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk):
     window, _settings = desk
     long_press_logo(qtbot, window)
-    window.staff.pin.type_pin("0000")
+    type_pin(qtbot, window, "0000")
     assert window.staff.pin.message.text().startswith("That PIN is not right.")
     assert window.staff.step is window.staff.pin
-    window.staff.pin.type_pin(PIN)
+    type_pin(qtbot, window, PIN)
     assert window.staff.step is window.staff.passphrase
 
 
@@ -71,9 +82,9 @@ def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
     for attempt in range(10):
         if attempt:
             now[0] += 60  # past any growing delay, well inside the lockout
-        window.staff.pin.type_pin("0000")
+        type_pin(qtbot, window, "0000")
     assert "locked until" in window.staff.pin.message.text()
-    window.staff.pin.type_pin(PIN)
+    type_pin(qtbot, window, PIN)
     assert window.staff.step is window.staff.pin
 
 
@@ -115,9 +126,8 @@ def test_the_list_shows_sign_ups_newest_first_and_can_be_managed(qtbot, desk):
 def test_wrong_passphrase_is_refused(qtbot, desk):
     window, _settings = desk
     long_press_logo(qtbot, window)
-    window.staff.pin.type_pin(PIN)
-    window.staff.passphrase.edit.setText("not it at all")
-    window.staff.passphrase.edit.returnPressed.emit()
+    type_pin(qtbot, window, PIN)
+    type_passphrase(qtbot, window, "not it at all")
     assert window.staff.passphrase.message.text() == "That passphrase is not right."
     assert not window.staff.unlocked
 
@@ -207,7 +217,7 @@ def test_wrong_pins_are_audited_and_an_empty_pin_is_not_a_try(qtbot, desk):
     long_press_logo(qtbot, window)
     window.staff.pin.type_pin("")
     assert window.staff.pin.message.text() == ""
-    window.staff.pin.type_pin("0000")
+    type_pin(qtbot, window, "0000")
     actions = [r["action"] for r in window.services.signups.audit.records()]
     assert actions.count("wrong pin") == 1
 

@@ -30,7 +30,8 @@ def test_the_unit_passes_systemd_analyze_verify(tmp_path):
 def test_the_unit_restarts_for_ever_and_watches_the_kiosk():
     lines = {line.strip() for line in UNIT.read_text(encoding="utf-8").splitlines()}
     for setting in ("Type=notify", "NotifyAccess=all", "Restart=always", "RestartSec=2",
-                    "StartLimitIntervalSec=0", "WatchdogSec=30", "MemoryMax=1G", "User=kiosk"):
+                    "StartLimitIntervalSec=0", "WatchdogSec=30", "MemoryMax=1G", "User=kiosk",
+                    "LimitCORE=0"):
         assert setting in lines
 
 

@@ -1,4 +1,8 @@
-"""The staff PIN: hashed, slower after each wrong try, locked after ten. A fake clock, no sleeps."""
+"""The staff PIN: hashed, slower after each wrong try, locked after ten. A fake clock, no sleeps.
+
+The full and read-only disks are real: a small tmpfs mounted for the test (skipped, with the
+reason, where mounting is not allowed).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from kiosk.security import DELAYS, LOCKOUT_AFTER, LOCKOUT_SECONDS, PinGuard, WeakPin
+from tests.small_disk import fill, make_read_only, small_tmpfs
 
-PIN = "2468"
+PIN = "246813"
 
 
 class CountingHasher(PasswordHasher):
@@ -61,8 +66,9 @@ def wrong_until_allowed(guard, clock, times):
     return waits
 
 
-@pytest.mark.parametrize("pin", ["", "123", "123456789", "12a4", "12 34", "١٢٣٤", "1234\n"])
-def test_only_4_to_8_ascii_digits(tmp_path, pin):
+@pytest.mark.parametrize("pin", ["", "123", "1234", "12345", "123456789", "12a456", "123 456",
+                                 "١٢٣٤٥٦", "123456\n"])
+def test_new_pins_are_6_to_8_ascii_digits(tmp_path, pin):
     with pytest.raises(WeakPin):
         PinGuard(tmp_path / "pin.json").set_pin(pin)
     assert not (tmp_path / "pin.json").exists()
@@ -129,10 +135,83 @@ def test_a_wrong_pin_after_a_lockout_locks_again(guard, clock):
     assert result.wait_seconds == LOCKOUT_SECONDS
 
 
-def test_a_right_pin_resets_the_count(guard, clock):
+def test_only_opening_the_panel_resets_the_count(guard, clock):
     wrong_until_allowed(guard, clock, 5)
     assert guard.check(PIN).ok
+    assert wrong_until_allowed(guard, clock, 1) == [(16, False)]  # the 6th, not the 1st
+    assert guard.check(PIN).ok
+    assert guard.check_passphrase(lambda: True).ok
     assert wrong_until_allowed(guard, clock, 2) == [(0, False), (1, False)]
+
+
+def test_wrong_passphrases_share_the_delay_and_the_lockout(guard, clock, hasher):
+    """Knowing the PIN must not give free passphrase guesses (issue 13, item 2)."""
+    waits = []
+    for _ in range(LOCKOUT_AFTER):
+        assert guard.check(PIN).ok
+        result = guard.check_passphrase(lambda: False)
+        assert not result.ok
+        waits.append((result.wait_seconds, result.locked))
+        clock.now += result.wait_seconds
+    assert waits == [(0, False), (1, False), (2, False), (4, False), (8, False), (16, False),
+                     (30, False), (30, False), (30, False), (LOCKOUT_SECONDS, True)]
+    clock.now -= 1
+    asked = []
+    refused = guard.check_passphrase(lambda: asked.append(1) or True)
+    assert (refused.ok, refused.locked, asked) == (False, True, [])
+    assert guard.check(PIN).locked
+
+
+def test_a_passphrase_check_that_fails_is_not_counted(guard, clock):
+    def damaged() -> bool:
+        raise OSError("keys file unreadable")
+
+    with pytest.raises(OSError, match="unreadable"):
+        guard.check_passphrase(damaged)
+    assert wrong_until_allowed(guard, clock, 1) == [(0, False)]
+    assert json.loads(guard.path.read_text())["failures"] == 1
+
+
+def test_a_try_is_written_down_before_it_is_checked(guard, clock):
+    """Pulling the plug while the PIN is being checked must not give a free guess."""
+    seen = []
+
+    def verify() -> bool:
+        seen.append(json.loads(guard.path.read_text())["failures"])
+        return False
+
+    guard.check_passphrase(verify)
+    guard.check("0000")
+    clock.now += 1
+    guard.check_passphrase(verify)
+    assert seen == [1, 3]
+
+
+def test_an_old_4_digit_pin_still_opens_and_is_flagged(guard, clock, hasher):
+    state = json.loads(guard.path.read_text())
+    state["hash"] = hasher.hash("2468")  # set before 6 digits were required
+    guard.path.write_text(json.dumps(state))
+    result = guard.check("2468")
+    assert (result.ok, result.short_pin) == (True, True)
+    assert not guard.check(PIN).ok
+
+
+def test_unlock_panel_clears_a_lockout_even_in_a_running_kiosk(guard, clock, hasher):
+    wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
+    assert guard.check("0000").locked
+    assert guard.check(PIN).locked
+    from_a_terminal = PinGuard(guard.path, clock=clock, hasher=hasher)
+    assert from_a_terminal.clear_tries() == LOCKOUT_AFTER
+    assert guard.check(PIN).ok  # the running kiosk takes the file's fresh start
+
+
+def test_a_lockout_holds_in_memory_when_its_file_is_put_back(guard, clock):
+    before = guard.path.read_bytes()
+    wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
+    assert guard.check("0000").locked
+    guard.path.write_bytes(before)  # an older copy of the file, same PIN
+    result = guard.check(PIN)
+    assert result.locked
 
 
 def test_the_count_survives_a_restart(guard, clock, hasher, tmp_path):
@@ -152,8 +231,8 @@ def test_a_clock_set_back_cannot_lock_for_longer_than_the_rules(guard, clock):
 
 def test_set_pin_clears_wrong_tries(guard, clock):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
-    guard.set_pin("13579")
-    assert guard.check("13579").ok
+    guard.set_pin("135790")
+    assert guard.check("135790").ok
 
 
 def test_an_old_hash_is_upgraded_on_a_right_pin(guard, clock, tmp_path):
@@ -174,11 +253,39 @@ def test_a_damaged_file_never_opens(guard, content, caplog):
     assert "damaged" in caplog.text
 
 
-def test_a_wrong_try_that_cannot_be_saved_fails_closed(guard, monkeypatch):
-    def disk_full(path, data):
-        raise OSError(28, "No space left on device")
+def _tries_on_a_disk_that_cannot_be_written(guard, clock, hasher):
+    checked = hasher.verified
+    results = []
+    for pin in ("0000", "1111", PIN):
+        results.append(guard.check(pin))
+        clock.now += 3600
+    assert [r.ok for r in results] == [False, False, False]  # not even the right PIN
+    assert all(r.cannot_record for r in results)
+    assert not guard.check_passphrase(lambda: True).ok
+    assert hasher.verified == checked  # refused without looking: no answer, no guess
 
-    monkeypatch.setattr("kiosk.security.write_atomic", disk_full)
-    result = guard.check("0000")
-    assert (result.ok, result.locked) == (False, True)
-    assert guard.check(PIN).ok  # the right PIN still opens the panel
+
+def test_a_full_disk_refuses_every_try_and_keeps_the_lockout(tmp_path, clock, hasher, caplog):
+    """Issue 13 item 1: on a full disk the old guard let 32,000 guesses an hour through."""
+    with small_tmpfs(tmp_path / "disk") as disk:
+        guard = PinGuard(disk / "staff-pin.json", clock=clock, hasher=hasher)
+        guard.set_pin(PIN)
+        wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
+        fill(disk)
+        with pytest.raises(OSError, match="No space left"):  # really full
+            guard.set_pin("135790")
+        _tries_on_a_disk_that_cannot_be_written(guard, clock, hasher)
+        assert "every try is refused" in caplog.text
+        (disk / "filler").unlink()
+        clock.now += 1
+        result = guard.check("0000")  # disk free again: the count went on where it was
+        assert result.locked
+
+
+def test_a_read_only_data_folder_refuses_every_try(tmp_path, clock, hasher, caplog):
+    with small_tmpfs(tmp_path / "disk") as disk:
+        guard = PinGuard(disk / "staff-pin.json", clock=clock, hasher=hasher)
+        guard.set_pin(PIN)
+        make_read_only(disk)
+        _tries_on_a_disk_that_cannot_be_written(guard, clock, hasher)
+        assert "every try is refused" in caplog.text

@@ -10,13 +10,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import nacl.pwhash.argon2id as argon2id
 import pytest
 
 from kiosk.audit import AuditLog
 from kiosk.config import Settings
 from kiosk.logging_setup import setup_logging
-from kiosk.signups.crypto import create_keys, load_public_key, seal
+from kiosk.signups.crypto import (
+    FLOOR_COST,
+    MEMLIMIT_FLOOR,
+    OPSLIMIT_FLOOR,
+    create_keys,
+    load_public_key,
+    seal,
+)
 from kiosk.signups.entry import Signup, validate
 from kiosk.signups.service import SignupService, pad
 from kiosk.signups.store import MIGRATIONS, SignupStore, StoreUnavailable
@@ -79,8 +85,8 @@ def test_the_canary_never_appears_in_plain_text(kiosk_logging, caplog, tmp_path)
     signup, errors = validate(form, True, "en-2026-11-1", settings.phone_region)
     assert errors == {}
     assert signup is not None
-    create_keys(settings.keys_file, PASSPHRASE, opslimit=argon2id.OPSLIMIT_MIN,
-                memlimit=argon2id.MEMLIMIT_MIN)
+    create_keys(settings.keys_file, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     old_entry = seal(load_public_key(settings.keys_file), pad(signup.to_json()))
     make_v1_with(settings.signups_db, old_entry)
     now = [datetime.now(UTC)]
@@ -91,7 +97,7 @@ def test_the_canary_never_appears_in_plain_text(kiosk_logging, caplog, tmp_path)
         store = SignupStore.open(settings.signups_db)
         assert store.backup is not None
         service = SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
-                                clock=lambda: now[0])
+                                clock=lambda: now[0], key_cost=FLOOR_COST)
         assert service.ready()
         kept = service.submit(signup)
         gone = service.submit(signup)

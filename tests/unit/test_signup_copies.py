@@ -14,12 +14,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nacl.exceptions
-import nacl.pwhash.argon2id as argon2id
 import pytest
 
 from kiosk.audit import AuditLog
 from kiosk.signups import copies, salvage
-from kiosk.signups.crypto import create_keys, load_public_key, seal, unlock, unseal
+from kiosk.signups.crypto import (
+    FLOOR_COST,
+    MEMLIMIT_FLOOR,
+    OPSLIMIT_FLOOR,
+    create_keys,
+    load_public_key,
+    seal,
+    unlock,
+    unseal,
+)
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService, pad
 from kiosk.signups.store import MIGRATIONS, SignupStore, StoreUnavailable
@@ -75,8 +83,8 @@ def make_v1(db: Path, entries: list[tuple[datetime, bytes]]) -> None:
 def keys(tmp_path):
     path = tmp_path / "data" / "clinic-keys.json"
     path.parent.mkdir(mode=0o700)
-    create_keys(path, PASSPHRASE, opslimit=argon2id.OPSLIMIT_MIN,
-                memlimit=argon2id.MEMLIMIT_MIN)
+    create_keys(path, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     return path, load_public_key(path), unlock(path, PASSPHRASE)
 
 
@@ -105,7 +113,7 @@ def test_a_deleted_and_an_expired_entry_leave_no_trace_in_any_file(keys, tmp_pat
     store = SignupStore.open(db)  # migrates v1 -> v2 with a backup first
     assert store.backup is not None
     service = SignupService(store, keys_file, AuditLog(db.with_name("audit.log")),
-                            clock=lambda: NOW)
+                            clock=lambda: NOW, key_cost=FLOOR_COST)
     reader = service.unlock(PASSPHRASE)
     by_name = {e.signup.name: e.id for e in reader.entries()}
     assert reader.delete(by_name["Deleted By Desk"])

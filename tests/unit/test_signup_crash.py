@@ -18,10 +18,9 @@ import sys
 from pathlib import Path
 
 import nacl.public
-import nacl.pwhash.argon2id as argon2id
 
 from kiosk.config import PROJECT_ROOT
-from kiosk.signups.crypto import create_keys, unlock, unseal
+from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys, unlock, unseal
 from kiosk.signups.store import SignupStore
 
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -78,8 +77,8 @@ def check(db: Path, key: nacl.public.PrivateKey, new: dict[int, bytes],
 def test_confirmed_entries_survive_sigkill(tmp_path):
     db = tmp_path / "data" / "signups.db"
     keys = tmp_path / "data" / "clinic-keys.json"
-    create_keys(keys, PASSPHRASE, opslimit=argon2id.OPSLIMIT_MIN,
-                memlimit=argon2id.MEMLIMIT_MIN)
+    create_keys(keys, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     key = unlock(keys, PASSPHRASE)
     rng = random.Random(SEED)
     everything: dict[int, bytes] = {}

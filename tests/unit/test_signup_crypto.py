@@ -1,4 +1,4 @@
-"""The clinic's keys: only the passphrase opens what the kiosk sealed."""
+"""The clinic's keys: only the passphrase opens what the kiosk sealed, at an honest cost."""
 
 from __future__ import annotations
 
@@ -11,13 +11,19 @@ import unicodedata
 import nacl.exceptions
 import nacl.public
 import nacl.pwhash.argon2id as argon2id
+import nacl.secret
+import nacl.utils
 import pytest
 
 from kiosk.signups import crypto
 from kiosk.signups.crypto import (
+    MEMLIMIT_FLOOR,
+    OPSLIMIT_FLOOR,
+    KdfCost,
     KeysDamaged,
     KeysExist,
     KeysMissing,
+    WeakKeyCost,
     WeakPassphrase,
     WrongPassphrase,
     change_passphrase,
@@ -27,9 +33,11 @@ from kiosk.signups.crypto import (
     unlock,
     unseal,
 )
+from kiosk.signups.service import SignupService
+from tests.small_disk import fill, small_tmpfs
 
 PASSPHRASE = "maple street front desk"
-CHEAP = {"opslimit": argon2id.OPSLIMIT_MIN, "memlimit": argon2id.MEMLIMIT_MIN}
+CHEAP = {"opslimit": OPSLIMIT_FLOOR, "memlimit": MEMLIMIT_FLOOR}
 
 
 @pytest.fixture
@@ -45,7 +53,7 @@ def test_keys_file_is_private_and_holds_no_plain_private_key(keys):
     document = json.loads(keys.read_text())
     assert document["format"] == 1
     assert set(document["kdf"]) == {"algorithm", "salt", "opslimit", "memlimit"}
-    assert document["kdf"]["opslimit"] == argon2id.OPSLIMIT_MIN
+    assert document["kdf"]["opslimit"] == OPSLIMIT_FLOOR
     private_key = bytes(unlock(keys, PASSPHRASE))
     raw = keys.read_bytes()
     for form in (private_key, base64.b64encode(private_key), private_key.hex().encode()):
@@ -151,3 +159,78 @@ def test_real_defaults_are_libsodiums_moderate_costs():
         assert parameters["opslimit"].default == argon2id.OPSLIMIT_MODERATE
         assert parameters["memlimit"].default == argon2id.MEMLIMIT_MODERATE
     assert crypto.MIN_PASSPHRASE == 8
+
+
+def write_keys_at(path, passphrase, opslimit, memlimit):
+    """A genuine keys file locked at any cost, as an older tool or an attacker could write."""
+    private_key = nacl.public.PrivateKey.generate()
+    salt = nacl.utils.random(argon2id.SALTBYTES)
+    key = argon2id.kdf(32, passphrase.encode(), salt, opslimit=opslimit, memlimit=memlimit)
+    path.write_text(json.dumps({
+        "format": 1, "public_key": base64.b64encode(bytes(private_key.public_key)).decode(),
+        "kdf": {"algorithm": "argon2id13", "salt": base64.b64encode(salt).decode(),
+                "opslimit": opslimit, "memlimit": memlimit},
+        "private_key": base64.b64encode(
+            bytes(nacl.secret.SecretBox(key).encrypt(bytes(private_key)))).decode()}))
+    return private_key
+
+
+@pytest.mark.parametrize(("opslimit", "memlimit"), [
+    (argon2id.OPSLIMIT_MIN, argon2id.MEMLIMIT_MIN),  # t=1, 8 KiB: what issue 13 found accepted
+    (1, MEMLIMIT_FLOOR),
+    (OPSLIMIT_FLOOR, MEMLIMIT_FLOOR - 1024),
+])
+def test_a_keys_file_below_the_owasp_floor_is_refused_even_with_the_right_passphrase(
+        tmp_path, opslimit, memlimit):
+    path = tmp_path / "clinic-keys.json"
+    write_keys_at(path, PASSPHRASE, opslimit, memlimit)
+    before = path.read_bytes()
+    with pytest.raises(WeakKeyCost, match=r"too cheap.*at least 2 passes and 19 MiB"):
+        unlock(path, PASSPHRASE, rewrap_at=crypto.CURRENT_COST)
+    assert path.read_bytes() == before
+    assert issubclass(WeakKeyCost, KeysDamaged)  # the panel's message for a damaged file
+
+
+def test_new_keys_below_the_floor_are_refused_and_nothing_written(tmp_path):
+    with pytest.raises(WeakKeyCost):
+        create_keys(tmp_path / "keys.json", PASSPHRASE, opslimit=1, memlimit=MEMLIMIT_FLOOR)
+    assert not (tmp_path / "keys.json").exists()
+
+
+def test_a_right_passphrase_locks_a_cheaper_file_again_at_the_current_cost(keys):
+    public_key = load_public_key(keys)
+    old = json.loads(keys.read_text())["kdf"]
+    target = KdfCost(OPSLIMIT_FLOOR + 1, 2 * MEMLIMIT_FLOOR)
+    private_key = unlock(keys, PASSPHRASE, rewrap_at=target)
+    new = json.loads(keys.read_text())["kdf"]
+    assert (new["opslimit"], new["memlimit"]) == (target.opslimit, target.memlimit)
+    assert new["salt"] != old["salt"]
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+    assert load_public_key(keys) == public_key
+    assert bytes(unlock(keys, PASSPHRASE)) == bytes(private_key)
+    once = keys.read_bytes()
+    unlock(keys, PASSPHRASE, rewrap_at=target)  # already at the cost: left alone
+    assert keys.read_bytes() == once
+    with pytest.raises(WrongPassphrase):
+        unlock(keys, "not the passphrase", rewrap_at=KdfCost(OPSLIMIT_FLOOR + 2,
+                                                             MEMLIMIT_FLOOR))
+    assert keys.read_bytes() == once
+
+
+def test_the_service_locks_again_at_libsodiums_moderate_cost_by_default():
+    default = inspect.signature(SignupService).parameters["key_cost"].default
+    assert default == KdfCost(argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE)
+
+
+def test_locking_again_on_a_full_disk_keeps_the_old_file(tmp_path, caplog):
+    with small_tmpfs(tmp_path / "disk", size="128k") as disk:
+        path = disk / "clinic-keys.json"
+        create_keys(path, PASSPHRASE, **CHEAP)
+        before = path.read_bytes()
+        fill(disk)
+        private_key = unlock(path, PASSPHRASE,
+                             rewrap_at=KdfCost(OPSLIMIT_FLOOR + 1, MEMLIMIT_FLOOR))
+        assert "could not raise the keys file's cost" in caplog.text
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in disk.iterdir()) == ["clinic-keys.json", "filler"]
+        assert bytes(unlock(path, PASSPHRASE)) == bytes(private_key)

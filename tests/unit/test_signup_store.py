@@ -17,12 +17,18 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import nacl.pwhash.argon2id as argon2id
 import pytest
 
 from kiosk.audit import AuditLog
 from kiosk.config import PROJECT_ROOT
-from kiosk.signups.crypto import KeysMissing, WrongPassphrase, create_keys
+from kiosk.signups.crypto import (
+    FLOOR_COST,
+    MEMLIMIT_FLOOR,
+    OPSLIMIT_FLOOR,
+    KeysMissing,
+    WrongPassphrase,
+    create_keys,
+)
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import PAD_TO, ExportFolderMissing, SignupService
 from kiosk.signups.store import (
@@ -427,11 +433,11 @@ def test_a_disk_write_error_loses_nothing(db):
 @pytest.fixture
 def service(tmp_path, store):
     keys = tmp_path / "data" / "clinic-keys.json"
-    create_keys(keys, PASSPHRASE, opslimit=argon2id.OPSLIMIT_MIN,
-                memlimit=argon2id.MEMLIMIT_MIN)
+    create_keys(keys, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     now = [T0]
     return SignupService(store, keys, AuditLog(tmp_path / "data" / "audit.log"),
-                         clock=lambda: now[0]), now
+                         clock=lambda: now[0], key_cost=FLOOR_COST), now
 
 
 def signup(name: str = "Ana Ruiz", note: str = "") -> Signup:

@@ -16,11 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nacl.pwhash.argon2id as argon2id
 import pytest
 
 from kiosk.config import PROJECT_ROOT
-from kiosk.signups.crypto import create_keys
+from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 from kiosk.signups.store import SignupStore, StoreUnavailable
 
 WRITER = Path(__file__).with_name("crash_writer.py")
@@ -46,8 +45,8 @@ def db(tmp_path) -> Path:
 def test_acknowledged_entries_survive_a_removed_wal_and_sigkill(db, tmp_path):
     keys = tmp_path / "data" / "clinic-keys.json"
     db.parent.mkdir(mode=0o700)
-    create_keys(keys, "maple street front desk", opslimit=argon2id.OPSLIMIT_MIN,
-                memlimit=argon2id.MEMLIMIT_MIN)
+    create_keys(keys, "maple street front desk", opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
     child = subprocess.Popen([sys.executable, str(WRITER), str(db), str(keys), "w"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PROJECT_ROOT)
     assert child.stdout is not None
