@@ -95,7 +95,8 @@ def make_panel(qtbot, make_settings, tmp_path):
         service.submit(Signup(name=CANARY, phone="+12025550143", email="", note="",
                               contact_time="morning", consent_version="en-2026-11-1"))
         panel = StaffPanel(load_strings(I18N_DIR, "en"), Metrics.for_theme(settings.theme),
-                           guard, service, None, settings.retention_days, list, 60_000)
+                           guard, service, None, settings.retention_days, list, 60_000,
+                           phone_region=settings.phone_region)
         qtbot.addWidget(panel)
         panel.resize(1920, 1080)
         panel.show()
