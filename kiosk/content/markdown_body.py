@@ -20,7 +20,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from kiosk.content.commonmark_habits import CommonMarkHabits
 
 SECTION_SCHEME = "section:"
 SIGNUP_TARGET = "signup:"
@@ -196,8 +199,13 @@ class _KeepOnlyInternalLinks(Treeprocessor):
                 element.text = alt
 
 
-def _new_converter() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+def new_converter(*, habits: bool = True) -> markdown.Markdown:
+    """The kiosk's converter; ``habits=False`` gives the one before CommonMarkHabits (for
+    the tests and bench/markdown_habits.py that compare the two)."""
+    extensions: list[str | Extension] = ["tables", "sane_lists"]
+    if habits:
+        extensions.append(CommonMarkHabits())
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_KeepOnlyInternalLinks(md), "kiosk_links", 0)
@@ -214,7 +222,7 @@ def render_html(body: str) -> str:
     """Markdown to the HTML subset Qt's rich text shows; raw HTML comes out as plain text."""
     md: markdown.Markdown | None = getattr(_converters, "md", None)
     if md is None:
-        md = _converters.md = _new_converter()
+        md = _converters.md = new_converter()
     try:
         return md.reset().convert(body)
     except BaseException:
