@@ -23,7 +23,12 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from markdown import Markdown
-from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor, SetextHeaderProcessor
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
@@ -212,6 +217,15 @@ class CommonMarkSetextProcessor(SetextHeaderProcessor):
             blocks.insert(0, "\n".join(lines[at + 1:]))
 
 
+class CommonMarkQuoteProcessor(BlockQuoteProcessor):
+    """An empty line ends a quote: '> a', an empty line, '> b' are two quotes (CommonMark);
+    python-markdown would add the second to the first. A quote of several paragraphs puts
+    '>' on the lines between them, and is read the same by both."""
+
+    def lastChild(self, parent: ET.Element) -> ET.Element | None:
+        return None  # only asked for the quote above, to join this one to it
+
+
 class BackslashLineBreak(InlineProcessor):
     """A backslash at the end of a line breaks the line (CommonMark), like two spaces do."""
 
@@ -232,6 +246,7 @@ class CommonMarkHabits(Extension):
         parser.blockprocessors.register(CommonMarkListProcessor(parser), "cm_list", 65)
         parser.blockprocessors.register(CommonMarkHeadingProcessor(parser), "hashheader", 70)
         parser.blockprocessors.register(CommonMarkSetextProcessor(parser), "setextheader", 60)
+        parser.blockprocessors.register(CommonMarkQuoteProcessor(parser), "quote", 20)
         # Just above plain paragraphs: every other kind of block has had its turn.
         parser.blockprocessors.register(ListInterruptsParagraph(parser), "cm_list_break", 11)
         # Before backslash escapes (180), which would keep the backslash as text.

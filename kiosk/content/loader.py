@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content import frontmatter
+from kiosk.content.commonmark_yardstick import differences
 from kiosk.content.images import check_image
 from kiosk.content.markdown_body import (
     SECTION_SCHEME,
@@ -146,7 +147,7 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
+def _read_draft(path: Path, images: Path, root: Path, yardstick: bool) -> _Draft | None:
     name = _FILE_NAME.match(path.name)
     problems: list[Problem] = []
     if name is None:
@@ -220,6 +221,9 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
     if not any(p.severity is Severity.ERROR for p in problems):
         try:
             html = render_html(fields.body)
+            if yardstick:  # where CommonMark editors would show the page otherwise
+                problems.extend(Problem(path, line, message, Severity.WARNING) for line, message
+                                in differences(fields.body, html, fields.body_first_line))
         except RecursionError:
             # The nesting check should have stopped this; never let a page take the loader down.
             problems.append(Problem(path, fields.body_first_line,
@@ -230,7 +234,7 @@ def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
 
 
 def _load_language(
-    folder: Path, images: Path, root: Path, *, required: bool
+    folder: Path, images: Path, root: Path, *, required: bool, yardstick: bool
 ) -> tuple[list[_Draft], list[Problem]]:
     problems: list[Problem] = []
     reason = link_problem(folder, root)
@@ -267,7 +271,7 @@ def _load_language(
         if not is_file:
             problems.append(Problem(path, 1, "not a readable file (a broken link or a folder?)"))
             continue
-        draft = _read_draft(path, images, root)
+        draft = _read_draft(path, images, root, yardstick)
         if draft is not None:
             drafts.append(draft)
     if required and not drafts and not problems:
@@ -338,8 +342,10 @@ def _picture_folder_problems(images: Path, root: Path) -> list[Problem]:
     return problems
 
 
-def load_content(root: Path, languages: tuple[str, ...], default_language: str) -> LoadResult:
-    """Load and check every language under ``root``; ``content`` is None if any error."""
+def load_content(root: Path, languages: tuple[str, ...], default_language: str, *,
+                 yardstick: bool = True) -> LoadResult:
+    """Load and check every language under ``root``; ``content`` is None if any error.
+    ``yardstick=False`` skips the CommonMark comparison (bench/markdown_habits.py times it)."""
     before = fingerprint(root, languages)
     images = root / IMAGES_FOLDER
     problems: list[Problem] = []
@@ -352,8 +358,8 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str) 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:
         drafts, folder_problems = _load_language(
-            root / language, images, real_root, required=language == default_language
-        )
+            root / language, images, real_root, required=language == default_language,
+            yardstick=yardstick)
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)
 
