@@ -112,7 +112,7 @@ class CommonMarkListProcessor(BlockProcessor):
                 items[-1].lines.append("")
             line = lines[index]
             mark = _item_mark(line)
-            if _indent(line) >= column and (items[-1].text() or not blank):
+            if _indent(line) >= column and (not blank or items[-1].text()):
                 items[-1].lines.append(line[column:])
                 if blank and _indent(line) == column:
                     loose = True  # two blocks directly inside one item

@@ -279,10 +279,9 @@ def differences(body: str, html: str, first_line: int) -> list[tuple[int, str]]:
     ``body``) would be built differently by a CommonMark editor; at most ``MAX_REPORTS``."""
     expected = commonmark_outline(body, first_line)
     shown = kiosk_outline(html)
-    matcher = difflib.SequenceMatcher(None, [_kinds(b) for b in expected],
-                                      [_kinds(b) for b in shown], autojunk=False)
     reports: list[tuple[int, str]] = []
-    for tag, e1, e2, s1, s2 in matcher.get_opcodes():
+    for tag, e1, e2, s1, s2 in _aligned([_kinds(b) for b in expected],
+                                        [_kinds(b) for b in shown]):
         if tag == "equal":
             continue
         want = [mark for block in expected[e1:e2] for mark in block]
@@ -290,15 +289,43 @@ def differences(body: str, html: str, first_line: int) -> list[tuple[int, str]]:
         if not want:  # the kiosk has a block CommonMark does not: point at the next one
             after = expected[e1] if e1 < len(expected) else expected[-1] if expected else []
             line = after[0].line if after else first_line
-            reports.append((line, _advice("", _first_kind(got))))
+            reports.append((line, _advice("", _first_kind(got), "")))
         else:
             at = _first_difference(want, got)
             mark = want[min(at, len(want) - 1)]
-            context = _context(want, at)
-            reports.append((mark.line, _advice(context, got[at].kind if at < len(got) else "")))
+            words = " ".join(m.kind for m in (want[at:at + 1] + got[at:at + 1])
+                             if m.kind.startswith("text:"))
+            reports.append((mark.line, _advice(_context(want, at),
+                                               got[at].kind if at < len(got) else "", words)))
         if len(reports) >= MAX_REPORTS:
             break
     return reports
+
+
+# difflib's alignment takes time in the square of the blocks when many are alike (a page of
+# 5,000 one-line quotes took 5 s); past this many differing blocks, the rest is one change.
+MAX_ALIGNED = 200
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _aligned(want: list[tuple[str, ...]], got: list[tuple[str, ...]]) -> list[Opcode]:
+    """difflib's opcodes for two lists of blocks, the same blocks at both ends set aside."""
+    head = 0
+    while head < min(len(want), len(got)) and want[head] == got[head]:
+        head += 1
+    tail = 0
+    while (tail < min(len(want), len(got)) - head
+           and want[len(want) - 1 - tail] == got[len(got) - 1 - tail]):
+        tail += 1
+    middle_want, middle_got = want[head:len(want) - tail], got[head:len(got) - tail]
+    if not middle_want and not middle_got:
+        return []
+    if max(len(middle_want), len(middle_got)) > MAX_ALIGNED:
+        return [("replace", head, len(want) - tail, head, len(got) - tail)]
+    matcher = difflib.SequenceMatcher(None, middle_want, middle_got, autojunk=False)
+    return [(tag, e1 + head, e2 + head, s1 + head, s2 + head)
+            for tag, e1, e2, s1, s2 in matcher.get_opcodes()]
 
 
 def _first_kind(marks: list[Mark]) -> str:
@@ -333,10 +360,13 @@ _FALLBACK = ("the kiosk shows this part differently from other Markdown editors;
              "lists, quotes and headings")
 
 
-def _advice(want: str, got: str) -> str:
+def _advice(want: str, got: str, words: str) -> str:
     """Plain words for a difference: ``want`` is what CommonMark has there, ``got`` what the
-    kiosk has (either may be empty)."""
+    kiosk has (either may be empty), ``words`` the text of either where they differ."""
     name = want.rstrip("(").split("=")[0]
+    if name == "hr":
+        return ("other editors draw a line across the page here; write it as '---' alone on "
+                "its line, with an empty line above it")
     if name in ("ul", "ol", "li"):
         if got.startswith("text:") or got == "p(":
             return ("this list runs into the text above it on the kiosk; leave an empty line "
@@ -371,4 +401,11 @@ def _advice(want: str, got: str) -> str:
         if got in ("em(", "strong("):
             return ("the kiosk makes words bold or slanted here where other editors show "
                     "the stars; put a backslash '\\' before a star that is meant as a star")
+    if "[" in words or "]" in words:
+        return ("the kiosk reads the square brackets here differently from other editors; "
+                "write a link as [words](section:page-name) with no brackets inside the words "
+                "and no spaces in the target, or put a backslash '\\' before a bracket that "
+                "is not a link")
+    if "*" in words or "_" in words:
+        return _advice("em(", "", "")
     return _FALLBACK
