@@ -69,6 +69,7 @@ def test_no_example_differs_silently_through_kiosk_check(tmp_path):
             f"{example['markdown']}", encoding="utf-8")
     reported = {p.path.name for p in load_content(tmp_path, ("en",), "en").problems}
     silent = [e["example"] for e in EXAMPLES
-              if f"{e['example']}-example-{e['example']}.md" not in reported and not _same(e["markdown"])]
+              if f"{e['example']}-example-{e['example']}.md" not in reported
+              and not _same(e["markdown"])]
     assert silent == []
     assert len(reported) < len(EXAMPLES)  # the folder was really checked, not refused whole
