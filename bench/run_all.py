@@ -24,7 +24,8 @@ from pathlib import Path
 from _common import ROOT, TABLE_HEAD, Row, machine, table_line
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("startup.py", "page_turn.py", "memory.py", "signup_save.py", "reload_stall.py")
+SCRIPTS = ("startup.py", "page_turn.py", "memory.py", "signup_save.py", "reload_stall.py",
+           "markdown_habits.py")
 FINDINGS = HERE / "findings.md"
 DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
 

@@ -182,11 +182,15 @@ class CommonMarkHeadingProcessor(HashHeaderProcessor):
 
 
 _UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
+# A link definition ('[nerve]: section:the-sciatic-nerve') is not text: python-markdown's
+# reference processor takes it out first, then the lines left may make a heading.
+_DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:")
 
 
 def _paragraph_text(line: str) -> bool:
     return bool(line.strip()) and not (_BLOCK_START.match(line) or _RULE.match(line)
-                                       or _item_mark(line) or _UNDERLINE.match(line))
+                                       or _item_mark(line) or _UNDERLINE.match(line)
+                                       or _DEFINITION.match(line))
 
 
 class CommonMarkSetextProcessor(SetextHeaderProcessor):

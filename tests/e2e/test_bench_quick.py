@@ -30,6 +30,11 @@ FIGURES = {
     "memory.py": ["RSS after 20 page turns"],
     "signup_save.py": ["save a sign-up (validate, seal, commit)"],
     "reload_stall.py": ["UI stall during a reload of 30 sections"],
+    "markdown_habits.py": [
+        "CommonMark examples shown with the same structure (of 400)",
+        "CommonMark examples that differ and check reports (of 400)",
+        "CommonMark examples that differ silently (of 400)",
+        "check of the shipped pages, CommonMark yardstick on"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
