@@ -187,10 +187,13 @@ _UNDERLINE = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _DEFINITION = re.compile(r" {0,3}\[[^\]]+\]:")
 
 
-def _paragraph_text(line: str) -> bool:
-    return bool(line.strip()) and not (_BLOCK_START.match(line) or _RULE.match(line)
-                                       or _item_mark(line) or _UNDERLINE.match(line)
-                                       or _DEFINITION.match(line))
+def _paragraph_text(line: str, first: bool) -> bool:
+    """Can ``line`` be a line of a paragraph (the first one, or one further down)?"""
+    if not line.strip() or _BLOCK_START.match(line) or _RULE.match(line):
+        return False
+    if _DEFINITION.match(line):
+        return False
+    return not (_item_mark(line) if first else can_interrupt_paragraph(line))
 
 
 class CommonMarkSetextProcessor(SetextHeaderProcessor):
@@ -204,7 +207,7 @@ class CommonMarkSetextProcessor(SetextHeaderProcessor):
         for index, line in enumerate(lines):
             if index and _UNDERLINE.match(line):
                 return index
-            if not _paragraph_text(line) or (index and can_interrupt_paragraph(line)):
+            if not _paragraph_text(line, first=not index):
                 return None
         return None
 

@@ -90,6 +90,8 @@ class _Builder:
 
     def close(self, line: int) -> None:
         self._flush()
+        if not self._open:
+            return  # an end with no start: never from either parser, but never a crash
         kind = self._open.pop()
         start = self._starts.pop()
         if kind == "p" and self._skipped_p.pop():
@@ -251,7 +253,7 @@ class _KioskHtml(HTMLParser):
         if tag == "table":
             self._table -= 1
             return
-        if self._table or tag in ("br", "hr", "img"):
+        if self._table or tag in ("br", "hr", "img") or not self._ignored:
             return
         if not self._ignored.pop():
             self.builder.close(0)

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.content import load_content
 from kiosk.content.commonmark_yardstick import commonmark_outline, differences, kiosk_outline
@@ -73,3 +75,12 @@ def test_no_example_differs_silently_through_kiosk_check(tmp_path):
               and not _same(e["markdown"])]
     assert silent == []
     assert len(reported) < len(EXAMPLES)  # the folder was really checked, not refused whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="-*+_#>=\\[]()`1.) \n\tab", max_size=120))
+def test_any_mix_of_marks_is_rendered_and_compared_without_error(body):
+    html = render_html(body)
+    for line, message in differences(body, html, 6):
+        assert line >= 6
+        assert message
