@@ -224,13 +224,43 @@ class CommonMarkSetextProcessor(SetextHeaderProcessor):
             blocks.insert(0, "\n".join(lines[at + 1:]))
 
 
+_QUOTE_MARKS = re.compile(r"^(?: {0,3}> ?)+")
+
+
 class CommonMarkQuoteProcessor(BlockQuoteProcessor):
-    """An empty line ends a quote: '> a', an empty line, '> b' are two quotes (CommonMark);
-    python-markdown would add the second to the first. A quote of several paragraphs puts
-    '>' on the lines between them, and is read the same by both."""
+    """Where a quote ends, as in CommonMark: at an empty line ('> a', an empty line, '> b' are
+    two quotes; python-markdown joined them), and at a line without '>' unless it carries
+    on the quote's last sentence (after '>' alone on a line, 'Normal text' is outside)."""
 
     def lastChild(self, parent: ET.Element) -> ET.Element | None:
         return None  # only asked for the quote above, to join this one to it
+
+    def run(self, parent: ET.Element, blocks: list[str]) -> None:
+        block = blocks[0]
+        found = self.RE.search(block)
+        if found is None:  # pragma: no cover - test() matched this block
+            super().run(parent, blocks)
+            return
+        start = found.start() + (found.group(1) == "\n")
+        lines = block[start:].split("\n")
+        end, previous = 1, _QUOTE_MARKS.sub("", lines[0])
+        while end < len(lines):
+            line = lines[end]
+            if not self.RE.match(line):
+                lazy = (previous.strip() and not _BLOCK_START.match(previous)
+                        and not _RULE.match(previous) and not _BLOCK_START.match(line)
+                        and not _RULE.match(line) and not _item_mark(line))
+                if not lazy:
+                    break
+            previous = _QUOTE_MARKS.sub("", line)
+            end += 1
+        rest, kept = lines[end:], lines[:end]
+        while len(kept) > 1 and not _QUOTE_MARKS.sub("", kept[-1]).strip():
+            kept.pop()  # '>' alone at the end adds nothing, and would end the text with '\n'
+        blocks[0] = block[:start] + "\n".join(kept)
+        if rest:
+            blocks.insert(1, "\n".join(rest))
+        super().run(parent, blocks)
 
 
 class BackslashLineBreak(InlineProcessor):

@@ -104,13 +104,17 @@ def content(tmp_path: Path) -> Path:
 
 
 def test_check_says_where_the_kiosk_differs_and_how_to_fix_it(content):
-    # CommonMark ends the quote before 'Breathe out.'; python-markdown keeps it inside.
-    path = _page(content, "10-quote.md", "Intro.\n\n> Breathe in.\n>\nBreathe out.\n")
+    # CommonMark shows this as text (no spaces in a link's target); python-markdown made it
+    # a link to a page that does not exist, and the link check never saw it.
+    path = _page(content, "10-link.md",
+                 "Intro.\n\nSee [deep tissue](section:deep tissue massage) for more.\n")
     result = load_content(content, ("en",), "en")
     assert result.ok  # a warning: the page still shows
     assert [str(p) for p in result.problems] == [
-        f"{path}:8: warning: the kiosk does not show this quote as other editors do; start "
-        "every line of the quote with '>' and leave an empty line above and below it"]
+        f"{path}:8: warning: the kiosk reads the square brackets here differently from other "
+        "editors; write a link as [words](section:page-name) with no brackets inside the "
+        "words and no spaces in the target, or put a backslash '\\' before a bracket that "
+        "is not a link"]
 
 
 def test_check_is_quiet_when_the_kiosk_agrees(content):
@@ -119,8 +123,16 @@ def test_check_is_quiet_when_the_kiosk_agrees(content):
 
 
 def test_without_the_yardstick_check_says_nothing(content):
-    _page(content, "10-quote.md", "> Breathe in.\n>\nBreathe out.\n")
+    _page(content, "10-link.md", "See [deep tissue](section:deep tissue massage).\n")
     assert load_content(content, ("en",), "en", yardstick=False).problems == []
+
+
+def test_text_under_a_quote_after_an_empty_quote_line_is_outside_it():
+    assert render_html("> Breathe in.\n>\nBreathe out.\n") == \
+        "<blockquote>\n<p>Breathe in.</p>\n</blockquote>\n<p>Breathe out.</p>"
+    # A line without '>' that carries on the quote's sentence stays in it (both agree).
+    assert render_html("> Breathe in\nslowly.\n") == \
+        "<blockquote>\n<p>Breathe in\nslowly.</p>\n</blockquote>"
 
 
 def test_an_empty_line_between_quotes_makes_two_quotes():
