@@ -37,20 +37,26 @@ def main() -> int:
 
     from kiosk.content import load_content
     from kiosk.content.commonmark_yardstick import commonmark_outline, differences, kiosk_outline
-    from kiosk.content.markdown_body import check_body, is_internal, new_converter
+    from kiosk.content.markdown_body import (
+        check_body,
+        converter_before_habits,
+        is_internal,
+        render_html,
+    )
 
     examples = json.loads(CORPUS.read_text(encoding="utf-8"))
-    converters = {"before": new_converter(habits=False), "after": new_converter()}
-    counts = {when: collections.Counter[str]() for when in converters}
-    same_by_section = {when: collections.Counter[str]() for when in converters}
+    before_md = converter_before_habits()
+    renderers = {"before": lambda body: before_md.reset().convert(body), "after": render_html}
+    counts = {when: collections.Counter[str]() for when in renderers}
+    same_by_section = {when: collections.Counter[str]() for when in renderers}
     for example in examples:
         body = example["markdown"]
         expected = [[m.kind for m in block] for block in commonmark_outline(body)]
         report = check_body(body, 1)
         checked = bool(report.errors) or any(not is_internal(link.target)
                                              for link in report.links)
-        for when, md in converters.items():
-            html = md.reset().convert(body)
+        for when, render in renderers.items():
+            html = render(body)
             if [[m.kind for m in block] for block in kiosk_outline(html)] == expected:
                 counts[when]["same"] += 1
                 same_by_section[when][example["section"]] += 1

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import frontmatter, load_content
-from kiosk.content.markdown_body import new_converter, render_html
+from kiosk.content.commonmark_yardstick import commonmark_outline, kiosk_outline
+from kiosk.content.markdown_body import converter_before_habits, render_html
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "resources" / "content").glob("*/*.md"))
@@ -80,7 +81,7 @@ def test_an_empty_line_inside_an_item_keeps_the_text_in_it():
 @pytest.mark.parametrize("page", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_shipped_page_renders_exactly_as_before(page):
     body = frontmatter.parse(page.read_text(encoding="utf-8")).body
-    before = new_converter(habits=False)
+    before = converter_before_habits()
     assert render_html(body) == before.convert(body)
 
 
@@ -138,3 +139,13 @@ def test_text_under_a_quote_after_an_empty_quote_line_is_outside_it():
 def test_an_empty_line_between_quotes_makes_two_quotes():
     assert render_html("> in\n\n> out\n").count("<blockquote>") == 2
     assert render_html("> in\n>\n> out\n").count("<blockquote>") == 1
+
+
+@pytest.mark.parametrize("body", [
+    "**Warning:** text", "**bold**text", "snake_case_word", "2*3*4 = 24", "* not slanted *",
+    "***both***", "*Ice*, then *heat*", "**20%** off", "un*frigging*believable",
+    "**bold\nacross lines**", "__init__", "a * b * c",
+])
+def test_emphasis_as_staff_type_it_matches_commonmark(body):
+    want = [[m.kind for m in block] for block in commonmark_outline(body)]
+    assert [[m.kind for m in block] for block in kiosk_outline(render_html(body))] == want
