@@ -147,7 +147,7 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _read_draft(path: Path, images: Path, root: Path, yardstick: bool) -> _Draft | None:
+def _read_draft(path: Path, images: Path, root: Path) -> _Draft | None:
     name = _FILE_NAME.match(path.name)
     problems: list[Problem] = []
     if name is None:
@@ -221,9 +221,6 @@ def _read_draft(path: Path, images: Path, root: Path, yardstick: bool) -> _Draft
     if not any(p.severity is Severity.ERROR for p in problems):
         try:
             html = render_html(fields.body)
-            if yardstick:  # where CommonMark editors would show the page otherwise
-                problems.extend(Problem(path, line, message, Severity.WARNING) for line, message
-                                in differences(fields.body, html, fields.body_first_line))
         except RecursionError:
             # The nesting check should have stopped this; never let a page take the loader down.
             problems.append(Problem(path, fields.body_first_line,
@@ -234,7 +231,7 @@ def _read_draft(path: Path, images: Path, root: Path, yardstick: bool) -> _Draft
 
 
 def _load_language(
-    folder: Path, images: Path, root: Path, *, required: bool, yardstick: bool
+    folder: Path, images: Path, root: Path, *, required: bool
 ) -> tuple[list[_Draft], list[Problem]]:
     problems: list[Problem] = []
     reason = link_problem(folder, root)
@@ -271,7 +268,7 @@ def _load_language(
         if not is_file:
             problems.append(Problem(path, 1, "not a readable file (a broken link or a folder?)"))
             continue
-        draft = _read_draft(path, images, root, yardstick)
+        draft = _read_draft(path, images, root)
         if draft is not None:
             drafts.append(draft)
     if required and not drafts and not problems:
@@ -358,10 +355,16 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
     drafts_by_language: dict[str, list[_Draft]] = {}
     for language in languages:
         drafts, folder_problems = _load_language(
-            root / language, images, real_root, required=language == default_language,
-            yardstick=yardstick)
+            root / language, images, real_root, required=language == default_language
+        )
         drafts_by_language[language] = drafts
         problems.extend(folder_problems)
+
+    if yardstick:  # where CommonMark editors would show a page otherwise: a warning
+        for draft in (d for drafts in drafts_by_language.values() for d in drafts if d.html):
+            draft.problems.extend(
+                Problem(draft.path, line, message, Severity.WARNING) for line, message
+                in differences(draft.fields.body, draft.html, draft.fields.body_first_line))
 
     default_slugs = {d.slug for d in drafts_by_language.get(default_language, [])}
     for language, drafts in drafts_by_language.items():
