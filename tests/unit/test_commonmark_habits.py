@@ -8,7 +8,11 @@ import pytest
 
 from kiosk.content import frontmatter, load_content
 from kiosk.content.commonmark_yardstick import commonmark_outline, kiosk_outline
-from kiosk.content.markdown_body import converter_before_habits, render_html
+from kiosk.content.markdown_body import (
+    converter_before_habits,
+    converter_with_habits,
+    render_html,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "resources" / "content").glob("*/*.md"))
@@ -81,8 +85,7 @@ def test_an_empty_line_inside_an_item_keeps_the_text_in_it():
 @pytest.mark.parametrize("page", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_shipped_page_renders_exactly_as_before(page):
     body = frontmatter.parse(page.read_text(encoding="utf-8")).body
-    before = converter_before_habits()
-    assert render_html(body) == before.convert(body)
+    assert converter_with_habits().convert(body) == converter_before_habits().convert(body)
 
 
 def test_the_shipped_pages_are_all_compared():
