@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.content import frontmatter
+from kiosk.content.commonmark_yardstick import differences
 from kiosk.content.drawing_cost import DrawingBudget, judge_drawings
 from kiosk.content.files import (
     IMAGES_FOLDER,
@@ -32,6 +33,7 @@ from kiosk.content.markdown_body import (
     SIGNUP_TARGET,
     Link,
     check_body,
+    fill_placeholders,
     is_internal,
     render_html,
     shorten,
@@ -316,14 +318,15 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
                  drawings: DrawingBudget | None = None,
                  folder: FolderBudget | None = None,
                  page_values: Mapping[str, str] = DEFAULT_PAGE_VALUES,
-                 today: date | None = None) -> LoadResult:
+                 today: date | None = None, yardstick: bool = True) -> LoadResult:
     """Load and check every language under ``root``; ``content`` is None if any error.
 
     With ``drawings``, every drawing a page uses is also drawn once under that budget
     (a child process; cached by content); with ``folder``, the folder's size and file
     count are held to it. Without them only the per-file checks run. ``page_values`` fill
     the pages' ``{placeholders}`` (the clinic's emergency number); ``today`` is when review
-    dates may not be after (the real date unless a test says)."""
+    dates may not be after (the real date unless a test says). ``yardstick=False`` skips the
+    CommonMark comparison (bench/markdown_habits.py times it)."""
     today = today or date.today()
     before = fingerprint(root, languages)
     images = root / IMAGES_FOLDER
@@ -346,6 +349,12 @@ def load_content(root: Path, languages: tuple[str, ...], default_language: str, 
     if drawings is not None:
         problems.extend(_drawing_cost_problems(
             root, [d for drafts in drafts_by_language.values() for d in drafts], drawings))
+    if yardstick:  # where CommonMark editors would show a page otherwise: a warning
+        for draft in (d for drafts in drafts_by_language.values() for d in drafts if d.html):
+            draft.problems.extend(
+                Problem(draft.path, line, message, Severity.WARNING) for line, message
+                in differences(fill_placeholders(draft.fields.body, page_values), draft.html,
+                               draft.fields.body_first_line))
 
     default_slugs = {d.slug for d in drafts_by_language.get(default_language, [])}
     for language, drafts in drafts_by_language.items():

@@ -22,7 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import markdown
+from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+from kiosk.content.commonmark_habits import CommonMarkHabits
 
 SECTION_SCHEME = "section:"
 SIGNUP_TARGET = "signup:"
@@ -231,12 +234,26 @@ class _KeepOnlyInternalLinks(Treeprocessor):
                 element.text = alt
 
 
-def _new_converter() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+def _new_converter(*, habits: bool = True) -> markdown.Markdown:
+    extensions: list[str | Extension] = ["tables", "sane_lists"]
+    if habits:
+        extensions.append(CommonMarkHabits())
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_KeepOnlyInternalLinks(md), "kiosk_links", 0)
     return md
+
+
+def converter_before_habits() -> markdown.Markdown:
+    """The converter as it was before CommonMarkHabits: the tests and
+    bench/markdown_habits.py compare every page with it."""
+    return _new_converter(habits=False)
+
+
+def converter_with_habits() -> markdown.Markdown:
+    """A fresh copy of the converter ``render_html`` uses, for those comparisons."""
+    return _new_converter()
 
 
 # Making a converter is most of the cost of a short page (about 1 ms of 1.7 ms), so each

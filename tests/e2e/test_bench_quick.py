@@ -40,6 +40,11 @@ FIGURES = {
     "memory_canary.py": ["copies of a patient's name after a lock, UTF-8",
                          "copies of a patient's name after a lock, UTF-16",
                          "copies of the passphrase after a lock, UTF-8"],
+    "markdown_habits.py": [
+        "CommonMark examples shown with the same structure (of 400)",
+        "CommonMark examples that differ and check reports (of 400)",
+        "CommonMark examples that differ silently (of 400)",
+        "check of the shipped pages, CommonMark yardstick on"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
