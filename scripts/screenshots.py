@@ -48,10 +48,11 @@ def main() -> int:
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import create_keys
     from kiosk.signups.entry import Signup
-    from kiosk.ui import pictures
+    from kiosk.ui import fonts, pictures
     from kiosk.ui.access_buttons import Presentation
 
     app = QApplication(sys.argv[:1])
+    fonts.load_fonts(app)
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
                                  environ={})
