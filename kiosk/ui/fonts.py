@@ -40,5 +40,9 @@ def load_fonts(app: QApplication) -> str:
         return app.font().family()
     font = QFont(FAMILY)
     font.setStyleHint(QFont.StyleHint.SansSerif)
+    # Hinting snaps letters to whole pixels in the way the machine's fontconfig says, which
+    # moved words by a pixel or two between machines; the font's own widths are the same
+    # everywhere (and at these sizes hinting adds nothing a reader can see).
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     app.setFont(font)
     return FAMILY
