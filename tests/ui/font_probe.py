@@ -52,7 +52,7 @@ def main(data_dir: Path) -> int:
                 for w in window.findChildren(QWidget) if w.isVisible())
     kiosk.close()
     window.close()
-    print(json.dumps(shots))
+    sys.stdout.write(json.dumps(shots) + "\n")
     return 0
 
 
