@@ -45,6 +45,7 @@ class UrgentButton(QPushButton):
         row.addWidget(sign)
         row.addWidget(self.label, 1)
         self._min_height = min_height
+        self._sign_px = sign_px
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -54,9 +55,16 @@ class UrgentButton(QPushButton):
         self.setAccessibleName(title)
 
     def sizeHint(self) -> QSize:
+        # On one line where there is room (a word-wrapped label asks for less than that).
         layout = self.layout()
-        hint = layout.sizeHint() if layout is not None else QSize()
-        return QSize(hint.width(), max(hint.height(), self._min_height))
+        if layout is None:
+            return QSize(self._min_height * 2, self._min_height)
+        margins = layout.contentsMargins()
+        self.label.ensurePolished()
+        words = self.label.fontMetrics().horizontalAdvance(self.label.text()) + 2
+        width = (margins.left() + margins.right() + self._sign_px + layout.spacing() + words
+                 + 12)  # the border on both sides
+        return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self._min_height * 2, self._min_height)
@@ -72,6 +80,11 @@ class UrgentButton(QPushButton):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.setMinimumHeight(self.heightForWidth(self.width()))
+        layout = self.layout()
+        if layout is not None:
+            # A button does not re-run its own layout when it grows taller: the words would
+            # stay at the old height.
+            layout.setGeometry(self.rect())
 
 
 class AttractPage(QWidget):

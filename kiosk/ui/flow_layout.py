@@ -61,7 +61,13 @@ class FlowLayout(QLayout):
         hint = item.sizeHint()
         if hint.width() <= width:
             return hint
-        height = item.heightForWidth(width) if item.hasHeightForWidth() else hint.height()
+        widget = item.widget()
+        if not item.hasHeightForWidth():
+            height = hint.height()
+        elif widget is not None:
+            height = widget.heightForWidth(width)  # the item's cached answer can be stale
+        else:
+            height = item.heightForWidth(width)
         return QSize(width, max(height, hint.height()))
 
     def _rows(self, width: int) -> list[list[QLayoutItem]]:

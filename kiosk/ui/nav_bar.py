@@ -56,7 +56,9 @@ class NavBar(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(metrics.margin, metrics.margin // 3,
                                       metrics.margin, metrics.margin // 3)
-        self._grid.setSpacing(metrics.margin // 2)
+        self._grid.setVerticalSpacing(metrics.margin // 2)
+        # Narrow gaps across: Back and Next fit one row in portrait at larger text.
+        self._grid.setHorizontalSpacing(metrics.margin // 4)
         self._grid.setColumnStretch(1, 1)
         # The bar may always be as narrow as its one-per-row shape: the shape it has now must
         # not hold the window wider than the screen (it rearranges when resized).
@@ -115,7 +117,7 @@ class NavBar(QWidget):
         # The grid has three columns whatever the shape, so two gaps (Back and Next alone
         # still have the empty middle column between them).
         return (sum(width.get(w, w.sizeHint().width()) for w in widgets)
-                + 2 * self._grid.spacing() + margins.left() + margins.right())
+                + 2 * self._grid.horizontalSpacing() + margins.left() + margins.right())
 
     def _arrange(self) -> None:
         # Next is always as wide as its longest label, so the bar has one shape on every
