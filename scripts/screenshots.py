@@ -92,6 +92,10 @@ def main() -> int:
             window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
             window.staff.passphrase.edit.returnPressed.emit()
 
+        def reading_options() -> None:
+            window.show_section(0)
+            window.header.access.more.setChecked(True)
+
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),
             *[(f"{i + 1:02d}-{s.slug}", lambda i=i: window.show_section(i))
@@ -104,6 +108,8 @@ def main() -> int:
             ("95-staff-pin", window.show_staff),
             ("96-staff-list", staff_list),
             ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
+            # Larger text: the header's "Aa" opened (at normal text the three show anyway).
+            ("98-reading-options", reading_options),
         ]
         default = Presentation.default(settings)
         variants = {"": default, "contrast-": replace(default, high_contrast=True)}
@@ -120,6 +126,8 @@ def main() -> int:
                 window.present(presentation)
                 for name, show in shots:
                     if prefix == "contrast-" and name[:2] not in CONTRAST_SHOTS:
+                        continue
+                    if name.startswith("98-") and not window.header.folded:
                         continue
                     window.reset_signup()
                     show()
