@@ -117,16 +117,16 @@ class SectionText(QTextBrowser):
         """How tall the text would be ``width`` wide (and ``pixel_size`` large), measured
         on a copy so what is on screen does not move."""
         self.ensurePolished()
-        probe = self.document().clone(self)
+        # No parent: Python owns the copy and it goes (with its lists and tables) on return,
+        # not at some later turn of the event loop.
+        probe = self.document().clone()
         font = QFont(self.font())
         if pixel_size is not None:
             font.setPixelSize(pixel_size)
         probe.setDefaultFont(font)
         # As if the scroll bar were showing: it takes its width from the text when it does.
         probe.setTextWidth(max(1, width - self.verticalScrollBar().sizeHint().width()))
-        result = measure(probe)
-        probe.deleteLater()
-        return result
+        return measure(probe)
 
 
 class PageTitle(QLabel):
@@ -171,23 +171,26 @@ class SectionPage(QWidget):
     linkTapped = Signal(str)
 
     def __init__(self, section: Section, css: str, metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, landscape: bool = True) -> None:
+        """``landscape``: the screen's shape now, so the urgent page starts with the right
+        text (changing it later makes new list objects; the soak test counts them)."""
         super().__init__(parent)
         self.setObjectName("Page")
         self.section = section
         self.urgent = section.slug == URGENT_SLUG
+        self._two_columns = self.urgent and landscape
         self._metrics = metrics
         self.illustration = Illustration(section.image, section.image_alt)
         self.illustration.setMinimumSize(0, 0)
         self.title = PageTitle(section.title, metrics)
         # The urgent page's lines a little closer (Qt's line-height is a share of the font's
         # own line spacing, already about 1.25 times its size): more signs at a larger size.
-        self.text = SectionText(section.html, css + URGENT_CSS if self.urgent else css)
+        self.text = SectionText(two_columns(section.html) if self._two_columns else section.html,
+                                css + URGENT_CSS if self.urgent else css)
         # No accessible name: the title above is the page's heading, and naming the text
         # after it made screen readers say the title twice.
         self.text.linkTapped.connect(self.linkTapped)
         self.text_px = metrics.body_px
-        self._two_columns = False
 
         self._column = QWidget()
         column_layout = QVBoxLayout(self._column)

@@ -297,7 +297,8 @@ class KioskWindow(QWidget):
         return content.sections(self._presentation.language) if content else ()
 
     def _new_section_page(self, section: Section) -> SectionPage:
-        page = SectionPage(section, self._css, self._metrics)
+        page = SectionPage(section, self._css, self._metrics,
+                           landscape=self.width() >= self.height())
         page.linkTapped.connect(self.follow_link)
         return page
 
