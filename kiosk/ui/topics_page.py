@@ -166,7 +166,9 @@ class TopicsPage(QWidget):
             button.style().polish(button)
 
     def _arrange(self) -> None:
-        columns = 3 if self.width() > self.height() else 2
+        # Four across in landscape: with the urgent tile on a row of its own, every topic
+        # still fits the screen at normal text without scrolling.
+        columns = 4 if self.width() > self.height() else 2
         # Larger text: fewer, wider buttons, so no title needs more lines than a button has.
         if self._metrics.percent >= 200:
             columns = 1

@@ -232,3 +232,19 @@ def test_screen_readers_hear_page_titles_once_and_no_symbols(qtbot, make_window,
             problems.append(f"{section.slug}: its title is said {said.count(section.title)} "
                             "times")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_at_normal_text_every_topic_fits_without_a_scroll_bar(qtbot, make_window, make_settings,
+                                                              tmp_path, size, language):
+    window = _window(make_window, make_settings, tmp_path, None, size, (language, 100))
+    window.show_topics()
+    qtbot.waitUntil(window.topics.isVisible, timeout=WAIT_MS)
+    _settle()
+    area = window.topics.scroll_area
+    assert area.verticalScrollBar().maximum() == 0
+    assert not area.verticalScrollBar().isVisible()
+    viewport = QRect(area.viewport().mapTo(window, QPoint(0, 0)), area.viewport().size())
+    for tile in window.topics.buttons:
+        assert viewport.contains(QRect(tile.mapTo(window, QPoint(0, 0)), tile.size()))
