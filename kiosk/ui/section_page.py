@@ -98,7 +98,10 @@ class SectionText(QTextBrowser):
 
     linkTapped = Signal(str)
 
-    def __init__(self, html: str, css: str, parent: QWidget | None = None) -> None:
+    def __init__(self, html: str, css: str, parent: QWidget | None = None,
+                 indent: int = 40) -> None:
+        """``indent``: the room for a list's numbers and bullets (Qt's 40 px cut "1." in
+        half at 200% text)."""
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -106,6 +109,7 @@ class SectionText(QTextBrowser):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.document().setDefaultStyleSheet(css)
         self.document().setDocumentMargin(8)
+        self.document().setIndentWidth(indent)
         self.setHtml(html)
         self.anchorClicked.connect(self._on_anchor)
         make_touch_scrollable(self)
@@ -120,6 +124,8 @@ class SectionText(QTextBrowser):
         # No parent: Python owns the copy and it goes (with its lists and tables) on return,
         # not at some later turn of the event loop.
         probe = self.document().clone()
+        probe.setIndentWidth(self.document().indentWidth())
+        probe.setDocumentMargin(self.document().documentMargin())
         font = QFont(self.font())
         if pixel_size is not None:
             font.setPixelSize(pixel_size)
@@ -186,7 +192,8 @@ class SectionPage(QWidget):
         # The urgent page's lines a little closer (Qt's line-height is a share of the font's
         # own line spacing, already about 1.25 times its size): more signs at a larger size.
         self.text = SectionText(two_columns(section.html) if self._two_columns else section.html,
-                                css + URGENT_CSS if self.urgent else css)
+                                css + URGENT_CSS if self.urgent else css,
+                                indent=round(metrics.body_px * 1.6))
         # No accessible name: the title above is the page's heading, and naming the text
         # after it made screen readers say the title twice.
         self.text.linkTapped.connect(self.linkTapped)

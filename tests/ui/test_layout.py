@@ -248,3 +248,24 @@ def test_at_normal_text_every_topic_fits_without_a_scroll_bar(qtbot, make_window
     viewport = QRect(area.viewport().mapTo(window, QPoint(0, 0)), area.viewport().size())
     for tile in window.topics.buttons:
         assert viewport.contains(QRect(tile.mapTo(window, QPoint(0, 0)), tile.size()))
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("look", LOOKS)
+def test_list_numbers_and_bullets_are_not_cut(qtbot, make_window, make_settings, tmp_path,
+                                               size, look):
+    window = _window(make_window, make_settings, tmp_path, None, size, look)
+    problems = []
+    for index, section in enumerate(window.sections):
+        page = _show(qtbot, window, index)
+        document = page.text.document()
+        for block in _blocks(page):
+            listed = block.textList()
+            if listed is None:
+                continue
+            marker = listed.itemText(block)
+            needed = QFontMetrics(block.charFormat().font()).horizontalAdvance(marker + " ")
+            room = document.indentWidth() * listed.format().indent()
+            if needed > room:
+                problems.append(f"{section.slug}: {marker!r} needs {needed} px, has {room}")
+    assert problems == [], "\n".join(problems)
