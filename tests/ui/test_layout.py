@@ -203,21 +203,30 @@ def test_screen_readers_hear_page_titles_once_and_no_symbols(qtbot, make_window,
                                                              tmp_path, language):
     window = _window(make_window, make_settings, tmp_path, None, LANDSCAPE, (language, 100))
     strings = window.strings
+    problems = []
+
+    def symbols(where: str) -> None:
+        """What AT-SPI reads for each visible widget (the set name, else its text)."""
+        for widget in [window, *window.findChildren(QWidget)]:
+            interface = QAccessible.queryAccessibleInterface(widget)
+            name = interface.text(QAccessible.Text.Name) if interface else ""
+            if widget.isVisible() and GLYPHS.search(name):
+                problems.append(f"{where}: {name!r} has a symbol in it")
+
     window.show_attract()
     assert window.accessibleName() == strings["attract_title"]
+    symbols("attract")
     window.show_topics()
     assert window.accessibleName() == strings["topics_title"]
+    symbols("topics")
     for tile in window.topics.buttons:
         thumbnail = tile.findChildren(QLabel)[0]
         assert thumbnail.accessibleName() == tile.section.image_alt
-    problems = []
     for index, section in enumerate(window.sections):
         _show(qtbot, window, index)
         assert window.accessibleName() == section.title
         said = []
-        for widget in [window, *window.findChildren(QWidget)]:
-            if widget.isVisible() and GLYPHS.search(widget.accessibleName()):
-                problems.append(f"{widget.accessibleName()!r} has a symbol in its name")
+        symbols(section.slug)
         # The window's own name is the page's title (what is announced when the page
         # changes); within the page the title is said once, by its heading.
         for widget in window.stack.findChildren(QWidget):
