@@ -25,7 +25,7 @@ from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 
 LOOKS = [pytest.param((lang, pct), id=f"{lang}-{pct}") for lang in ("en", "es")
-         for pct in (100, 200)]
+         for pct in (100, 150, 200)]
 SIZES = [pytest.param(LANDSCAPE, id="landscape"), pytest.param(PORTRAIT, id="portrait")]
 # The "see a doctor today" signs the medical review adds, and a longer sentence per page.
 EXTRA_SIGNS = {
