@@ -3,7 +3,7 @@
 Landscape puts the picture beside the text, portrait puts it above. The words come first:
 the title shrinks rather than take a third line, and in portrait the picture gets only the
 height the text does not need (it goes altogether when less than a useful size is left), so
-at larger text the body keeps at least half the screen. On the urgent page ("When to get
+the body keeps at least half the screen (or shows all of itself). On the urgent page ("When to get
 help right away") every warning sign must be on screen at once: its picture gives way and,
 if the list still does not fit at the chosen size, its text is set as large as fits (never
 below normal size) instead of hiding a warning sign below the fold.
@@ -39,7 +39,7 @@ URGENT_SLUG = "get-care-right-away"
 # The largest part of the page the picture may take, at normal and at larger text.
 PICTURE_SHARE = 2 / 5
 PICTURE_SHARE_LARGER = 1 / 4
-# At larger text the body keeps at least this part of the screen's height (portrait).
+# The body keeps at least this part of the screen's height (or shows all of itself).
 TEXT_SCREEN_SHARE = 0.5
 # Below this height a picture is more a stamp than a drawing: left out instead.
 MIN_PICTURE = 220
@@ -256,7 +256,7 @@ class SectionPage(QWidget):
             heights = self.text.height_at(text_w, self.text_px)
             doc_h = heights.total
             screen_h = self.window().height() if self.window() is not self else height
-            needed = max(min(doc_h, TEXT_SCREEN_SHARE * screen_h) if larger else 0,
+            needed = max(min(doc_h, TEXT_SCREEN_SHARE * screen_h),
                          heights.first_paragraph + 4)
             picture_h = int(min(inner_h * share, text_h - gap - needed))
             if self.urgent:
