@@ -171,7 +171,7 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.signups.store import StoreLocked
-    from kiosk.ui import qt_log
+    from kiosk.ui import fonts, qt_log
     from kiosk.ui.heartbeat import Heartbeat
     from kiosk.ui.lockdown import Lockdown
     from kiosk.watchdog import Notifier
@@ -181,6 +181,8 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     error_guard.dump_stacks_on_crash()
     app = QApplication(argv[:1])
     app.setApplicationName("Sciatica kiosk")
+    # The shipped typeface, before any widget measures its words.
+    fonts.load_fonts(app)
     log.info("starting; content %s, data %s", settings.content_dir, settings.data_dir)
     try:
         kiosk = build(settings, fall_back=fall_back)

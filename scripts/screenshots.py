@@ -48,10 +48,11 @@ def main() -> int:
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
-    from kiosk.ui import pictures
+    from kiosk.ui import fonts, pictures
     from kiosk.ui.access_buttons import Presentation
 
     app = QApplication(sys.argv[:1])
+    fonts.load_fonts(app)
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
                                  environ={})
@@ -94,6 +95,10 @@ def main() -> int:
             window.staff.passphrase.edit.returnPressed.emit()
             QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
 
+        def reading_options() -> None:
+            window.show_section(0)
+            window.header.access.more.setChecked(True)
+
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),
             *[(f"{i + 1:02d}-{s.slug}", lambda i=i: window.show_section(i))
@@ -106,6 +111,8 @@ def main() -> int:
             ("95-staff-pin", window.show_staff),
             ("96-staff-list", staff_list),
             ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
+            # Larger text: the header's "Aa" opened (at normal text the three show anyway).
+            ("98-reading-options", reading_options),
         ]
         default = Presentation.default(settings)
         variants = {"": default, "contrast-": replace(default, high_contrast=True)}
@@ -122,6 +129,8 @@ def main() -> int:
                 window.present(presentation)
                 for name, show in shots:
                     if prefix == "contrast-" and name[:2] not in CONTRAST_SHOTS:
+                        continue
+                    if name.startswith("98-") and not window.header.folded:
                         continue
                     window.reset_signup()
                     show()

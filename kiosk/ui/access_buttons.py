@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QPushButton
 
 from kiosk.config import TEXT_PERCENTS, Settings
+from kiosk.ui import icons
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,9 @@ class AccessButtons(QObject):
     contrastTapped = Signal()
 
     def __init__(self, strings: Mapping[str, str], presentation: Presentation,
-                 next_language_name: str | None, parent: QObject | None = None) -> None:
+                 next_language_name: str | None, colours: tuple[str, str] = ("#000", "#FFF"),
+                 icon_px: int = 32, parent: QObject | None = None) -> None:
+        """``colours``: the buttons' text colour and the one they take when pressed."""
         super().__init__(parent)
         largest = presentation.text_percent == TEXT_PERCENTS[-1]
         # The language button names the other language in that language ("Español"), the
@@ -64,12 +68,27 @@ class AccessButtons(QObject):
         self.text_size = QPushButton(f"{'A' if largest else 'A+'}  {size_text}")
         self.text_size.setObjectName("Access")
         self.text_size.setAccessibleName(size_text)
-        self.contrast = QPushButton(f"◐  {strings['high_contrast']}")
+        # The symbol is drawn: '◐' is not in the kiosk's font (see icons.py).
+        self.contrast = QPushButton(f" {strings['high_contrast']}")  # a gap after the symbol
         self.contrast.setObjectName("Access")
+        # When it is on, the button says so by shape, not colour: a thicker border (theme.py)
+        # and the circle filled whole.
+        symbol = QIcon()
+        for on, state in ((False, QIcon.State.Off), (True, QIcon.State.On)):
+            drawn = icons.contrast(colours[0], icon_px, 2.0, on=on)
+            symbol.addPixmap(drawn.pixmap(QSize(icon_px, icon_px), 2.0), QIcon.Mode.Normal, state)
+        self.contrast.setIcon(symbol)
+        self.contrast.setIconSize(QSize(icon_px, icon_px))
         self.contrast.setAccessibleName(strings["high_contrast"])
         self.contrast.setCheckable(True)
         self.contrast.setChecked(presentation.high_contrast)
-        for button in self.buttons():
+        # At larger text the header shows this one button instead of the three, which then
+        # open below it: "Aa" is the usual sign for text settings, and the words stay readable.
+        self.more = QPushButton("Aa")
+        self.more.setObjectName("Access")
+        self.more.setAccessibleName(strings["reading_options"])
+        self.more.setCheckable(True)
+        for button in (*self.buttons(), self.more):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # The page showing the buttons owns them; this object goes with them. (Its parent is the
         # window, which outlives every rebuild: one was left behind per page and rebuild.)

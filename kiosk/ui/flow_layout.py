@@ -54,6 +54,22 @@ class FlowLayout(QLayout):
         margins: QMargins = self.contentsMargins()
         return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
 
+    @staticmethod
+    def _size(item: QLayoutItem, width: int) -> QSize:
+        """An item wider than the row gets the row's width, and the height it then needs
+        (a button whose words wrap grows taller instead of sticking out)."""
+        hint = item.sizeHint()
+        if hint.width() <= width:
+            return hint
+        widget = item.widget()
+        if not item.hasHeightForWidth():
+            height = hint.height()
+        elif widget is not None:
+            height = widget.heightForWidth(width)  # the item's cached answer can be stale
+        else:
+            height = item.heightForWidth(width)
+        return QSize(width, max(height, hint.height()))
+
     def _rows(self, width: int) -> list[list[QLayoutItem]]:
         rows: list[list[QLayoutItem]] = [[]]
         used = 0
@@ -61,7 +77,7 @@ class FlowLayout(QLayout):
             widget = item.widget()
             if widget is not None and widget.isHidden():
                 continue
-            w = item.sizeHint().width()
+            w = self._size(item, width).width()
             if rows[-1] and used + self._spacing + w > width:
                 rows.append([])
                 used = 0
@@ -74,14 +90,14 @@ class FlowLayout(QLayout):
         inner = rect.marginsRemoved(margins)
         y = inner.y()
         for row in self._rows(inner.width()):
-            height = max(item.sizeHint().height() for item in row)
+            sizes = [self._size(item, inner.width()) for item in row]
+            height = max(size.height() for size in sizes)
             if move:
-                row_width = (sum(item.sizeHint().width() for item in row)
+                row_width = (sum(size.width() for size in sizes)
                              + self._spacing * (len(row) - 1))
                 x = inner.x() + {"left": 0, "centre": (inner.width() - row_width) // 2,
                                  "right": inner.width() - row_width}[self._align]
-                for item in row:
-                    hint = item.sizeHint()
+                for item, hint in zip(row, sizes, strict=True):
                     # Each item as wide as it asks (so no word is cut), centred in the row.
                     top = y + (height - hint.height()) // 2
                     item.setGeometry(QRect(QPoint(x, top), hint))

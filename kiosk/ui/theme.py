@@ -35,6 +35,12 @@ class Metrics:
     # so they grow only once the page titles catch up with them.
     headline_px: int = 0
     percent: int = 100
+    # Header and nav bar labels ("Home", "Back") stop growing at 150%: short words that are
+    # already large, and at 200% they would take two rows each from the page's text.
+    chrome_px: int = 0
+    chrome_height: int = 0
+    # Page titles stop at two lines: at larger text they shrink from title_px towards this.
+    title_min_px: int = 0
 
     @classmethod
     def for_theme(cls, theme: Theme, percent: int = 100) -> Metrics:
@@ -43,6 +49,7 @@ class Metrics:
         # The keyboard's six rows must leave room for the focused field in landscape, so its
         # letters stop growing at 150%; everything else grows all the way to 200%.
         key = round(theme.body_px * 0.95 * min(percent, 150) / 100)
+        chrome = round(theme.body_px * 0.95 * min(percent, 150) / 100)
         return cls(
             body_px=body,
             title_px=round(body * 1.6),
@@ -54,6 +61,9 @@ class Metrics:
             key_height=max(72, round(key * 1.6)),
             headline_px=max(round(theme.body_px * 1.6 * 1.4), round(body * 1.6)),
             percent=percent,
+            chrome_px=chrome,
+            chrome_height=max(88, round(chrome * 1.9)),
+            title_min_px=round(body * 1.15),
         )
 
 
@@ -69,7 +79,6 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     QLabel#AttractTitle {{ font-size: {m.headline_px}px; font-weight: 800;
         color: {theme.primary}; }}
     QLabel#AttractSubtitle, QLabel#Hint {{ font-size: {m.body_px}px; color: {theme.muted_text}; }}
-    QLabel#PageCount {{ font-size: {round(m.body_px * 0.8)}px; color: {theme.muted_text}; }}
     QTextBrowser {{
         background: transparent; border: none; color: {theme.text};
         font-size: {m.body_px}px;
@@ -85,6 +94,21 @@ def style_sheet(theme: Theme, m: Metrics, check_mark: str = "") -> str:
     }}
     QPushButton:pressed {{ background: {theme.primary}; color: {theme.on_primary}; }}
     QPushButton#Access {{ padding: 0 {m.margin // 2}px; }}
+    QWidget#HeaderBar QPushButton, QWidget#NavBar QPushButton {{
+        font-size: {m.chrome_px}px; min-height: {m.chrome_height}px;
+        border-radius: {m.chrome_height // 2}px;
+    }}
+    QWidget#HeaderBar QPushButton {{ padding: 0 {m.margin // 2}px; }}
+    QPushButton#Access:checked {{ border-width: 7px; }}
+    QLabel#PageCount {{ font-size: {round(m.chrome_px * 0.8)}px; color: {theme.muted_text}; }}
+    QPushButton#Urgent {{
+        padding: 0; border-radius: 8px; min-height: 0;
+        border: 6px solid {theme.error}; background: {theme.surface};
+    }}
+    QLabel#UrgentText {{ font-size: {m.button_px}px; font-weight: 800; color: {theme.error}; }}
+    QPushButton#Topic[urgent="true"] {{ border: 6px solid {theme.error}; border-radius: 8px;
+        background: {theme.surface}; }}
+    QPushButton#Topic[urgent="true"] QLabel#TopicText {{ color: {theme.error}; font-weight: 800; }}
     QPushButton#Primary, QPushButton#AttractStart {{
         background: {theme.primary}; color: {theme.on_primary};
     }}

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content.model import Section
-from kiosk.ui import pictures
+from kiosk.ui import icons, pictures
+from kiosk.ui.section_page import URGENT_SLUG
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
@@ -28,13 +29,20 @@ class TopicButton(QPushButton):
     """A button whose title wraps onto two lines, with the section's picture beside it."""
 
     def __init__(self, number: int, section: Section, icon_px: int,
-                 pictures_from: Executor | None = None, parent: QWidget | None = None) -> None:
+                 pictures_from: Executor | None = None, parent: QWidget | None = None,
+                 urgent_colour: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("Topic")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName(section.title)
+        self.section = section
+        # The urgent page's tile stands out by more than colour: first, across the whole
+        # width, square corners, a thicker border and a warning sign.
+        self.urgent = section.slug == URGENT_SLUG
+        self.setProperty("urgent", self.urgent)
         icon = QLabel()
         icon.setFixedSize(icon_px, icon_px)
+        icon.setAccessibleName(section.image_alt)
         # Pictures are drawn on a worker thread: 30 sections of photos would otherwise hold
         # the screen still for a second each time the content or the language changes.
         self._picture = pictures.BackgroundPicture(self)
@@ -53,6 +61,14 @@ class TopicButton(QPushButton):
         row.setContentsMargins(16, 8, 16, 8)
         row.setSpacing(20)
         row.addWidget(icon)
+        if self.urgent and urgent_colour:
+            sign = QLabel()
+            side = round(icon_px * 0.5)
+            sign.setPixmap(icons.warning(urgent_colour, side, self.devicePixelRatioF())
+                           .pixmap(QSize(side, side), self.devicePixelRatioF()))
+            sign.setFixedSize(side, side)
+            sign.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            row.addWidget(sign)
         row.addWidget(text, 1)
         policy = self.sizePolicy()
         policy.setHeightForWidth(True)
@@ -78,10 +94,11 @@ class TopicsPage(QWidget):
     topicTapped = Signal(int)
 
     def __init__(self, strings: Mapping[str, str], metrics: Metrics,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, urgent_colour: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._metrics = metrics
+        self._urgent_colour = urgent_colour
         self._buttons: list[TopicButton] = []
         # One worker draws every button's picture, in order, off the UI thread.
         drawer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="topic-pictures")
@@ -126,7 +143,7 @@ class TopicsPage(QWidget):
     def new_button(self, index: int, section: Section) -> TopicButton:
         """The button for section number ``index``, not shown until ``use_buttons``."""
         button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3),
-                             self._drawer)
+                             self._drawer, urgent_colour=self._urgent_colour)
         button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
         return button
 
@@ -149,7 +166,9 @@ class TopicsPage(QWidget):
             button.style().polish(button)
 
     def _arrange(self) -> None:
-        columns = 3 if self.width() > self.height() else 2
+        # Four across in landscape: with the urgent tile on a row of its own, every topic
+        # still fits the screen at normal text without scrolling.
+        columns = 4 if self.width() > self.height() else 2
         # Larger text: fewer, wider buttons, so no title needs more lines than a button has.
         if self._metrics.percent >= 200:
             columns = 1
@@ -160,9 +179,14 @@ class TopicsPage(QWidget):
         self._columns = columns
         for button in self._buttons:
             self._grid.removeWidget(button)
-        for index, button in enumerate(self._buttons):
-            self._grid.addWidget(button, index // columns, index % columns)
-        self._grid.setRowStretch(len(self._buttons) // columns + 1, 1)
+        urgent = [b for b in self._buttons if b.urgent]
+        others = [b for b in self._buttons if not b.urgent]
+        for button in urgent:
+            self._grid.addWidget(button, 0, 0, 1, columns)
+        first = len(urgent)
+        for index, button in enumerate(others):
+            self._grid.addWidget(button, first + index // columns, index % columns)
+        self._grid.setRowStretch(first + len(others) // columns + 1, 1)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -31,7 +31,7 @@ from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage, ThanksPage
 from kiosk.ui.nav_bar import NavBar
-from kiosk.ui.section_page import SectionPage
+from kiosk.ui.section_page import URGENT_SLUG, SectionPage
 from kiosk.ui.section_pages import SectionPages
 from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
@@ -126,8 +126,9 @@ class KioskWindow(QWidget):
         self._css = document_css(theme, self._metrics)
         self.setStyleSheet(style_sheet(theme, self._metrics, CHECK_MARK.as_posix()))
 
+        self._theme = theme
         self.header = HeaderBar(settings.clinic_name, settings.logo, strings, self._metrics,
-                                self._access_buttons())
+                                self._access_buttons(header=True))
         self.nav = NavBar(strings, theme, self._metrics)
         self.stack = QStackedWidget()
         # The stack would otherwise demand the tallest page's minimum height even while the
@@ -135,8 +136,8 @@ class KioskWindow(QWidget):
         self.stack.setMinimumSize(1, 1)
         cycle_ms = 0 if settings.reduced_motion else settings.attract_cycle_ms
         self.attract = AttractPage(settings.clinic_name, settings.logo, strings, self._metrics,
-                                   cycle_ms, self._access_buttons())
-        self.topics = TopicsPage(strings, self._metrics)
+                                   cycle_ms, self._access_buttons(), urgent_colour=theme.error)
+        self.topics = TopicsPage(strings, self._metrics, urgent_colour=theme.error)
         self.unavailable = MessagePage(self._metrics, strings["unavailable_body"],
                                        title=strings["unavailable_title"])
         self.keyboard = OnScreenKeyboard(strings, presentation.language)
@@ -149,6 +150,9 @@ class KioskWindow(QWidget):
         self.not_ready = MessagePage(self._metrics, strings["signup_not_ready"],
                                      button=f"‹  {strings['signup_back']}", primary=False)
         self.not_ready.buttonTapped.connect(self.go_back)
+        if self.not_ready.button is not None:
+            # Screen readers say the word, not the arrow drawn before it.
+            self.not_ready.button.setAccessibleName(strings["signup_back"])
         services = self._services
         # The staff panel is for the front desk: normal text whatever the patient chose.
         staff_metrics = Metrics.for_theme(theme)
@@ -175,6 +179,7 @@ class KioskWindow(QWidget):
         self.staff_gesture.watch(self.header.logo)
         self.staff_gesture.watch(self.attract.logo)
         self.attract.started.connect(self._start_from_attract)
+        self.attract.urgentTapped.connect(lambda: self.show_slug(URGENT_SLUG))
         self.header.homeTapped.connect(self.show_attract)
         self.header.topicsTapped.connect(self.show_topics)
         self.nav.backTapped.connect(self.go_back)
@@ -182,13 +187,16 @@ class KioskWindow(QWidget):
         self.nav.pageTapped.connect(self.show_section)
         self.topics.topicTapped.connect(self.show_section)
 
-    def _access_buttons(self) -> AccessButtons:
+    def _access_buttons(self, *, header: bool = False) -> AccessButtons:
         presentation = self._presentation
         other = None
         if len(self._languages) > 1:
             language = presentation.next_language(self._languages)
             other = self._translations[language][LANGUAGE_NAME]
-        access = AccessButtons(self._strings, presentation, other, self)
+        m = self._metrics
+        access = AccessButtons(self._strings, presentation, other,
+                               (self._theme.primary, self._theme.on_primary),
+                               round((m.chrome_px if header else m.button_px) * 0.9), self)
         access.languageTapped.connect(
             lambda: self.present(self._presentation.with_next_language(self._languages)))
         access.textSizeTapped.connect(
@@ -293,7 +301,8 @@ class KioskWindow(QWidget):
         return content.sections(self._presentation.language) if content else ()
 
     def _new_section_page(self, section: Section) -> SectionPage:
-        page = SectionPage(section, self._css, self._metrics)
+        page = SectionPage(section, self._css, self._metrics,
+                           landscape=self.width() >= self.height())
         page.linkTapped.connect(self.follow_link)
         return page
 
@@ -521,11 +530,26 @@ class KioskWindow(QWidget):
         self._place_header()
         self.header.show_navigation(name != THANKS)
         self.nav.setVisible(on_section)
+        # Lay the page out at its final size now, not on the next turn of the event loop:
+        # a tap that comes first would land where a button was a frame ago.
+        self._layout.activate()
+        self.header.close_options()
         index = self.current_index()
         title = self.sections[index].title if index is not None else name
         self.setWindowTitle(f"{self._settings.clinic_name} - {title}")
+        # What a screen reader announces for the window: the page's own title in the
+        # patient's language (the window title above keeps the page's id for e2e tests).
+        self.setAccessibleName(self._page_title(name, index))
         log.info("page %s", name)
         self.pageShown.emit(name)
+
+    def _page_title(self, name: str, index: int | None) -> str:
+        if index is not None:
+            return self.sections[index].title
+        keys = {ATTRACT: "attract_title", TOPICS: "topics_title", SIGNUP: "signup_title",
+                THANKS: "thanks_title", NOT_READY: "signup_title",
+                UNAVAILABLE: "unavailable_title", STAFF: "staff_pin_title"}
+        return self._strings[keys[name]] if name in keys else self._settings.clinic_name
 
     # Window ------------------------------------------------------------------------------
 

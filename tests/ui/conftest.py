@@ -23,7 +23,7 @@ from kiosk.security import PinGuard
 from kiosk.signups.crypto import FLOOR_COST, MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
-from kiosk.ui import pictures
+from kiosk.ui import fonts, pictures
 from kiosk.ui.content_watcher import ContentWatcher
 from kiosk.ui.window import KioskWindow, Services
 
@@ -42,6 +42,12 @@ def _pictures_finish_before_qt_goes() -> Iterator[None]:
     the QApplication (and the plugins with it) is deleted at the end of the session."""
     yield
     assert pictures.finish_all(), "a picture was still being drawn after the last test"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kiosk_font(qapp) -> None:
+    """As app.run does: the shipped typeface, so layouts do not depend on the machine's."""
+    assert fonts.load_fonts(qapp) == fonts.FAMILY
 
 
 @pytest.fixture(params=[LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])

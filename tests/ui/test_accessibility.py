@@ -187,6 +187,7 @@ PRESENTATIONS = [
     pytest.param(("en", 100, False), id="en"),
     pytest.param(("en", 200, False), id="en-200"),
     pytest.param(("es", 100, False), id="es"),
+    pytest.param(("es", 150, False), id="es-150"),
     pytest.param(("es", 200, False), id="es-200"),
     pytest.param(("en", 100, True), id="contrast"),
     pytest.param(("es", 200, True), id="es-200-contrast"),

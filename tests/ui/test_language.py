@@ -129,13 +129,20 @@ def test_the_idle_reset_brings_back_the_default_language_text_size_and_colours(q
 
 def test_larger_text_steps_up_to_double_and_back(qtbot, window):
     window.show_section(0)
-    sizes = []
+    sizes, bar = [], []
     for _ in range(3):
-        sizes.append(window.nav.next.font().pixelSize())
+        sizes.append(window.section_pages[0].text.font().pixelSize())
+        bar.append(window.nav.next.font().pixelSize())
+        if window.header.folded:
+            # At larger text the three reading buttons open from one "Aa" button.
+            assert not window.header.access.text_size.isVisible()
+            tap(qtbot, window.header.access.more)
         tap(qtbot, window.header.access.text_size)
     assert window.presentation.text_percent == 100
     assert sizes[1] > sizes[0]
     assert sizes[2] >= 2 * sizes[0] - 1
+    # The bars' short labels ("Next", "Home") stop at 150%, leaving the room to the text.
+    assert bar[2] == bar[1] >= round(1.5 * bar[0]) - 1
 
 
 def test_the_spanish_keyboard_has_every_spanish_letter_and_mark(qtbot):
