@@ -27,13 +27,7 @@ from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 LOOKS = [pytest.param((lang, pct), id=f"{lang}-{pct}") for lang in ("en", "es")
          for pct in (100, 150, 200)]
 SIZES = [pytest.param(LANDSCAPE, id="landscape"), pytest.param(PORTRAIT, id="portrait")]
-# The "see a doctor today" signs the medical review adds, and a longer sentence per page.
-EXTRA_SIGNS = {
-    "en": "**See a doctor today** if you have sciatica and:\n\n- a **fever**\n"
-          "- a history of **cancer**\n- **weight loss** you cannot explain\n",
-    "es": "**Vea a un médico hoy** si tiene ciática y además:\n\n- **fiebre**\n"
-          "- antecedentes de **cáncer**\n- **pérdida de peso** sin explicación\n",
-}
+# A longer sentence per page: staff may write a fifth more than is shipped.
 EXTRA_SENTENCE = {
     "en": " Many people find that this gets easier with time and gentle care.",
     "es": " Muchas personas notan que esto mejora con el tiempo y un cuidado suave.",
@@ -41,8 +35,8 @@ EXTRA_SENTENCE = {
 
 
 def lengthen(content: Path) -> None:
-    """Make every page of ``content`` about a fifth longer, and give the urgent page three
-    more warning signs in a second list (as the medical review does)."""
+    """Make every page of ``content`` about a fifth longer (the shipped urgent page already
+    has its second list, the "see a doctor today" signs)."""
     for lang in ("en", "es"):
         for page in (content / lang).glob("*.md"):
             text = page.read_text(encoding="utf-8")
@@ -50,8 +44,6 @@ def lengthen(content: Path) -> None:
             paragraphs = body.split("\n\n")
             longer = [p + EXTRA_SENTENCE[lang] if p and p[0].isalpha() else p
                       for p in paragraphs]
-            if page.stem.endswith(URGENT_SLUG):
-                longer.insert(len(longer) - 1, EXTRA_SIGNS[lang])
             page.write_text(head + "\n---\n" + "\n\n".join(longer), encoding="utf-8")
 
 
