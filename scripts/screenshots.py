@@ -7,8 +7,9 @@ Each screen in every configured language at normal and 200% text, and in high co
 Spanish at 200%, ``contrast-landscape-...`` the high-contrast colours.
 
 Runs the real window (built by ``kiosk.app.build``) on Qt's offscreen platform, with a
-throw-away data folder holding demo keys, PIN and one made-up sign-up, so the form, the
-keyboard, the thank-you page and the staff panel can be shown too.
+throw-away data folder holding demo keys, PIN, one made-up sign-up and one entry that does
+not open with the clinic's key, so the form, the keyboard, the thank-you page and the staff
+panel (with its "could not be read" row) can be shown too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -24,9 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-# High contrast: the start screen, one section, topics, the form with its keyboard and errors.
-CONTRAST_SHOTS = ("00", "03", "90", "92", "93", "97")
+# High contrast: the start screen, one section, the urgent page, topics, the form with its
+# keyboard and errors, the thank-you page.
+CONTRAST_SHOTS = ("00", "03", "09", "90", "92", "93", "94", "97")
 DEMO_PIN = "246813"
+# Paints before a screen's pictures must all be drawn for their final size.
+SETTLE_TRIES = 6
 DEMO_PASSPHRASE = "demo passphrase for screenshots"
 
 
@@ -40,7 +45,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
 
     from argon2 import PasswordHasher
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
@@ -72,8 +77,18 @@ def main() -> int:
         service.submit(Signup(name="Zoë Peña-Núñez (example)", phone="+12025550143",
                               email="zoe@example.com", contact_time="afternoon",
                               note="Left leg, since March", consent_version="en-2026-11-1"))
+        # Sealed to no key at all: the panel lists it as "could not be read".
+        service.store.add(b"not sealed to the clinic's key" * 8, "en-2026-11-1")
         window.show()
         args.out.mkdir(parents=True, exist_ok=True)
+
+        def wait_for(done: Callable[[], bool], timeout_s: float = 30.0) -> None:
+            """Let the event loop run until ``done()`` (PySide6's QTest has no qWaitFor)."""
+            deadline = time.monotonic() + timeout_s
+            while not done():
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the staff panel did not answer")
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
         def form_with_keyboard() -> None:
             window.show_signup()
@@ -90,10 +105,29 @@ def main() -> int:
             window.show_staff()
             # Both checks run on a worker thread: wait for each answer.
             window.staff.pin.type_pin(DEMO_PIN)
-            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
+            wait_for(lambda: not window.staff.checking.busy)
             window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
             window.staff.passphrase.edit.returnPressed.emit()
-            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
+            wait_for(lambda: not window.staff.checking.busy)
+            if not window.staff.unlocked:
+                raise RuntimeError("the demo PIN and passphrase did not open the staff panel")
+            # A row selected, as when staff are about to mark it contacted: the made-up one.
+            window.staff.signups.list.setCurrentRow(window.staff.signups.list.count() - 1)
+
+        def pin_typed() -> None:
+            window.show_staff()
+            for digit in DEMO_PIN[:4]:
+                window.staff.pin.keys[digit].click()
+
+        def pin_opening() -> None:
+            # What the pad shows while a worker checks the PIN (OK has emptied the dots); the
+            # check itself is too quick to catch on screen, so the shot sets that state directly.
+            window.show_staff()
+            window.staff.pin.set_busy(True)
+
+        def still_there() -> None:
+            window.show_section(0)
+            window.idle.warn_now()
 
         def reading_options() -> None:
             window.show_section(0)
@@ -108,9 +142,10 @@ def main() -> int:
             ("92-signup-keyboard", form_with_keyboard),
             ("93-signup-error", form_with_error),
             ("94-thank-you", window.show_thanks),
-            ("95-staff-pin", window.show_staff),
+            ("95-staff-pin", pin_typed),
+            ("95-staff-pin-opening", pin_opening),
             ("96-staff-list", staff_list),
-            ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
+            ("97-still-there", still_there),
             # Larger text: the header's "Aa" opened (at normal text the three show anyway).
             ("98-reading-options", reading_options),
         ]
@@ -134,20 +169,32 @@ def main() -> int:
                         continue
                     window.reset_signup()
                     show()
-                    # The first paint starts reading this screen's pictures on workers; the
-                    # shot waits for every one of them.
-                    window.grab()
-                    for picture in window.findChildren(pictures.BackgroundPicture):
-                        picture.wait()
-                    for _ in range(3):
-                        app.processEvents()
+                    # A paint starts drawing this screen's pictures on workers, at the size
+                    # each has then; a picture not ready at once keeps its last (other-sized)
+                    # drawing until it is. The layout may still move a picture after the
+                    # first paint, so the shot is the first grab that started no drawing:
+                    # every picture in it is drawn for the size it has.
+                    for _attempt in range(SETTLE_TRIES):
+                        for _ in range(3):
+                            app.processEvents()
+                        shot = window.grab()
+                        pending = [p for p in window.findChildren(pictures.BackgroundPicture)
+                                   if p.pending]
+                        if not pending:
+                            break
+                        for picture in pending:
+                            picture.wait()
+                    else:
+                        print(f"{prefix}{orientation}-{name}: the pictures did not settle "
+                              f"in {SETTLE_TRIES} paints", file=sys.stderr)
+                        return 1
                     if (window.width(), window.height()) != size:
                         print(f"{prefix}{orientation}-{name}: the window is "
                               f"{window.width()}x{window.height()}, not the screen's "
                               f"{size[0]}x{size[1]}", file=sys.stderr)
                         return 1
                     path = args.out / f"{prefix}{orientation}-{name}.png"
-                    window.grab().save(str(path), "PNG", 0)  # 0: smallest file, same pixels
+                    shot.save(str(path), "PNG", 0)  # 0: smallest file, same pixels
                     print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                 window.staff.lock()
                 window.present(default)
