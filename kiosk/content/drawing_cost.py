@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -77,12 +78,20 @@ class DrawingVerdicts:
     measured_ms: dict[Path, float] = field(default_factory=dict)
 
 
+class _NoRoomForCopyError(Exception):
+    """The private copy to draw could not be written (a full or read-only temp folder)."""
+
+
 def _snapshot(path: Path, into: Path, number: int) -> tuple[str, Path]:
-    """The digest of ``path``'s bytes, and a private copy of those very bytes to draw."""
+    """The digest of ``path``'s bytes, and a private copy of those very bytes to draw.
+    Raises OSError if ``path`` cannot be read, _NoRoomForCopyError if the copy cannot be made."""
     data = path.read_bytes()
     # The suffix too: Qt picks the image plugin partly by it.
     copy = into / f"{number}{path.suffix.lower()}"
-    copy.write_bytes(data)
+    try:
+        copy.write_bytes(data)
+    except OSError as e:
+        raise _NoRoomForCopyError(escaped(e)) from e
     return hashlib.sha256(data).hexdigest(), copy
 
 
@@ -232,22 +241,34 @@ def judge_drawings(files: Sequence[Path], budget: DrawingBudget) -> DrawingVerdi
     copies: dict[Path, Path] = {}
     known: dict[Path, dict[str, object]] = {}
     # mkdtemp makes the folder 0700: no one else can swap the copies the child draws.
-    with tempfile.TemporaryDirectory(prefix="kiosk-drawing-cost-") as private:
+    try:
+        private = tempfile.mkdtemp(prefix="kiosk-drawing-cost-")
+    except OSError as e:
+        verdicts.unmeasured = f"no private copy of the drawings could be made ({escaped(e)})"
+        return verdicts
+    try:
         for number, path in enumerate(dict.fromkeys(files)):
             try:
                 digests[path], copies[path] = _snapshot(path, Path(private), number)
+            except _NoRoomForCopyError as e:
+                # Said like a missing Qt: a warning, never a silent pass; verdicts already
+                # cached still count.
+                verdicts.unmeasured = f"no private copy of the drawings could be made ({e})"
+                break
             except OSError:
                 continue  # the static check already reported it
             cached = _cached(budget, digests[path])
             if cached is not None:
                 known[path] = cached
-        unknown = [path for path in digests if path not in known]
-        if unknown:
+        unknown = [path for path in copies if path not in known]
+        if unknown and verdicts.unmeasured is None:
             measured = _measure([copies[path] for path in unknown], budget, verdicts)
             by_copy = dict(zip((copies[path] for path in unknown), unknown, strict=True))
             for copy, verdict in measured.items():
                 _remember(budget, digests[by_copy[copy]], verdict)
                 known[by_copy[copy]] = verdict
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     for path, verdict in known.items():
         if "cpu_ms" in verdict:
             verdicts.measured_ms[path] = float(str(verdict["cpu_ms"]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,17 @@ def test_a_drawing_swapped_after_it_was_hashed_cannot_poison_the_cache(tmp_path,
                                                     child_env=qt_blocked))
     assert again.unmeasured is None
     assert picture in again.refused
+
+
+def test_no_room_for_the_private_copy_is_said_never_a_silent_pass(tmp_path, monkeypatch):
+    # The copies the child draws go to the temp folder: a full one (a real tmpfs) must
+    # not let drawings through unmeasured without a word.
+    from tests.small_disk import fill, small_tmpfs
+
+    picture = hostile_drawing(tmp_path / "dashes.svg")
+    with small_tmpfs(tmp_path / "tmp", size="64k") as temp:
+        fill(temp)
+        monkeypatch.setattr(tempfile, "tempdir", str(temp))
+        verdicts = judge_drawings([picture], DrawingBudget(cpu_ms=300))
+    assert verdicts.unmeasured is not None
+    assert "no private copy of the drawings could be made" in verdicts.unmeasured
