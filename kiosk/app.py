@@ -69,6 +69,8 @@ class Kiosk:
     watcher: ContentWatcher
     store: SignupStore | None
     purge_timer: QTimer
+    # False when the content folder was still being written at start-up (not shown yet).
+    live_settled: bool = True
 
     def close(self) -> None:
         from kiosk.ui import pictures
@@ -139,7 +141,7 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.setInterval(STORE_FILE_CHECK_MS)
         file_check.timeout.connect(store.check_files)
         file_check.start()
-    return Kiosk(window, watcher, store, purge_timer)
+    return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
 
 
 def _quit_on_signals(app: QCoreApplication, quit_kiosk: Callable[[], None]) -> None:
@@ -206,7 +208,7 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     lockdown = Lockdown(kiosk.window, keep_full_screen=not settings.windowed)
     lockdown.install(app)
     kiosk.window.show_kiosk()
-    kiosk.watcher.start()
+    kiosk.watcher.start(live_settled=kiosk.live_settled)
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

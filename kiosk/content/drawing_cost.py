@@ -7,9 +7,13 @@ path: this package never imports Qt) with the kernel limiting its CPU time and m
 the parent killing it if the clock runs out. A drawing over budget is refused.
 
 Verdicts are cached by the SHA-256 of the file's bytes and the budget, so a check or reload
-after the first costs a hash per drawing. If Qt cannot be loaded (``kiosk check`` on a
-machine without display libraries), nothing is measured and the caller gets a reason to show
-as a warning: the static limits in svg.py still apply, but nothing is accepted silently.
+after the first costs a hash per drawing. Each file is read once: the child draws a private
+copy of exactly the bytes that were hashed, never the file by its path (a file swapped between
+the hash and the drawing would otherwise file a verdict on other bytes under that hash).
+
+If Qt cannot be loaded (``kiosk check`` on a machine without display libraries), nothing is
+measured and the caller gets a reason to show as a warning: the static limits in svg.py
+still apply, but nothing is accepted silently.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import json
 import logging
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,8 +78,21 @@ class DrawingVerdicts:
     measured_ms: dict[Path, float] = field(default_factory=dict)
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+class _NoRoomForCopyError(Exception):
+    """The private copy to draw could not be written (a full or read-only temp folder)."""
+
+
+def _snapshot(path: Path, into: Path, number: int) -> tuple[str, Path]:
+    """The digest of ``path``'s bytes, and a private copy of those very bytes to draw.
+    Raises OSError if ``path`` cannot be read, _NoRoomForCopyError if the copy cannot be made."""
+    data = path.read_bytes()
+    # The suffix too: Qt picks the image plugin partly by it.
+    copy = into / f"{number}{path.suffix.lower()}"
+    try:
+        copy.write_bytes(data)
+    except OSError as e:
+        raise _NoRoomForCopyError(escaped(e)) from e
+    return hashlib.sha256(data).hexdigest(), copy
 
 
 def _cache_file(budget: DrawingBudget, digest: str) -> Path | None:
@@ -219,21 +238,37 @@ def judge_drawings(files: Sequence[Path], budget: DrawingBudget) -> DrawingVerdi
     """Draw each of ``files`` (SVG drawings) once, unless its verdict is cached."""
     verdicts = DrawingVerdicts()
     digests: dict[Path, str] = {}
+    copies: dict[Path, Path] = {}
     known: dict[Path, dict[str, object]] = {}
-    for path in dict.fromkeys(files):
-        try:
-            digests[path] = _digest(path)
-        except OSError:
-            continue  # the static check already reported it
-        cached = _cached(budget, digests[path])
-        if cached is not None:
-            known[path] = cached
-    unknown = [path for path in digests if path not in known]
-    if unknown:
-        measured = _measure(unknown, budget, verdicts)
-        for path, verdict in measured.items():
-            _remember(budget, digests[path], verdict)
-        known.update(measured)
+    # mkdtemp makes the folder 0700: no one else can swap the copies the child draws.
+    try:
+        private = tempfile.mkdtemp(prefix="kiosk-drawing-cost-")
+    except OSError as e:
+        verdicts.unmeasured = f"no private copy of the drawings could be made ({escaped(e)})"
+        return verdicts
+    try:
+        for number, path in enumerate(dict.fromkeys(files)):
+            try:
+                digests[path], copies[path] = _snapshot(path, Path(private), number)
+            except _NoRoomForCopyError as e:
+                # Said like a missing Qt: a warning, never a silent pass; verdicts already
+                # cached still count.
+                verdicts.unmeasured = f"no private copy of the drawings could be made ({e})"
+                break
+            except OSError:
+                continue  # the static check already reported it
+            cached = _cached(budget, digests[path])
+            if cached is not None:
+                known[path] = cached
+        unknown = [path for path in copies if path not in known]
+        if unknown and verdicts.unmeasured is None:
+            measured = _measure([copies[path] for path in unknown], budget, verdicts)
+            by_copy = dict(zip((copies[path] for path in unknown), unknown, strict=True))
+            for copy, verdict in measured.items():
+                _remember(budget, digests[by_copy[copy]], verdict)
+                known[by_copy[copy]] = verdict
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
     for path, verdict in known.items():
         if "cpu_ms" in verdict:
             verdicts.measured_ms[path] = float(str(verdict["cpu_ms"]))

@@ -52,18 +52,30 @@ class FrontMatter:
         return self.lines.get(key, 1)
 
 
-# Control characters, invisible formatting (right-to-left overrides, zero-width spaces) and
-# line or paragraph separators: a title or alt text made only of them passes as "not empty"
-# yet shows nothing, or tells a screen reader nothing.
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+# Characters that break a line or a message wherever they are: refused in any value.
+_BREAKING = {"Cc", "Zl", "Zp"}
+# Letters by their category that every font draws as nothing (Hangul fillers), and the
+# braille blank (a symbol): a title of only these passes as "letters" yet shows nothing.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _is_letter_or_digit(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN" and ch not in _BLANK_LETTERS
 
 
 def _invisible_problem(key: str, value: str) -> str | None:
-    """Why ``value`` shows nothing or breaks its line, or None."""
-    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in value):
+    """Why ``value`` shows nothing or breaks its line, or None.
+
+    A value must hold at least one letter or digit (of any script). Not "anything that is not
+    a known invisible character": the list of what draws nothing has no end (zero-width and
+    bidi formatting, combining marks alone, variation selectors, private-use and unassigned
+    code points, fillers, blanks), while every title, alt text, name, date and source staff
+    write has a letter or digit in it."""
+    if any(unicodedata.category(ch) in _BREAKING for ch in value):
         return f"'{key}' contains a control character or a line break; write plain words only"
-    if not "".join(ch for ch in value if unicodedata.category(ch) not in _INVISIBLE).strip():
-        return f"'{key}' has no visible text, only invisible characters; write plain words"
+    if not any(_is_letter_or_digit(ch) for ch in value):
+        return (f"'{key}' has no visible letters or digits, only invisible characters or "
+                "symbols; write plain words")
     return None
 
 

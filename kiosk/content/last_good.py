@@ -4,8 +4,11 @@ The live folder is where staff edit. When it checks out, it is copied to a stagi
 the copy is checked again (so a file saved between the check and the copy is caught), and
 the copy replaces ``<data>/last-good-content``. The kiosk shows pages and pictures from that
 copy, never from the live folder: deleting or half-copying a picture in the live folder
-cannot reach the screen. At start-up the kiosk uses the live folder if it is good, else that
-copy, else the content shipped with the program.
+cannot reach the screen (pictures are read again from their path at each new size). When no
+copy can be made (the data disk is short of room, or the copy fails), the previous copy stays
+on screen, else the content shipped with the program, and staff are told why. At start-up the
+kiosk uses the live folder if it is good and settled, else that copy, else the shipped
+content.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import dataclasses
 import logging
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +41,9 @@ class StartupContent:
     source: Path
     # Problems of the live folder when a fallback had to be used, for the staff panel.
     live_result: LoadResult
+    # False when the live folder was still being written at start-up and was not taken:
+    # the watcher should take it once it has stayed the same (ContentWatcher.start).
+    live_settled: bool = True
 
 
 def drawing_budget(settings: Settings) -> DrawingBudget:
@@ -86,8 +94,7 @@ def _short_of_room(settings: Settings, root: Path, used: list[str]) -> str | Non
         return None
     return (f"the good content ({needed / MB:.1f} MB) was not copied to the kiosk's data disk: "
             f"only {free / MB:.0f} MB is free there and {settings.keep_free_mb} MB is kept for "
-            "sign-ups (keep_free_for_signups_mb in kiosk.toml); it is shown from the content "
-            "folder itself until there is room")
+            "sign-ups (keep_free_for_signups_mb in kiosk.toml)")
 
 
 def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:
@@ -101,6 +108,51 @@ def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:
                        for lang, sections in content.by_language.items()})
 
 
+def _fallback(settings: Settings) -> tuple[LoadResult, Path, str] | None:
+    """The previous good copy, else the shipped content: (result, folder, what it is)."""
+    for folder, what in ((settings.last_good_content_dir, "the last content that was copied"),
+                         (BUNDLED_CONTENT, "the content shipped with the kiosk")):
+        if not folder.is_dir() or folder.resolve() == settings.content_dir.resolve():
+            continue
+        shown = load_live(settings, folder)
+        if shown.ok and shown.content is not None:
+            return shown, folder, what
+    return None
+
+
+def _not_kept(settings: Settings, live: LoadResult, why: str) -> LoadResult:
+    """What to show when the good live content could not be copied: never the live folder
+    itself (a picture swapped there later would be drawn at the next new size), but the
+    previous copy, else the shipped content; the live folder's problems, and why, for staff."""
+    found = _fallback(settings)
+    if found is None:
+        message = f"{why}; there is no other good content to show instead"
+        log.error("%s", message)
+        return LoadResult(None, [*live.problems, Problem(settings.content_dir, 1, message)],
+                          live.fingerprint)
+    shown, _folder, what = found
+    message = f"{why}; {what} is shown until it can be copied"
+    log.warning("%s", message)
+    return LoadResult(shown.content, [*live.problems, Problem(
+        settings.content_dir, 1, message, Severity.WARNING)], live.fingerprint)
+
+
+def still_changing(settings: Settings, now: float) -> str | None:
+    """Why the live folder may not be taken yet (a file in it changed less than
+    ``reload_settle_ms`` before ``now``, by its change time), or None.
+
+    At start-up there is no earlier look to compare with, so the files' own times stand in
+    for the watcher's wait (settle.py): a slow copy writes the page it is on just now. A
+    time in the future counts as just now."""
+    found = fingerprint(settings.content_dir, settings.languages)
+    newest = max((mtime_ns for _name, _size, mtime_ns in found), default=0) / 1e9
+    settle_s = settings.reload_settle_ms / 1000
+    if now - newest >= settle_s:
+        return None
+    return (f"the content folder was still changing at start-up (a file in it was saved in "
+            f"the last {settle_s:g} s); it is shown once it has stayed the same")
+
+
 def _already_kept(settings: Settings, live: LoadResult, expected: Fingerprint) -> bool:
     """The last good copy has the files just checked, and they did not change meanwhile."""
     target = settings.last_good_content_dir
@@ -109,12 +161,29 @@ def _already_kept(settings: Settings, live: LoadResult, expected: Fingerprint) -
             and fingerprint(settings.content_dir, settings.languages) == live.fingerprint)
 
 
+def _replace(target: Path, staging: Path) -> None:
+    """Make ``staging`` the last good copy; if that fails, the previous copy stays."""
+    retired = target.with_name(target.name + ".old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if target.exists():
+        target.rename(retired)
+    try:
+        staging.rename(target)
+    except OSError:
+        if retired.exists() and not target.exists():
+            retired.rename(target)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
 def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     """Check the live folder; if good, make it the last good copy and return the copy's pages.
 
     Returns (result, settled). ``result.problems`` name the live files staff edit;
-    ``result.content``, when there is any, points into the last good copy. ``settled`` is
-    False when the folder changed while it was being checked: try again later.
+    ``result.content``, when there is any, points into the last good copy (or, when no copy
+    could be made, the previous one or the shipped content), never into the live folder.
+    ``settled`` is False when the folder changed while it was being checked: try again later.
     """
     live = load_live(settings)
     if not live.ok or live.content is None:
@@ -127,17 +196,16 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         # these very files, so copying and checking them again (40-60 ms) would add nothing.
         return LoadResult(_moved(live.content, settings.content_dir, target), live.problems,
                           live.fingerprint), True
-    private_dir(target.parent)
     try:
+        private_dir(target.parent)
         short = _short_of_room(settings, settings.content_dir, used)
     except OSError as e:
-        short = f"cannot tell how much room the data disk has ({escaped(e)})"
+        short = f"the good content was not copied: the data folder cannot be used ({escaped(e)})"
     if short:
-        log.warning("%s", short)
-        return LoadResult(live.content, [*live.problems, Problem(
-            settings.content_dir, 1, short, Severity.WARNING)], live.fingerprint), True
-    staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
+        return _not_kept(settings, live, short), True
+    staging: Path | None = None
     try:
+        staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
         _copy(settings.content_dir, used, staging)
         copy = load_content(staging, settings.languages, settings.default_language,
                             drawings=drawing_budget(settings), page_values=settings.page_values)
@@ -145,28 +213,33 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
             shutil.rmtree(staging, ignore_errors=True)
             return LoadResult(None, [Problem(settings.content_dir, 1, "changed while checked")],
                               live.fingerprint), False
-        retired = target.with_name(target.name + ".old")
-        if retired.exists():
-            shutil.rmtree(retired)
-        if target.exists():
-            target.rename(retired)
-        staging.rename(target)
-        shutil.rmtree(retired, ignore_errors=True)
+        _replace(target, staging)
     except OSError as e:
-        shutil.rmtree(staging, ignore_errors=True)
-        # A full data disk must not hide good content: show it from the live folder.
-        log.warning("could not keep a copy of the good content (%s); showing the live folder",
-                    escaped(e))
-        return live, True
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        return _not_kept(settings, live, "the good content could not be copied to the "
+                                         f"kiosk's data disk ({escaped(e)})"), True
     return LoadResult(_moved(copy.content, staging, target), live.problems,
                       live.fingerprint), True
 
 
-def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupContent:
-    """The best content available: live folder, else the last good copy, else the bundled one.
+def load_for_startup(settings: Settings, *, fall_back: bool = True,
+                     clock: Callable[[], float] = time.time) -> StartupContent:
+    """The best content available: the live folder if it is good and settled, else the last
+    good copy, else the bundled one. ``clock`` gives the time files' change times are
+    compared with.
 
     ``fall_back=False`` (previews) shows only the folder asked for, problems and all.
     """
+    if fall_back and (changing := still_changing(settings, clock())):
+        # A half-written page must neither be shown nor become the last good copy.
+        found = _fallback(settings)
+        if found is not None:
+            shown, folder, _what = found
+            log.warning("%s; showing %s meanwhile", changing, escaped(folder))
+            waiting = LoadResult(None, [Problem(settings.content_dir, 1, changing,
+                                                Severity.WARNING)])
+            return StartupContent(shown, folder, waiting, live_settled=False)
     live, _settled = load_and_keep(settings)
     if live.ok:
         return StartupContent(live, settings.content_dir, live)
@@ -176,11 +249,9 @@ def load_for_startup(settings: Settings, *, fall_back: bool = True) -> StartupCo
         log.error("%s", problem)
     if not fall_back:
         return StartupContent(live, settings.content_dir, live)
-    for fallback in (settings.last_good_content_dir, BUNDLED_CONTENT):
-        if fallback.resolve() == settings.content_dir.resolve():
-            continue
-        result = load_live(settings, fallback)
-        if result.ok:
-            log.warning("showing the content from %s until the errors are fixed", escaped(fallback))
-            return StartupContent(result, fallback, live)
+    found = _fallback(settings)
+    if found is not None:
+        shown, folder, _what = found
+        log.warning("showing the content from %s until the errors are fixed", escaped(folder))
+        return StartupContent(shown, folder, live)
     return StartupContent(live, settings.content_dir, live)

@@ -7,6 +7,11 @@ every limit, copy it beside the live folder (same file system), check the copy, 
 the two folders in one step (renameat2 with RENAME_EXCHANGE: at every moment the live path
 is either the old folder or the new one). Where the file system cannot exchange, two renames
 leave the path missing for a moment; the watcher then keeps showing the last good content.
+
+Only what the check accepted is published: the pages and the pictures they show. Not the
+dot-files, editor backups and unused pictures the check skips (a stick can carry anything),
+and never a file reached by a link out of SRC: each file is opened where its link leads
+inside SRC, without following a link there, and must be a regular file.
 """
 
 from __future__ import annotations
@@ -16,14 +21,15 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.config import Settings
-from kiosk.content.files import IMAGES_FOLDER, content_files
+from kiosk.content.files import Fingerprint
 from kiosk.content.folder_budget import MB
-from kiosk.content.last_good import drawing_budget, folder_budget
+from kiosk.content.last_good import drawing_budget, folder_budget, used_files
 from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import Problem
 
@@ -44,13 +50,45 @@ def _load(settings: Settings, root: Path) -> LoadResult:
                         page_values=settings.page_values)
 
 
-def _copy(source: Path, languages: tuple[str, ...], into: Path) -> None:
-    """The files a content folder consists of; sub-folders and odd files stay behind."""
-    for folder in (*languages, IMAGES_FOLDER):
-        if (source / folder).is_dir():
-            (into / folder).mkdir()
-            for child, _status in content_files(source / folder):
-                shutil.copy2(child, into / folder / child.name)  # keeps change times
+class _OutsideSourceError(OSError):
+    """A file to publish is a link out of SRC, or not a regular file."""
+
+
+def _copy_one(source: Path, real_source: Path, name: str, into: Path) -> None:
+    real = (source / name).resolve(strict=True)
+    if not real.is_relative_to(real_source):
+        raise _OutsideSourceError(f"{name} is a link out of the folder")
+    # O_NOFOLLOW: a link put in place of the resolved file after resolve() is not followed.
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise _OutsideSourceError(f"{name} became a link") from e
+        raise
+    with os.fdopen(fd, "rb") as original:
+        status = os.fstat(original.fileno())
+        if not stat.S_ISREG(status.st_mode):
+            raise _OutsideSourceError(f"{name} is not a regular file")
+        target = into / name
+        target.parent.mkdir(exist_ok=True)
+        with target.open("xb") as copy:
+            shutil.copyfileobj(original, copy)
+    # Readable as the original was (the kiosk may be another user), never executable or
+    # writable by others; and its change time, so the copy's fingerprint equals the original's.
+    target.chmod(stat.S_IMODE(status.st_mode) & 0o644)
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def _copy(source: Path, used: list[str], into: Path) -> None:
+    """The pages and pictures the check accepted (``folder/name``), and nothing else."""
+    real_source = source.resolve()
+    for name in used:
+        _copy_one(source, real_source, name, into)
+
+
+def _used_fingerprint(result: LoadResult, used: list[str]) -> Fingerprint:
+    wanted = set(used)
+    return tuple(entry for entry in result.fingerprint if entry[0] in wanted)
 
 
 def exchange(first: Path, second: Path) -> bool:
@@ -69,11 +107,10 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(first))
 
 
-def _short_of_room(source: Path, settings: Settings) -> str | None:
-    """Why a copy of ``source`` beside the live folder would leave its disk short of the
+def _short_of_room(source: Path, used: list[str], settings: Settings) -> str | None:
+    """Why a copy of ``used`` beside the live folder would leave its disk short of the
     room kept for sign-ups (the content folder may share the data disk), or None."""
-    needed = sum(status.st_size for folder in (*settings.languages, IMAGES_FOLDER)
-                 for _child, status in content_files(source / folder))
+    needed = sum((source / name).stat().st_size for name in used)
     free = shutil.disk_usage(settings.content_dir.parent).free
     if free - needed >= settings.keep_free_mb * MB:
         return None
@@ -85,11 +122,12 @@ def _short_of_room(source: Path, settings: Settings) -> str | None:
 def publish(source: Path, settings: Settings) -> Published:
     """Check ``source``; if it has no errors, make it the live content folder at once."""
     result = _load(settings, source)
-    if not result.ok:
+    if not result.ok or result.content is None:
         return Published(result, swapped=False)
+    used = used_files(result.content, source)
     live = settings.content_dir
     live.parent.mkdir(parents=True, exist_ok=True)
-    short = _short_of_room(source, settings)
+    short = _short_of_room(source, used, settings)
     if short:
         return Published(LoadResult(None, [*result.problems, Problem(source, 1, short)],
                                     result.fingerprint), swapped=False)
@@ -97,12 +135,16 @@ def publish(source: Path, settings: Settings) -> Published:
     try:
         # The kiosk (maybe another user) must read it as it read the folder it replaces.
         staging.chmod(live.stat().st_mode & 0o7777 if live.is_dir() else 0o755)
-        _copy(source, settings.languages, staging)
+        changed = Problem(source, 1, "the folder changed while it was being published; "
+                                     "nothing was changed, publish it again")
+        try:
+            _copy(source, used, staging)
+        except (_OutsideSourceError, FileNotFoundError):
+            # The check refused links out of SRC: one there now was put in since.
+            return Published(LoadResult(None, [changed], result.fingerprint), swapped=False)
         copy = _load(settings, staging)
-        if not copy.ok or copy.fingerprint != result.fingerprint:
-            problem = Problem(source, 1, "the folder changed while it was being published; "
-                                         "nothing was changed, publish it again")
-            return Published(LoadResult(None, [*copy.errors, problem], result.fingerprint),
+        if not copy.ok or copy.fingerprint != _used_fingerprint(result, used):
+            return Published(LoadResult(None, [*copy.errors, changed], result.fingerprint),
                              swapped=False)
         if not live.exists():
             staging.rename(live)

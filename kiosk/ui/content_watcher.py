@@ -83,10 +83,15 @@ class ContentWatcher(QObject):
         self._last: tuple[object, ...] | None = None
         self.last_result: LoadResult | None = None
 
-    def start(self) -> None:
-        self._seen = fingerprint(self._root, self._settings.languages)
+    def start(self, *, live_settled: bool = True) -> None:
+        """Watch from now on. ``live_settled=False``: the live folder was still being written
+        at start-up and is not what is shown, so load it (after the settle wait) even if it
+        never changes again."""
+        self._seen = fingerprint(self._root, self._settings.languages) if live_settled else None
         self._watch_paths()
         self._check.start()
+        if not live_settled:
+            self._quiet.start()
 
     def stop(self) -> None:
         self._quiet.stop()

@@ -41,6 +41,8 @@ def test_command_line_beats_environment_beats_file(tmp_path):
     ("[theme]\ncolour = \"#000000\"\n", "unknown key 'colour'"),
     ("[content]\ndefault_language = \"fr\"\n", "not in languages"),
     ("[clinic\nname = 1\n", "line 1"),
+    # A newline after the digits would go into every page that shows the number.
+    ("[clinic]\nemergency_number = \"911\\n\"\n", "'emergency_number' must be the digits"),
 ])
 def test_bad_settings_say_where_and_why(tmp_path, text, words):
     clinic = tmp_path / "kiosk.toml"

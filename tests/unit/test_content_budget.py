@@ -96,7 +96,7 @@ def test_a_copy_that_would_eat_the_room_kept_for_signups_is_refused(content_dir,
     settings = make_settings(content_dir, keep_free_mb=free_mb + 50)
     result, settled = load_and_keep(settings)
     assert settled
-    assert result.ok  # the content is good, and shown from the content folder itself
+    assert result.ok  # the content is good; the shipped content is shown meanwhile
     assert not settings.last_good_content_dir.exists()
     assert not [p for p in data.iterdir() if p.name.startswith(".last-good")]
     [warning] = [p.message for p in result.problems if "kept for sign-ups" in p.message]

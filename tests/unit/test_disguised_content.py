@@ -46,6 +46,16 @@ INVISIBLE = {
     "line separators": "\u2028\u2029",
     "a control character": "Sciatica\x07",
     "spaces between zero-width ones": "\u200b \u200b",
+    # Not control or format characters, yet they draw nothing (review of issue 13 item 12):
+    "braille blanks": "\u2800\u2800\u2800",
+    "a Hangul filler (a 'letter')": "\u3164",
+    "halfwidth Hangul fillers": "\uffa0\uffa0",
+    "a combining grapheme joiner": "\u034f",
+    "a variation selector": "\ufe0f",
+    "a private-use character": "\ue000",
+    "an unassigned code point": "\u0378",
+    "a combining mark alone": "\u0301\u0301",
+    "punctuation only": "?!",
 }
 
 
@@ -63,6 +73,14 @@ def test_invisible_text_is_refused_at_its_line(key, value):
     assert [(n, m) for n, m in parsed.errors if n == line and f"'{key}'" in m], parsed.errors
 
 
-@pytest.mark.parametrize("value", ["Ciática: ¿qué es?", "عرق النسا", "👩‍⚕️ Ask us"])
+@pytest.mark.parametrize("value", ["Ciática: ¿qué es?", "Cia\u0301tica", "عرق النسا",
+                                   "👩‍⚕️ Ask us", "坐骨神经痛", "L5\u2013S1"])
 def test_real_words_with_joiners_or_other_scripts_pass(value):
     assert frontmatter.parse(_page("title", value)).errors == []
+
+
+@pytest.mark.parametrize("key", ["source", "reviewed_by"])
+def test_other_values_of_only_invisible_characters_are_refused(key):
+    parsed = frontmatter.parse(_page("title", "Sciatica").replace(
+        "---\nBody", f"{key}: \u2800\u3164\n---\nBody"))
+    assert [m for _n, m in parsed.errors if f"'{key}' has no visible letters" in m]

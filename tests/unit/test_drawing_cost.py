@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,43 @@ def test_the_memory_limit_is_the_kernels_in_the_child(tmp_path):
     starved = judge_drawings([drawing], DrawingBudget(memory_mb=1))
     assert "needs more than 1 MB" in starved.refused[drawing]
     assert judge_drawings([drawing], DrawingBudget(memory_mb=64)).refused == {}
+
+
+def test_a_drawing_swapped_after_it_was_hashed_cannot_poison_the_cache(tmp_path, qt_blocked):
+    # The swap, made certain: as the child starts (before it draws anything) it overwrites
+    # the file it was asked about with a harmless drawing, as someone with the file open
+    # could between the hash and the drawing. The verdict must be about the bytes hashed.
+    picture = hostile_drawing(tmp_path / "dashes.svg")
+    swapper = tmp_path / "swapper"
+    swapper.mkdir()
+    (swapper / "sitecustomize.py").write_text(
+        "import os, pathlib\n"
+        "pathlib.Path(os.environ['SWAP_FILE']).write_text("
+        "'<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+        "<rect width=\"5\" height=\"5\"/></svg>')\n")
+    hostile = picture.read_bytes()
+    raced = judge_drawings([picture], DrawingBudget(
+        cpu_ms=300, cache_dir=tmp_path / "cache",
+        child_env={"PYTHONPATH": str(swapper), "SWAP_FILE": str(picture)}))
+    assert picture.read_bytes() != hostile  # the swap did happen
+    assert picture in raced.refused
+    # The hostile bytes again: the cached verdict (no child can load Qt now) refuses them.
+    picture.write_bytes(hostile)
+    again = judge_drawings([picture], DrawingBudget(cpu_ms=300, cache_dir=tmp_path / "cache",
+                                                    child_env=qt_blocked))
+    assert again.unmeasured is None
+    assert picture in again.refused
+
+
+def test_no_room_for_the_private_copy_is_said_never_a_silent_pass(tmp_path, monkeypatch):
+    # The copies the child draws go to the temp folder: a full one (a real tmpfs) must
+    # not let drawings through unmeasured without a word.
+    from tests.small_disk import fill, small_tmpfs
+
+    picture = hostile_drawing(tmp_path / "dashes.svg")
+    with small_tmpfs(tmp_path / "tmp", size="64k") as temp:
+        fill(temp)
+        monkeypatch.setattr(tempfile, "tempdir", str(temp))
+        verdicts = judge_drawings([picture], DrawingBudget(cpu_ms=300))
+    assert verdicts.unmeasured is not None
+    assert "no private copy of the drawings could be made" in verdicts.unmeasured

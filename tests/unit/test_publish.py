@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk.content.files import fingerprint
 from kiosk.content.publish import exchange, publish
 
@@ -92,3 +94,54 @@ def test_a_publish_that_would_eat_the_room_kept_for_signups_changes_nothing(
     assert not done.swapped
     assert any("kept for sign-ups" in p.message for p in done.result.errors)
     assert files(content_dir) == before
+
+
+def test_only_the_pages_and_the_pictures_they_show_are_published(
+        content_dir, tmp_path, make_settings):
+    # A stick can carry anything: files the check skips (dot-files, editor backups, an
+    # unused picture) and links out of the folder to a secret. None of it is published.
+    secret = tmp_path / "keys.secret"
+    secret.write_text("SECRET-OUTSIDE-THE-CONTENT-FOLDER")
+    draft = draft_of(content_dir, tmp_path)
+    accepted = files(draft)
+    for name in (".notes", "draft.md~", "10-the-sciatic-nerve.md.swp", "#autosave#"):
+        (draft / "en" / name).symlink_to(secret)
+    (draft / "images" / "not-used-by-any-page.svg").write_text("<svg/>")
+    (draft / "notes.txt").write_text("not content")
+    done = publish(draft, make_settings(content_dir))
+    assert done.swapped, [str(p) for p in done.result.errors]
+    assert files(content_dir) == accepted
+    assert not any(p.is_symlink() for p in content_dir.rglob("*"))
+    assert not any("SECRET" in p.read_text(encoding="utf-8") for p in content_dir.rglob("*")
+                   if p.is_file())
+
+
+def test_a_page_linked_inside_the_folder_is_published_as_a_file(
+        content_dir, tmp_path, make_settings):
+    draft = draft_of(content_dir, tmp_path)
+    page = draft / "es" / "10-the-sciatic-nerve.md"
+    kept = draft / "kept" / page.name
+    kept.parent.mkdir()
+    page.rename(kept)
+    page.symlink_to(kept)
+    assert publish(draft, make_settings(content_dir)).swapped
+    published = content_dir / "es" / page.name
+    assert not published.is_symlink()
+    assert published.read_bytes() == kept.read_bytes()
+
+
+def test_a_link_out_of_the_folder_is_never_copied(content_dir, tmp_path):
+    # What a link swapped in after the check meets: the copy refuses it, nothing is read.
+    from kiosk.content.publish import _copy
+
+    secret = tmp_path / "keys.secret"
+    secret.write_text("SECRET")
+    draft = draft_of(content_dir, tmp_path)
+    page = draft / "en" / "10-the-sciatic-nerve.md"
+    page.unlink()
+    page.symlink_to(secret)
+    into = tmp_path / "into"
+    into.mkdir()
+    with pytest.raises(OSError, match="link out of the folder"):
+        _copy(draft, ["en/10-the-sciatic-nerve.md"], into)
+    assert list(into.rglob("*")) == []
