@@ -149,4 +149,5 @@ def test_export_lists_an_entry_that_cannot_be_opened_and_says_how_many(tmp_path)
     assert "1 of them could not be read" in result.stderr
     rows = out.read_text(encoding="utf-8-sig").strip().splitlines()
     assert len(rows) == 2
-    assert rows[1].startswith(f"{entry_id},") and "could not be read" in rows[1]
+    assert rows[1].startswith(f"{entry_id},")
+    assert "could not be read" in rows[1]

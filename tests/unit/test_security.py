@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -306,14 +307,15 @@ def test_a_lockout_shortened_after_the_clock_went_back_still_ends(guard, clock, 
     assert restarted.check(PIN).ok
 
 
+_SOURCE = Path(__file__).resolve().parents[2]  # the checkout this test runs from
 _CLEAR_TRIES = ("import sys; from pathlib import Path; from kiosk.security import PinGuard; "
                 "print(PinGuard(Path(sys.argv[1])).clear_tries())")
 
 
 def _waiting_for_a_lock(pid: int) -> bool:
     """Whether process ``pid`` is blocked waiting for a file lock (``/proc/locks``, "->")."""
-    with open("/proc/locks", encoding="ascii") as locks:
-        return any("->" in line and f" {pid} " in line for line in locks)
+    locks = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    return any("->" in line and f" {pid} " in line for line in locks)
 
 
 def test_unlock_panel_is_not_undone_by_a_try_recorded_at_the_same_moment(guard, clock, hasher):
@@ -333,7 +335,7 @@ def test_unlock_panel_is_not_undone_by_a_try_recorded_at_the_same_moment(guard, 
         if not terminal:  # between reading the state and writing the try back
             child = subprocess.Popen([sys.executable, "-c", _CLEAR_TRIES, str(guard.path)],
                                      stdout=subprocess.PIPE, text=True,
-                                     env=os.environ | {"PYTHONPATH": os.getcwd()})
+                                     env=os.environ | {"PYTHONPATH": str(_SOURCE)})
             terminal.append(child)
             deadline = time.monotonic() + 60  # until it is done, or waits for our lock
             while child.poll() is None and not _waiting_for_a_lock(child.pid):
