@@ -27,8 +27,7 @@ CHECK_MARK = RESOURCES / "ui" / "check-mark.svg"
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 # Digits with spaces or dashes between, an optional + first: it goes into Markdown as it is,
 # so nothing that Markdown or HTML would read as markup may be in it.
-# Matched whole (fullmatch): with re.match, "$" also matches before a final newline.
-_EMERGENCY_NUMBER = re.compile(r"\+?[0-9](?:[0-9 -]{0,18}[0-9])?")
+_EMERGENCY_NUMBER = re.compile(r"^\+?[0-9](?:[0-9 -]{0,18}[0-9])?$")
 # The text sizes "Larger text" steps through, in percent of body_px (WCAG 1.4.4 asks 200%).
 TEXT_PERCENTS = (100, 150, 200)
 
@@ -244,7 +243,7 @@ def load_settings(
         raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
 
     emergency = _typed(clinic, "emergency_number", str, where)
-    if not _EMERGENCY_NUMBER.fullmatch(emergency):
+    if not _EMERGENCY_NUMBER.match(emergency):
         raise ConfigError(f"{where}: 'emergency_number' must be the digits patients dial, "
                           f"like \"911\", not {emergency!r}")
 
