@@ -12,6 +12,11 @@ The kiosk makes two kinds of copy beside ``signups.db``:
   The file stays for IT for ``retention_days`` after it was set aside, then the retention
   purge removes it. Meanwhile every delete and purge overwrites, in every copy, the sealed
   bytes of each entry it removes, so a deleted entry cannot be read back from a copy either.
+  In the same transaction as the delete it records the SHA-256 of those bytes (the
+  ``deleted`` table), and salvage never restores an entry with a recorded hash: a copy that
+  cannot be written (read-only, an I/O error) can keep the bytes until a later start zeroes
+  them, but it can never bring the entry back. The hashes are dropped once no set-aside
+  file is left.
 
 "Removed" means overwritten with zeros, flushed, then unlinked: a plain unlink leaves the
 bytes in the file system's free blocks. (A flash disk may still keep old blocks; full-disk
