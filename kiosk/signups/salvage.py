@@ -17,13 +17,14 @@ Only live cells are read (the cell pointer array, not free space), and the store
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sqlite3
 import struct
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from kiosk.signups.copies import fingerprint, tombstones
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +35,6 @@ _WAL_MAGIC = (0x377F0682, 0x377F0683)
 _TABLE_LEAF, _INDEX_LEAF, _INDEX_INTERIOR = 0x0D, 0x0A, 0x02
 _SHA256_BYTES = 32
 
-
-def fingerprint(sealed: bytes) -> bytes:
-    """What the ``deleted`` table keeps of a deleted entry: the SHA-256 of its sealed bytes."""
-    return hashlib.sha256(sealed).digest()
-
-
-def tombstones(conn: sqlite3.Connection) -> set[bytes]:
-    return {bytes(row[0]) for row in conn.execute("SELECT sha256 FROM deleted")}
 
 
 class _Undecodable(Exception):  # noqa: N818 - private, reads better

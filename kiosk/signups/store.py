@@ -36,7 +36,7 @@ from typing import Any
 
 from kiosk.private_files import private_dir, restrict, touch_private
 from kiosk.signups import copies
-from kiosk.signups.copies import SIDE_FILES, side
+from kiosk.signups.copies import SIDE_FILES, fingerprint, side, tombstones
 from kiosk.signups.db_file import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -53,7 +53,7 @@ from kiosk.signups.db_file import (
     schema_version,
     unavailable,
 )
-from kiosk.signups.salvage import Found, Salvaged, fingerprint, read, restore, tombstones
+from kiosk.signups.salvage import Found, Salvaged, read, restore
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SignupStore", "StoreError", "StoreLocked",
            "StoreUnavailable", "StoredEntry", "to_text"]
@@ -163,7 +163,7 @@ class SignupStore:
                           e.strerror)
         inherited = {h for f in found.values() for h in f.deleted} - tombstones(conn)
         if inherited:
-            with _write(conn):
+            with copies.write(conn):
                 conn.executemany("INSERT OR IGNORE INTO deleted (sha256) VALUES (?)",
                                  [(h,) for h in inherited])
         report = None
@@ -178,9 +178,9 @@ class SignupStore:
             if damaged == aside or result.recovered:
                 report = result
         gone = tombstones(conn)
-        _scrub(path, [row.sealed for f in found.values() for row in f.rows.values()
+        copies.scrub_deleted(path, [row.sealed for f in found.values() for row in f.rows.values()
                       if fingerprint(row.sealed) in gone])
-        _drop_tombstones_if_unneeded(conn, path)
+        copies.drop_tombstones_if_unneeded(conn, path)
         return report
 
     # The files under the open connection ---------------------------------------------------
@@ -333,7 +333,7 @@ class SignupStore:
         (committed with it) keeps them from ever being salvaged back.
         """
         self._checkpoint()
-        _scrub(self.path, sealed)
+        copies.scrub_deleted(self.path, sealed)
 
     # API ---------------------------------------------------------------------------------
 
@@ -374,7 +374,7 @@ class SignupStore:
         with self._transaction("delete the sign-up") as conn:
             sealed = [bytes(row[0]) for row in conn.execute(
                 "SELECT sealed FROM signups WHERE id = ?", (entry_id,))]
-            _bury(conn, sealed)
+            copies.bury(conn, sealed)
             conn.execute("DELETE FROM signups WHERE id = ?", (entry_id,))
         if sealed:
             self._forget(sealed)
@@ -388,7 +388,7 @@ class SignupStore:
         with self._transaction("purge old sign-ups") as conn:
             sealed = [bytes(row[0]) for row in conn.execute(
                 "SELECT sealed FROM signups WHERE created_at < ?", (to_text(cutoff),))]
-            _bury(conn, sealed)
+            copies.bury(conn, sealed)
             conn.execute("DELETE FROM signups WHERE created_at < ?", (to_text(cutoff),))
         if sealed:
             self._forget(sealed)
@@ -396,7 +396,7 @@ class SignupStore:
             copies.purge_set_aside(self.path, cutoff)
         except OSError as e:
             raise unavailable(e, "remove old set-aside copies") from e
-        _drop_tombstones_if_unneeded(self._connection(), self.path)
+        copies.drop_tombstones_if_unneeded(self._connection(), self.path)
         return len(sealed)
 
     def close(self) -> None:
@@ -414,43 +414,4 @@ class SignupStore:
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-
-@contextlib.contextmanager
-def _write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        SignupStore._rollback(conn)
-        raise
-
-
-def _bury(conn: sqlite3.Connection, sealed: list[bytes]) -> None:
-    """Inside a delete's transaction, so there is never a delete without its tombstone."""
-    if sealed:
-        conn.executemany("INSERT OR IGNORE INTO deleted (sha256) VALUES (?)",
-                         [(fingerprint(s),) for s in sealed])
-
-
-def _drop_tombstones_if_unneeded(conn: sqlite3.Connection, path: Path) -> None:
-    """No set-aside file left: no copy can bring a deleted entry back, forget the hashes."""
-    if copies.set_aside_databases(path) or not tombstones(conn):
-        return
-    try:
-        conn.execute("DELETE FROM deleted")
-    except sqlite3.DatabaseError as e:  # a read-only file: harmless, dropped another time
-        log.warning("could not drop tombstones yet (%s)", getattr(e, "sqlite_errorname", e))
-
-
-def _scrub(path: Path, sealed: list[bytes]) -> None:
-    """Zero ``sealed`` in every copy; a failure is logged (the tombstones still hold)."""
-    if not sealed:
-        return
-    try:
-        copies.scrub(copies.copies(path), sealed)
-    except OSError as e:
-        log.error("could not remove %d deleted entries from a set-aside copy (%s); they cannot "
-                  "come back, and the next start tries again", len(sealed), e.strerror or e)
 
