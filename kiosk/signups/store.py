@@ -179,7 +179,7 @@ class SignupStore:
                 report = result
         gone = tombstones(conn)
         copies.scrub_deleted(path, [row.sealed for f in found.values() for row in f.rows.values()
-                      if fingerprint(row.sealed) in gone])
+                                    if fingerprint(row.sealed) in gone])
         copies.drop_tombstones_if_unneeded(conn, path)
         return report
 
