@@ -278,6 +278,8 @@ class SignupStore:
             yield conn
             conn.execute("COMMIT")
             self._check_files()
+            if self._checkpoint_due:  # a delete's, which a reader kept from finishing
+                self._checkpoint()
         except sqlite3.ProgrammingError:
             self._rollback(conn)
             raise

@@ -93,3 +93,21 @@ def test_a_delete_while_another_program_reads_is_checkpointed_once_it_stops(tmp_
         assert store.check_files()  # the next tick after the reader is done
         assert secret not in wal.read_bytes()
         assert secret not in db.read_bytes()
+
+
+def test_the_next_save_finishes_a_delete_s_checkpoint_too(tmp_path):
+    db = tmp_path / "data" / "signups.db"
+    wal = Path(f"{db}-wal")
+    secret = os.urandom(32) + b"SEALED-ENTRY-TO-DELETE" * 10
+    with SignupStore.open(db) as store:
+        victim = store.add(secret, "v1")
+        reader = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM signups").fetchall()
+            assert store.delete(victim)
+        finally:
+            reader.rollback()
+            reader.close()
+        store.add(os.urandom(64), "v1")  # a sign-up before the timer's next tick
+        assert secret not in wal.read_bytes()
