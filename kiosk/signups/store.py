@@ -312,7 +312,7 @@ class SignupStore:
         try:
             busy, frames, done = self._connection().execute(
                 "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.OperationalError as e:
+        except sqlite3.DatabaseError as e:  # never fails the save or delete it follows
             busy, frames, done = 1, -1, -1
             log.warning("could not checkpoint the sign-up database (%s)",
                         getattr(e, "sqlite_errorname", "error"))
