@@ -312,9 +312,17 @@ def export(settings: Settings, out: Path) -> int:
         except KeysError as e:  # damaged, or set too cheap (WeakKeyCost): say which
             print(f"error: {e}", file=sys.stderr)
             return EXIT_ERROR
-        count = write_csv(reader.entries(), out)
-        service.audit.record("export", f"{count} entries from the command line")
+        # Like the panel's export: an entry that cannot be opened gets a row too, so the
+        # file never looks complete while something is missing from it.
+        listing = reader.listing()
+        count = write_csv(listing.entries, out, listing.unreadable)
+        unreadable = len(listing.unreadable)
+        service.audit.record("export", f"{count - unreadable} entries from the command line"
+                             + (f", {unreadable} unreadable" if unreadable else ""))
     print(f"Sign-ups written: {count}, to {out}", file=sys.stderr)
+    if unreadable:
+        print(f"{unreadable} of them could not be read (damaged, or sealed to another key): "
+              "their rows say so; ask IT", file=sys.stderr)
     return 0
 
 

@@ -15,19 +15,25 @@ Nothing fails open:
   applies, so a lockout holds even if its file is replaced by an older copy.
 Only `set_pin` and `clear_tries` (the ``kiosk set-pin`` and ``kiosk unlock-panel`` commands,
 which need a terminal and the data folder) start afresh; they write a new ``reset`` token,
-which tells a running kiosk to take the file's count instead of its own.
+which tells a running kiosk to take the file's count instead of its own. The kiosk and such a
+command are two processes: each holds an exclusive ``flock`` on ``staff-pin.json.lock`` (0600,
+beside the file) from reading the state to writing it back, so neither overwrites the other's
+change (a try recorded at the moment ``unlock-panel`` ran would otherwise undo it).
 Qt-free; the clock is a plain function so tests never sleep.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
+import os
 import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +41,7 @@ from typing import Any
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kiosk.private_files import private_dir, write_atomic
+from kiosk.private_files import open_private, private_dir, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,34 @@ class PinGuard:
         self._lock = threading.Lock()
 
     # State file --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the state file for a load-change-save, against this process's other threads
+        and against other processes (the kiosk and ``kiosk unlock-panel``)."""
+        with self._lock:
+            fd = self._open_lock_file()
+            try:
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+                yield
+            finally:
+                if fd is not None:
+                    os.close(fd)
+
+    def _open_lock_file(self) -> int | None:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            return open_private(lock_path, os.O_RDWR | os.O_CREAT)
+        except OSError:
+            pass
+        try:  # a read-only disk: the lock file made at set-up still locks
+            return os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError as e:
+            # Without it the state file cannot be written either (same folder), so every
+            # try is refused as unrecordable anyway; nothing opens because of this.
+            log.warning("cannot open the staff PIN lock file: %s", e.strerror or e)
+            return None
 
     def _load(self) -> _State:
         try:
@@ -145,8 +179,10 @@ class PinGuard:
         if not NEW_PIN_PATTERN.fullmatch(pin):
             raise WeakPin(f"the PIN must be {MIN_NEW_PIN} to 8 digits")
         state = _fresh(self._hasher.hash(pin))
-        self._save(state)
-        self._memory = replace(state)
+        private_dir(self.path.parent)
+        with self._exclusive():
+            self._save(state)
+            self._memory = replace(state)
 
     def clear_tries(self) -> int:
         """Forget every wrong try and end a lockout (``kiosk unlock-panel``).
@@ -154,7 +190,7 @@ class PinGuard:
         Returns how many wrong tries were forgotten; raises OSError if the file cannot be
         written (then nothing changed). A PIN that is not set stays not set.
         """
-        with self._lock:
+        with self._exclusive():
             state = self._load()
             if state.hash is None:
                 return 0
@@ -183,15 +219,12 @@ class PinGuard:
 
     def _attempt(self, verify: Callable[[str], bool], *, opens: bool,
                  pin: str | None = None) -> PinResult:
-        with self._lock:
+        with self._exclusive():
             state = self._current()
             if state.hash is None:
                 return PinResult(ok=False)
             now = self._clock()
-            # If the clock was set back, a stored time may lie far in the future; never make
-            # anyone wait longer than the rules allow from now.
-            state.locked_until = min(state.locked_until, now + LOCKOUT_SECONDS)
-            state.next_try = min(state.next_try, now + DELAYS[-1])
+            self._clamp(state, now)
             if now < state.locked_until:
                 return PinResult(ok=False, wait_seconds=state.locked_until - now, locked=True,
                                  unchecked=True)
@@ -222,6 +255,28 @@ class PinGuard:
                     state.hash = self._hasher.hash(pin)
                 self._put_back(state)
             return PinResult(ok=True)
+
+    def _clamp(self, state: _State, now: float) -> None:
+        """If the clock was set back, a stored time may lie far in the future; never make
+        anyone wait longer than the rules allow from now.
+
+        The shorter wait is kept (memory and file): clamped afresh at every try, a lockout
+        would otherwise end 15 minutes after the last try, never 15 minutes after the first.
+        If the file cannot be written, it keeps the later time and the stricter one applies:
+        that fails closed.
+        """
+        locked_until = min(state.locked_until, now + LOCKOUT_SECONDS)
+        next_try = min(state.next_try, now + DELAYS[-1])
+        if (locked_until, next_try) == (state.locked_until, state.next_try):
+            return
+        state.locked_until, state.next_try = locked_until, next_try
+        log.warning("staff panel: a wait ran past what the rules allow (was the clock set "
+                    "back?); shortened to end by the rules")
+        self._memory = replace(state)
+        try:
+            self._save(state)
+        except OSError as e:
+            log.error("cannot save the shortened wait: %s", e.strerror or e)
 
     @staticmethod
     def _after_a_wrong_try(state: _State, now: float) -> tuple[_State, PinResult]:

@@ -1,8 +1,8 @@
 """Real small disks for tests: a tmpfs that can be filled up or made read-only.
 
 Mounting needs root (or CAP_SYS_ADMIN); elsewhere the tests that need it are skipped with
-that reason, and `read_only_folder` falls back to a folder without write permission (which
-root ignores, so there it needs the mount).
+that reason. Under CI (``CI=true``, where the tests run as root) they fail instead: the
+full-disk and read-only tests must never silently not run there.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -25,12 +26,35 @@ def small_tmpfs(where: Path, size: str = "256k") -> Iterator[Path]:
                            str(where)], capture_output=True, text=True, timeout=30,
                           check=False)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
+        cannot_mount(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
     try:
         yield where
     finally:
         subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=30,
                        check=False)
+
+
+def cannot_mount(reason: str) -> NoReturn:
+    """Skip, with ``reason``; but fail under CI, where mounting must work."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the disk tests must run in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def read_only_file(path: Path) -> Iterator[Path]:
+    """``path`` bind-mounted read-only onto itself, as a file on a failing disk: even root
+    gets EROFS writing it (the directory stays writable). Unmounted after."""
+    done = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True,
+                          text=True, timeout=30, check=False)
+    if done.returncode != 0:
+        cannot_mount(f"cannot bind-mount a file here (needs root): {done.stderr.strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], check=True,
+                       capture_output=True, timeout=30)
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], capture_output=True, timeout=30, check=False)
 
 
 def fill(folder: Path) -> int:

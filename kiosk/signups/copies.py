@@ -12,6 +12,11 @@ The kiosk makes two kinds of copy beside ``signups.db``:
   The file stays for IT for ``retention_days`` after it was set aside, then the retention
   purge removes it. Meanwhile every delete and purge overwrites, in every copy, the sealed
   bytes of each entry it removes, so a deleted entry cannot be read back from a copy either.
+  In the same transaction as the delete it records the SHA-256 of those bytes (the
+  ``deleted`` table), and salvage never restores an entry with a recorded hash: a copy that
+  cannot be written (read-only, an I/O error) can keep the bytes until a later start zeroes
+  them, but it can never bring the entry back. The hashes are dropped once no set-aside
+  file is left.
 
 "Removed" means overwritten with zeros, flushed, then unlinked: a plain unlink leaves the
 bytes in the file system's free blocks. (A flash disk may still keep old blocks; full-disk
@@ -20,11 +25,13 @@ encryption is what covers a stolen disk, and the entries are sealed in any case.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -191,3 +198,56 @@ def purge_set_aside(db: Path, cutoff: datetime) -> int:
     if removed:
         log.info("removed %d set-aside database file(s) past the retention period", removed)
     return removed
+
+
+# Tombstones: what keeps a deleted entry deleted while a copy may still hold it ---------
+
+def fingerprint(sealed: bytes) -> bytes:
+    """What the ``deleted`` table keeps of a deleted entry: the SHA-256 of its sealed bytes."""
+    return hashlib.sha256(sealed).digest()
+
+
+def tombstones(conn: sqlite3.Connection) -> set[bytes]:
+    return {bytes(row[0]) for row in conn.execute("SELECT sha256 FROM deleted")}
+
+
+@contextlib.contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
+
+
+def bury(conn: sqlite3.Connection, sealed: list[bytes]) -> None:
+    """Inside a delete's transaction, so there is never a delete without its tombstone."""
+    if sealed:
+        conn.executemany("INSERT OR IGNORE INTO deleted (sha256) VALUES (?)",
+                         [(fingerprint(s),) for s in sealed])
+
+
+def drop_tombstones_if_unneeded(conn: sqlite3.Connection, path: Path) -> None:
+    """No set-aside file left: no copy can bring a deleted entry back, forget the hashes."""
+    if set_aside_databases(path) or not tombstones(conn):
+        return
+    try:
+        conn.execute("DELETE FROM deleted")
+    except sqlite3.DatabaseError as e:  # a read-only file: harmless, dropped another time
+        log.warning("could not drop tombstones yet (%s)", getattr(e, "sqlite_errorname", e))
+
+
+def scrub_deleted(path: Path, sealed: list[bytes]) -> None:
+    """Zero ``sealed`` in every copy; a failure is logged (the tombstones still hold)."""
+    if not sealed:
+        return
+    try:
+        scrub(copies(path), sealed)
+    except OSError as e:
+        log.error("could not remove %d deleted entries from a set-aside copy (%s); they cannot "
+                  "come back, and the next start tries again", len(sealed), e.strerror or e)
+

@@ -31,6 +31,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # v2: the front desk marks whom they have contacted.
     ("ALTER TABLE signups ADD COLUMN contacted_at TEXT",
      "CREATE INDEX signups_by_created_at ON signups (created_at)"),
+    # v3: the SHA-256 of each deleted entry's sealed bytes, kept while a set-aside copy may
+    # still hold them, so salvaging that copy never brings a deleted entry back
+    # (`kiosk.signups.copies`). A hash, not the entry: it reveals nothing.
+    ("CREATE TABLE deleted (sha256 BLOB PRIMARY KEY) WITHOUT ROWID",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

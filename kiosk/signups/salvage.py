@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.signups.copies import fingerprint, tombstones
+
 log = logging.getLogger(__name__)
 
 _HEADER = b"SQLite format 3\x00"
@@ -31,6 +33,8 @@ _WAL_MAGIC = (0x377F0682, 0x377F0683)
 # Page kinds read: table leaves hold the rows; index pages, leaf and interior alike, hold
 # (created_at, id) keys, in an index b-tree interior cells are entries too.
 _TABLE_LEAF, _INDEX_LEAF, _INDEX_INTERIOR = 0x0D, 0x0A, 0x02
+_SHA256_BYTES = 32
+
 
 
 class _Undecodable(Exception):  # noqa: N818 - private, reads better
@@ -54,6 +58,7 @@ class Found:
     indexed_ids: frozenset[int]  # ids the created_at index lists (every live entry)
     damaged_cells: int  # cells on table leaf pages that did not decode
     last_id: int  # the highest id ever given out, so ids are never reused
+    deleted: frozenset[bytes] = frozenset()  # the file's tombstones (SHA-256, see restore)
 
     @property
     def lost(self) -> int:
@@ -234,6 +239,7 @@ def read(path: Path) -> Found:
     pages = _Pages(path)
     rows: dict[int, Row] = {}
     indexed: set[int] = set()
+    deleted: set[bytes] = set()
     damaged = 0
     last_id = 0
     for number, page in pages.pages.items():
@@ -253,6 +259,9 @@ def read(path: Path) -> Found:
                     if (len(values) == 2 and isinstance(values[0], str)
                             and isinstance(values[1], int) and values[1] > 0):
                         indexed.add(values[1])
+                    elif (len(values) == 1 and isinstance(values[0], bytes)
+                            and len(values[0]) == _SHA256_BYTES):
+                        deleted.add(values[0])  # a row of the ``deleted`` table
                     continue
                 rowid, at = _varint(page, at)
                 values = _record(pages.payload(page, at, size, index=False))
@@ -275,7 +284,7 @@ def read(path: Path) -> Found:
     last_id = max([last_id, *rows, *indexed])
     log.info("salvage read %d pages: %d entries readable, %d damaged cells", len(pages.pages),
              len(rows), damaged)
-    return Found(rows, frozenset(indexed), damaged, last_id)
+    return Found(rows, frozenset(indexed), damaged, last_id, frozenset(deleted))
 
 
 @dataclass(frozen=True)
@@ -287,26 +296,31 @@ class Salvaged:
     lost: int  # known to be lost; more may be if the index was damaged too
 
 
-def restore(conn: sqlite3.Connection, aside: Path) -> Salvaged:
+def restore(conn: sqlite3.Connection, aside: Path, found: Found | None = None) -> Salvaged:
     """Copy every readable entry of a set-aside file that the database lacks into it.
 
     Run at every open for every set-aside file, so a salvage cut short (disk full), or a
     file set aside by an older kiosk that did not salvage, is finished at the next start.
     That is safe to repeat: an entry already there (same sealed bytes) is skipped, and one
-    deleted or purged since was zeroed in the copy too (`copies.scrub`), so it stays gone.
+    deleted or purged since is in the ``deleted`` table (its SHA-256), so it stays gone even
+    where zeroing it in the copy (`copies.scrub`) failed. ``found`` is what `read` gave, if
+    the caller has read the file already.
     An entry keeps its id, so the audit log's "entry 12" still means it, unless the id is
     taken (a file from an older kiosk, which started again at 1); the id counter continues
     past the old file's, so no id is ever given out twice. ``recovered`` counts what was
     added this time.
     """
-    try:
-        found = read(aside)
-    except OSError as e:
-        log.error("cannot read the damaged database for salvage: %s", e.strerror)
-        return Salvaged(aside, 0, 0)
+    if found is None:
+        try:
+            found = read(aside)
+        except OSError as e:
+            log.error("cannot read the damaged database for salvage: %s", e.strerror)
+            return Salvaged(aside, 0, 0)
     present = {bytes(row[0]) for row in conn.execute("SELECT sealed FROM signups")}
     taken = {row[0] for row in conn.execute("SELECT id FROM signups")}
-    rows = [r for r in sorted(found.rows.values(), key=lambda r: r.id) if r.sealed not in present]
+    gone = tombstones(conn) | found.deleted
+    rows = [r for r in sorted(found.rows.values(), key=lambda r: r.id)
+            if r.sealed not in present and fingerprint(r.sealed) not in gone]
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES ('signups', 0)")

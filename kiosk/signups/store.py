@@ -36,7 +36,7 @@ from typing import Any
 
 from kiosk.private_files import private_dir, restrict, touch_private
 from kiosk.signups import copies
-from kiosk.signups.copies import SIDE_FILES, side
+from kiosk.signups.copies import SIDE_FILES, fingerprint, side, tombstones
 from kiosk.signups.db_file import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -53,7 +53,7 @@ from kiosk.signups.db_file import (
     schema_version,
     unavailable,
 )
-from kiosk.signups.salvage import Salvaged, restore
+from kiosk.signups.salvage import Found, Salvaged, read, restore
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SignupStore", "StoreError", "StoreLocked",
            "StoreUnavailable", "StoredEntry", "to_text"]
@@ -97,6 +97,8 @@ class SignupStore:
         self.backup = backup
         # Why saves are refused until the kiosk restarts, if they are.
         self._broken: str | None = None
+        # A delete's checkpoint found the WAL busy (a reader): retried by check_files.
+        self._checkpoint_due = False
         self._files = self._identify()
 
     @classmethod
@@ -147,18 +149,38 @@ class SignupStore:
         """Salvage every set-aside file (see `restore`); what staff should hear about.
 
         A salvage that fails is logged, not fatal: the kiosk takes new sign-ups, and the
-        next open tries again.
+        next open tries again. The tombstones of every file come first, so an entry deleted
+        in one damaged database is not brought back from an older copy either. Then deleted
+        entries a copy still holds (its scrub failed) are zeroed again, and once no set-aside
+        file is left the tombstones have nothing more to guard and are dropped.
         """
+        found: dict[Path, Found] = {}
+        for damaged in copies.set_aside_databases(path):
+            try:
+                found[damaged] = read(damaged)
+            except OSError as e:
+                log.error("cannot read the damaged database %s for salvage: %s", damaged.name,
+                          e.strerror)
+        inherited = {h for f in found.values() for h in f.deleted} - tombstones(conn)
+        if inherited:
+            with copies.write(conn):
+                conn.executemany("INSERT OR IGNORE INTO deleted (sha256) VALUES (?)",
+                                 [(h,) for h in inherited])
         report = None
         for damaged in copies.set_aside_databases(path):
             try:
-                result = restore(conn, damaged)
+                result = restore(conn, damaged, found[damaged]) if damaged in found else \
+                    Salvaged(damaged, 0, 0)
             except sqlite3.Error as e:
                 log.error("could not salvage %s yet (%s); will try at the next start",
                           damaged.name, getattr(e, "sqlite_errorname", type(e).__name__))
                 result = Salvaged(damaged, 0, 0)
             if damaged == aside or result.recovered:
                 report = result
+        gone = tombstones(conn)
+        copies.scrub_deleted(path, [row.sealed for f in found.values() for row in f.rows.values()
+                                    if fingerprint(row.sealed) in gone])
+        copies.drop_tombstones_if_unneeded(conn, path)
         return report
 
     # The files under the open connection ---------------------------------------------------
@@ -202,7 +224,8 @@ class SignupStore:
 
     def check_files(self) -> bool:
         """Between saves (the kiosk runs this on a timer): fold a moved WAL back now, rather
-        than at the next save, which a power cut or a kill may never reach.
+        than at the next save, which a power cut or a kill may never reach; and finish a
+        delete's checkpoint that a reader kept from completing.
 
         Return False while saves are refused; a closed store is quietly True.
         """
@@ -212,6 +235,8 @@ class SignupStore:
             self._check_files()
         except StoreUnavailable:
             return False
+        if self._checkpoint_due:
+            self._checkpoint()
         return True
 
     def _rescue_wal(self) -> None:
@@ -253,6 +278,8 @@ class SignupStore:
             yield conn
             conn.execute("COMMIT")
             self._check_files()
+            if self._checkpoint_due:  # a delete's, which a reader kept from finishing
+                self._checkpoint()
         except sqlite3.ProgrammingError:
             self._rollback(conn)
             raise
@@ -279,24 +306,36 @@ class SignupStore:
         except sqlite3.DatabaseError as e:
             raise unavailable(e, "read the sign-up database") from e
 
+    def _checkpoint(self) -> bool:
+        """Fold the WAL into the file and empty it; False (and retried by `check_files`)
+        while another connection's read keeps it from completing."""
+        try:
+            busy, frames, done = self._connection().execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.DatabaseError as e:  # never fails the save or delete it follows
+            busy, frames, done = 1, -1, -1
+            log.warning("could not checkpoint the sign-up database (%s)",
+                        getattr(e, "sqlite_errorname", "error"))
+        complete = not busy and frames == done
+        if complete and self._checkpoint_due:
+            log.info("sign-up database: the checkpoint after a delete is done")
+        elif not complete and not self._checkpoint_due:
+            log.warning("sign-up database: another program is reading it, so the journal "
+                        "(-wal) still holds deleted entries; retrying until it is emptied")
+        self._checkpoint_due = not complete
+        return complete
+
     def _forget(self, sealed: list[bytes]) -> None:
         """After a delete: no copy of those entries left in the WAL, free pages or copies.
 
         ``secure_delete`` has zeroed them in the database's pages; the checkpoint folds the
         WAL (which still holds the old page images) into the file and empties it; the
-        store's own copies are scrubbed of the same sealed bytes.
+        store's own copies are scrubbed of the same sealed bytes. A copy that cannot be
+        written keeps them until a later open scrubs it again, but the delete's tombstone
+        (committed with it) keeps them from ever being salvaged back.
         """
-        try:
-            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-        except sqlite3.OperationalError as e:
-            log.warning("could not checkpoint the sign-up database (%s)",
-                        getattr(e, "sqlite_errorname", "error"))
-        try:
-            copies.scrub(copies.copies(self.path), sealed)
-        except OSError as e:
-            log.error("could not remove deleted entries from the set-aside copies: %s",
-                      e.strerror)
-            raise unavailable(e, "remove the deleted entries from every copy") from e
+        self._checkpoint()
+        copies.scrub_deleted(self.path, sealed)
 
     # API ---------------------------------------------------------------------------------
 
@@ -337,6 +376,7 @@ class SignupStore:
         with self._transaction("delete the sign-up") as conn:
             sealed = [bytes(row[0]) for row in conn.execute(
                 "SELECT sealed FROM signups WHERE id = ?", (entry_id,))]
+            copies.bury(conn, sealed)
             conn.execute("DELETE FROM signups WHERE id = ?", (entry_id,))
         if sealed:
             self._forget(sealed)
@@ -350,6 +390,7 @@ class SignupStore:
         with self._transaction("purge old sign-ups") as conn:
             sealed = [bytes(row[0]) for row in conn.execute(
                 "SELECT sealed FROM signups WHERE created_at < ?", (to_text(cutoff),))]
+            copies.bury(conn, sealed)
             conn.execute("DELETE FROM signups WHERE created_at < ?", (to_text(cutoff),))
         if sealed:
             self._forget(sealed)
@@ -357,6 +398,7 @@ class SignupStore:
             copies.purge_set_aside(self.path, cutoff)
         except OSError as e:
             raise unavailable(e, "remove old set-aside copies") from e
+        copies.drop_tombstones_if_unneeded(self._connection(), self.path)
         return len(sealed)
 
     def close(self) -> None:

@@ -19,15 +19,19 @@ from .test_signup_taps import type_on_screen
 NAME = "Zoë Peña"
 
 
-def primary(kiosk: Kiosk, screen: Screen) -> str:
+def read_primary(screen: Screen) -> str:
     """What a middle-click would paste in any other X client ("" when nobody offers it)."""
-    # The kiosk answers the widget-map request on its UI thread, after the X events sent
-    # before it: reading PRIMARY then cannot come before the kiosk has seen the gesture.
-    kiosk.widgets()
     result = subprocess.run(["xclip", "-o", "-selection", "primary"], capture_output=True,
                             timeout=WAIT_S, check=False, text=True,
                             env={**os.environ, "DISPLAY": screen.display})
     return result.stdout if result.returncode == 0 else ""
+
+
+def primary(kiosk: Kiosk, screen: Screen) -> str:
+    # The kiosk answers the widget-map request on its UI thread, after the X events sent
+    # before it: reading PRIMARY then cannot come before the kiosk has seen the gesture.
+    kiosk.widgets()
+    return read_primary(screen)
 
 
 def test_selecting_the_typed_name_never_offers_it_to_other_x_clients(
@@ -41,10 +45,13 @@ def test_selecting_the_typed_name_never_offers_it_to_other_x_clients(
     create_keys(settings.keys_file, "maple street front desk",
                 opslimit=OPSLIMIT_FLOOR, memlimit=MEMLIMIT_FLOOR)
     screen = make_screen(1920, 1080)
-    # Something another program put there before: it must neither leak nor be the name.
-    subprocess.run(["xclip", "-selection", "primary", "-l", "1"], input="before", text=True,
+    # Positive control: a value another client offers IS read here, so the "" read below
+    # means nothing was offered, not that xclip cannot read this display at all. (It
+    # serves two reads: this one, and one that the kiosk, taking PRIMARY, would end.)
+    subprocess.run(["xclip", "-selection", "primary", "-l", "2"], input="before", text=True,
                    env={**os.environ, "DISPLAY": screen.display}, check=True, timeout=WAIT_S,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert read_primary(screen) == "before"
     kiosk = start_kiosk(screen)
     kiosk.wait_title("attract")
     kiosk.tap("Start")

@@ -130,3 +130,24 @@ def test_export_refuses_a_keys_file_set_too_cheap_and_says_why(tmp_path):
     assert "set too cheap (1 passes, 8 KiB" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_export_lists_an_entry_that_cannot_be_opened_and_says_how_many(tmp_path):
+    import nacl.public
+
+    from kiosk.signups.store import SignupStore
+
+    data = tmp_path / "data"
+    kiosk(data, "setup", stdin=f"{PASSPHRASE}\n{PASSPHRASE}\n246813\n246813\n")
+    with SignupStore.open(data / "signups.db") as store:  # sealed to another key
+        other = nacl.public.PrivateKey.generate().public_key
+        entry_id = store.add(nacl.public.SealedBox(other).encrypt(b'{"x": 1}'), "v1")
+    out = tmp_path / "out.csv"
+    result = kiosk(data, "export", "--out", str(out), stdin=f"{PASSPHRASE}\n")
+    assert result.returncode == 0, result.stderr
+    assert "Sign-ups written: 1" in result.stderr
+    assert "1 of them could not be read" in result.stderr
+    rows = out.read_text(encoding="utf-8-sig").strip().splitlines()
+    assert len(rows) == 2
+    assert rows[1].startswith(f"{entry_id},")
+    assert "could not be read" in rows[1]

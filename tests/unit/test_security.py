@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import stat
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -289,3 +290,65 @@ def test_a_read_only_data_folder_refuses_every_try(tmp_path, clock, hasher, capl
         make_read_only(disk)
         _tries_on_a_disk_that_cannot_be_written(guard, clock, hasher)
         assert "every try is refused" in caplog.text
+
+
+def test_a_lockout_shortened_after_the_clock_went_back_still_ends(guard, clock, hasher):
+    """Review of issue 13 item 3: the shortened lockout was never saved, so it was shortened
+    afresh at every try and ended 15 minutes after the *last* try: never, for a busy screen."""
+    wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
+    clock.now -= LOCKOUT_SECONDS + 24 * 3600  # the lockout would end now; the clock went back
+    assert guard.check(PIN).wait_seconds == LOCKOUT_SECONDS
+    for _ in range(3):  # tries keep coming during the 15 minutes
+        clock.now += LOCKOUT_SECONDS / 4
+        assert guard.check(PIN).locked
+    clock.now += LOCKOUT_SECONDS / 4
+    assert guard.check(PIN).ok
+    restarted = PinGuard(guard.path, clock=clock, hasher=hasher)  # and the file agrees
+    assert restarted.check(PIN).ok
+
+
+_SOURCE = Path(__file__).resolve().parents[2]  # the checkout this test runs from
+_CLEAR_TRIES = ("import sys; from pathlib import Path; from kiosk.security import PinGuard; "
+                "print(PinGuard(Path(sys.argv[1])).clear_tries())")
+
+
+def _waiting_for_a_lock(pid: int) -> bool:
+    """Whether process ``pid`` is blocked waiting for a file lock (``/proc/locks``, "->")."""
+    locks = Path("/proc/locks").read_text(encoding="ascii").splitlines()
+    return any("->" in line and f" {pid} " in line for line in locks)
+
+
+def test_unlock_panel_is_not_undone_by_a_try_recorded_at_the_same_moment(guard, clock, hasher):
+    """Review of issue 13 item 3: ``kiosk unlock-panel`` (another process) writing between the
+    running kiosk's read and write of a try was overwritten: the panel stayed locked."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
+    clock.now += LOCKOUT_SECONDS  # the lockout ends; a patient's wrong try races the terminal
+    terminal: list[subprocess.Popen[str]] = []
+    kiosk_clock = guard._clock
+
+    def clock_with_the_terminal_command_in_between() -> float:
+        if not terminal:  # between reading the state and writing the try back
+            child = subprocess.Popen([sys.executable, "-c", _CLEAR_TRIES, str(guard.path)],
+                                     stdout=subprocess.PIPE, text=True,
+                                     env=os.environ | {"PYTHONPATH": str(_SOURCE)})
+            terminal.append(child)
+            deadline = time.monotonic() + 60  # until it is done, or waits for our lock
+            while child.poll() is None and not _waiting_for_a_lock(child.pid):
+                assert time.monotonic() < deadline, "the terminal command neither ran nor waited"
+                time.sleep(0.01)
+        return kiosk_clock()
+
+    guard._clock = clock_with_the_terminal_command_in_between
+    assert not guard.check("0000").ok
+    out, _ = terminal[0].communicate(timeout=60)
+    assert terminal[0].returncode == 0
+    assert int(out) == LOCKOUT_AFTER + 1  # it forgot the racing try too
+    guard._clock = kiosk_clock
+    clock.now += 1
+    assert guard.check(PIN).ok  # staff, right after running unlock-panel
+    assert stat.S_IMODE((guard.path.parent / "staff-pin.json.lock").stat().st_mode) == 0o600
