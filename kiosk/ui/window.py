@@ -19,10 +19,11 @@ from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
 from kiosk.content.model import ContentSet, Section
 from kiosk.i18n import LANGUAGE_NAME
 from kiosk.security import PinGuard
+from kiosk.session import Presentation
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
-from kiosk.ui.access_buttons import AccessButtons, Presentation
+from kiosk.ui.access_buttons import AccessButtons
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
