@@ -78,6 +78,16 @@ class IdleGuard(QObject):
     def seconds_left(self) -> int:
         return max(0, -(-self._left_ms // 1000))
 
+    @property
+    def idle_ms(self) -> int:
+        """How long the current page waits for a touch before the notice."""
+        return self._idle.interval()
+
+    @property
+    def waiting_ms(self) -> int:
+        """How much of that wait is left; -1 when it is not running."""
+        return self._idle.remainingTime()
+
     def set_idle_ms(self, idle_ms: int) -> None:
         self._idle.setInterval(idle_ms)
         if self._idle.isActive():

@@ -1,7 +1,8 @@
 """The kiosk window: header, the page stack (attract, sections, topics) and the nav bar.
 
-Navigation lives here so every way of moving (buttons, dots, swipes, links, the topics menu)
-goes through the same few methods and the same checks.
+It draws what the `SessionController` says: every way of moving (buttons, dots, swipes,
+links, the topics menu) goes to the controller, which keeps the patient's session and its
+rules (`kiosk.session`) and answers with ``pageChanged`` / ``presentationChanged``.
 """
 
 from __future__ import annotations
@@ -10,19 +11,29 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import CHECK_MARK, Settings
-from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
 from kiosk.content.model import ContentSet, Section
 from kiosk.i18n import LANGUAGE_NAME
 from kiosk.security import PinGuard
-from kiosk.session import Presentation
+from kiosk.session import (
+    ATTRACT,
+    NOT_READY,
+    SIGNUP,
+    STAFF,
+    THANKS,
+    TOPICS,
+    UNAVAILABLE,
+    Draft,
+    Page,
+    Presentation,
+)
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
-from kiosk.signups.store import StoreUnavailable
+from kiosk.staff_session import StaffSession
 from kiosk.ui.access_buttons import AccessButtons
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
@@ -34,6 +45,7 @@ from kiosk.ui.message_page import MessagePage, ThanksPage
 from kiosk.ui.nav_bar import NavBar
 from kiosk.ui.section_page import URGENT_SLUG, SectionPage
 from kiosk.ui.section_pages import SectionPages
+from kiosk.ui.shell.controller import Saved, SessionController
 from kiosk.ui.signup_page import SignupForm
 from kiosk.ui.staff_panel import StaffPanel
 from kiosk.ui.swipe import SwipeDetector
@@ -42,13 +54,9 @@ from kiosk.ui.topics_page import TopicsPage
 
 log = logging.getLogger(__name__)
 
-ATTRACT = "attract"
-TOPICS = "topics"
-UNAVAILABLE = "unavailable"
-SIGNUP = "signup"
-THANKS = "thanks"
-NOT_READY = "signup-not-ready"
-STAFF = "staff"
+# The pages, for those who import them from here.
+__all__ = ["ATTRACT", "NOT_READY", "SIGNUP", "STAFF", "THANKS", "TOPICS", "UNAVAILABLE",
+           "KioskWindow", "Services"]
 
 
 @dataclass
@@ -61,11 +69,17 @@ class Services:
     pin: PinGuard
     # Problems with the live content folder, as 'file:line: message', for the staff panel.
     content_status: Callable[[], list[str]] = field(default=lambda: [])
+    # The front desk's way in, around ``pin`` and ``signups``: it outlives every rebuild of
+    # the panel, so a check still running finds the same generation count.
+    staff: StaffSession = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.staff = StaffSession(self.pin, self.signups)
 
 
 class KioskWindow(QWidget):
-    # "attract", "topics", "unavailable" or "section:<slug>".
-    pageShown = Signal(str)
+    # The page now on screen (a kiosk.session.Page), once it is drawn.
+    pageShown = Signal(object)
     # The pages were built anew in another language, text size or contrast.
     presentationChanged = Signal()
 
@@ -83,9 +97,7 @@ class KioskWindow(QWidget):
         # Interface strings per language, in the order the language button steps through.
         self._translations = translations
         self._languages = tuple(lang for lang in settings.languages if lang in translations)
-        self._presentation = Presentation.default(settings)
         self._content = content
-        self._current = ATTRACT
         self._may_close = False
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         if not settings.windowed:
@@ -96,19 +108,17 @@ class KioskWindow(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
 
-        # What outlives a change of language or text size: timers, gestures, watchers.
-        self._thanks_timer = QTimer(self)
-        self._thanks_timer.setSingleShot(True)
-        self._thanks_timer.setInterval(settings.thank_you_ms)
-        self._thanks_timer.timeout.connect(self.show_attract)
+        # What outlives a change of language or text size: the session, gestures, watchers.
+        self.controller = SessionController(settings, services.signups, self)
+        self.controller.pageChanged.connect(self._draw)
+        self.controller.presentationChanged.connect(self._rebuild)
         # The hidden way in for staff: press and hold the clinic's logo.
         self.staff_gesture = LongPress(settings.staff_hold_ms, self)
         self.staff_gesture.triggered.connect(self.show_staff)
         self.swipe = SwipeDetector(parent=self)
-        self.swipe.swiped.connect(self._on_swipe)
+        self.swipe.swiped.connect(self.controller.swipe)
         self.activity = ActivityWatcher(self)
         self.activity.activity.connect(lambda: self.staff.note_activity())
-        self.idle = IdleGuard(settings.idle_ms, settings.idle_countdown_ms, self)
         self.activity.activity.connect(self.idle.note_activity)
         self.idle.warned.connect(self.show_still_there)
         self.idle.expired.connect(self.start_over)
@@ -119,7 +129,7 @@ class KioskWindow(QWidget):
     def _build_pages(self) -> None:
         """Make every page and bar for the current language, text size and contrast."""
         settings = self._settings
-        presentation = self._presentation
+        presentation = self.presentation
         strings = self._translations[presentation.language]
         theme = presented_theme(settings.theme, high_contrast=presentation.high_contrast)
         self._strings = strings
@@ -157,10 +167,9 @@ class KioskWindow(QWidget):
         services = self._services
         # The staff panel is for the front desk: normal text whatever the patient chose.
         staff_metrics = Metrics.for_theme(theme)
-        self.staff = StaffPanel(strings, staff_metrics, services.pin, services.signups,
-                                settings.exports, settings.retention_days,
-                                services.content_status, settings.staff_idle_ms,
-                                phone_region=settings.phone_region)
+        self.staff = StaffPanel(strings, staff_metrics, services.staff, settings.exports,
+                                settings.retention_days, services.content_status,
+                                settings.staff_idle_ms, phone_region=settings.phone_region)
         self.staff.setStyleSheet(style_sheet(theme, staff_metrics, CHECK_MARK.as_posix()))
         self.staff.closed.connect(self.show_attract)
         self.staff.exitRequested.connect(self.exitRequested)
@@ -179,8 +188,9 @@ class KioskWindow(QWidget):
 
         self.staff_gesture.watch(self.header.logo)
         self.staff_gesture.watch(self.attract.logo)
-        self.attract.started.connect(self._start_from_attract)
-        self.attract.urgentTapped.connect(lambda: self.show_slug(URGENT_SLUG))
+        controller = self.controller
+        self.attract.started.connect(controller.start_from_attract)
+        self.attract.urgentTapped.connect(lambda: controller.show_slug(URGENT_SLUG))
         self.header.homeTapped.connect(self.show_attract)
         self.header.topicsTapped.connect(self.show_topics)
         self.nav.backTapped.connect(self.go_back)
@@ -189,7 +199,7 @@ class KioskWindow(QWidget):
         self.topics.topicTapped.connect(self.show_section)
 
     def _access_buttons(self, *, header: bool = False) -> AccessButtons:
-        presentation = self._presentation
+        presentation = self.presentation
         other = None
         if len(self._languages) > 1:
             language = presentation.next_language(self._languages)
@@ -199,18 +209,18 @@ class KioskWindow(QWidget):
                                (self._theme.primary, self._theme.on_primary),
                                round((m.chrome_px if header else m.button_px) * 0.9), self)
         access.languageTapped.connect(
-            lambda: self.present(self._presentation.with_next_language(self._languages)))
+            lambda: self.present(self.presentation.with_next_language(self._languages)))
         access.textSizeTapped.connect(
-            lambda: self.present(self._presentation.with_next_text_size()))
+            lambda: self.present(self.presentation.with_next_text_size()))
         access.contrastTapped.connect(
-            lambda: self.present(self._presentation.with_contrast_toggled()))
+            lambda: self.present(self.presentation.with_contrast_toggled()))
         return access
 
     # Language, text size, contrast --------------------------------------------------------
 
     @property
     def presentation(self) -> Presentation:
-        return self._presentation
+        return self.controller.presentation
 
     @property
     def strings(self) -> Mapping[str, str]:
@@ -222,13 +232,22 @@ class KioskWindow(QWidget):
         Pages are built anew rather than retranslated in place: sizes, pictures and layouts
         all follow the text size, and one path serves language, size and contrast alike.
         """
-        if presentation == self._presentation:
+        draft = None
+        if self.current_page == SIGNUP:
+            # The field being typed in keeps the focus, and so the keyboard stays open.
+            draft = Draft(self.form.values(), self.form.focused_field())
+        if not self.controller.present(presentation, draft):
             return
-        previous = self._current
-        typed = self.form.values() if previous == SIGNUP else None
-        # The field being typed in keeps the focus, and so the keyboard stays open.
-        typing_in = self.form.focused_field() if previous == SIGNUP else None
-        self._presentation = presentation
+        kept = self.controller.session.draft
+        if kept is not None and self.current_page == SIGNUP:
+            # What the patient typed stays; the consent tick does not, because they agreed
+            # to the text in the other language (its version is stored).
+            self.form.fill(dict(kept.values))
+            if kept.focused is not None:
+                self.form.focus_field(kept.focused)
+        self.presentationChanged.emit()
+
+    def _rebuild(self, _presentation: Presentation) -> None:
         if self.keyboard.isVisible():
             self._keyboard_done()
         self._section_pages.cancel()
@@ -239,28 +258,18 @@ class KioskWindow(QWidget):
             widget.hide()
             widget.deleteLater()
         self._build_pages()
-        # The new stack shows the attract page until set_content puts the patient back.
-        self._current = previous
+        # The new stack shows the attract page until the content puts the patient back.
         self.set_content(self._content)
-        if previous in (SIGNUP, NOT_READY):
-            self.show_signup()
-            if typed is not None and self._current == SIGNUP:
-                # What the patient typed stays; the consent tick does not, because they
-                # agreed to the text in the other language (its version is stored).
-                self.form.fill(typed)
-                if typing_in is not None:
-                    self.form.focus_field(typing_in)
-        elif previous == THANKS:
-            self.show_thanks()
-        log.info("presentation: %s, %d%% text, high contrast %s", presentation.language,
-                 presentation.text_percent, presentation.high_contrast)
-        self.presentationChanged.emit()
 
     # What is on screen -------------------------------------------------------------------
 
     @property
-    def current_page(self) -> str:
-        return self._current
+    def current_page(self) -> Page:
+        return self.controller.page
+
+    @property
+    def idle(self) -> IdleGuard:
+        return self.controller.idle
 
     @property
     def services(self) -> Services:
@@ -275,10 +284,7 @@ class KioskWindow(QWidget):
         return list(self._section_pages.pages)
 
     def current_index(self) -> int | None:
-        if not self._current.startswith(SECTION_SCHEME):
-            return None
-        slug = self._current[len(SECTION_SCHEME):]
-        return next((i for i, s in enumerate(self.sections) if s.slug == slug), None)
+        return self.controller.section_index()
 
     # Content -----------------------------------------------------------------------------
 
@@ -299,7 +305,7 @@ class KioskWindow(QWidget):
             self._section_pages.replace_now(sections)
 
     def _sections_of(self, content: ContentSet | None) -> tuple[Section, ...]:
-        return content.sections(self._presentation.language) if content else ()
+        return content.sections(self.presentation.language) if content else ()
 
     def _new_section_page(self, section: Section) -> SectionPage:
         page = SectionPage(section, self._css, self._metrics,
@@ -309,85 +315,50 @@ class KioskWindow(QWidget):
 
     def _show_sections(self) -> None:
         """New section pages are in place: bars, menus and the page on screen follow."""
-        previous = self._current
         sections = self.sections
         self.nav.set_pages([s.title for s in sections])
         self.attract.set_sections(sections)
         log.info("showing %d sections", len(sections))
-        if not sections:
-            self._show(UNAVAILABLE, self.unavailable)
-        elif previous in (SIGNUP, THANKS, NOT_READY, STAFF):
-            # A patient filling in the form, or staff in the panel, stay where they are.
-            pass
-        elif previous.startswith(SECTION_SCHEME) and previous[len(SECTION_SCHEME):] in {
-            s.slug for s in sections
-        }:
-            self.show_slug(previous[len(SECTION_SCHEME):])
-        elif previous == TOPICS:
-            self.show_topics()
-        else:
-            self.show_attract()
+        self.controller.content_changed(tuple(s.slug for s in sections))
         self.contentShown.emit()
 
-    # Navigation --------------------------------------------------------------------------
+    # Navigation (each goes to the controller, which says what to draw) -------------------
 
     def show_attract(self) -> None:
-        if not self.sections:
-            self._show(UNAVAILABLE, self.unavailable)
-            return
-        self._show(ATTRACT, self.attract)
+        self.controller.show_start()
 
     def show_topics(self) -> None:
-        if not self.sections:
-            return
-        index = self.current_index()
-        self.topics.mark_current(-1 if index is None else index)
-        self._show(TOPICS, self.topics)
+        self.controller.show_topics()
 
     def show_section(self, index: int) -> None:
         if not 0 <= index < len(self._section_pages.pages):
             log.warning("no section number %d", index)
             return
-        page = self._section_pages.pages[index]
-        page.scroll_to_top()
-        self.nav.set_current(index)
-        self._show(SECTION_SCHEME + self.sections[index].slug, page)
-
-    def _start_from_attract(self) -> None:
-        # The release that ends the staff long press must not also start the tour.
-        if self._current == ATTRACT:
-            self.show_section(0)
+        self.controller.go(Page.section(self.sections[index].slug))
 
     def show_slug(self, slug: str) -> None:
-        index = next((i for i, s in enumerate(self.sections) if s.slug == slug), None)
-        if index is not None:
-            self.show_section(index)
+        self.controller.show_slug(slug)
 
     def go_next(self) -> None:
-        index = self.current_index()
-        if index is None:
-            self.show_section(0)
-        elif index + 1 < len(self.sections):
-            self.show_section(index + 1)
-        else:
-            self.show_signup()
+        self.controller.go_next()
 
     def go_back(self) -> None:
-        index = self.current_index()
-        if self._current in (SIGNUP, NOT_READY) and self.sections:
-            self.show_section(len(self.sections) - 1)
-        elif index is None or index == 0:
-            self.show_attract()
-        else:
-            self.show_section(index - 1)
-
-    # Sign-up -----------------------------------------------------------------------------
+        self.controller.go_back()
 
     def show_signup(self) -> None:
-        if self._services.signups is None or not self._services.signups.ready():
-            self._show(NOT_READY, self.not_ready)
-            return
-        self._show(SIGNUP, self.form)
+        self.controller.show_signup()
+
+    def show_thanks(self) -> None:
+        """Thank the patient, then go back to the start after ``thank_you_ms``."""
+        self.controller.go(THANKS)
+
+    def show_staff(self) -> None:
+        self.controller.show_staff()
+
+    def follow_link(self, target: str) -> None:
+        self.controller.follow_link(target)
+
+    # Sign-up -----------------------------------------------------------------------------
 
     def reset_signup(self) -> None:
         """A new, empty form: the old one is destroyed with everything typed and its undo.
@@ -411,7 +382,7 @@ class KioskWindow(QWidget):
     def _new_form(self) -> SignupForm:
         self._form_shown = False
         form = SignupForm(self._strings, self._metrics, self._settings.phone_region,
-                          self._settings.retention_days, self._presentation.language)
+                          self._settings.retention_days, self.presentation.language)
         form.submitted.connect(self._save_signup)
         form.backTapped.connect(self.go_back)
         form.fieldFocused.connect(self._attach_keyboard)
@@ -419,23 +390,13 @@ class KioskWindow(QWidget):
 
     def _save_signup(self, signup: object) -> None:
         assert isinstance(signup, Signup)
-        if self._services.signups is None:
-            self._show(NOT_READY, self.not_ready)
-            return
-        try:
-            self._services.signups.submit(signup)
-        except StoreUnavailable:
-            # Logged by the store without patient data; the patient keeps what they typed.
+        saved = self.controller.submit(signup)
+        if saved is Saved.FAILED:
+            # The patient keeps what they typed.
             self.form.show_failure(self._strings["signup_failed"])
-            return
-        self.reset_signup()
-        self.show_thanks()
-
-    def show_thanks(self) -> None:
-        """Thank the patient, then go back to the start after ``thank_you_ms``."""
-        self._show(THANKS, self.thanks)
-        self._thanks_timer.start()
-        self.thanks.start_countdown(self._thanks_timer.interval())
+        elif saved is Saved.SAVED:
+            self.reset_signup()
+            self.controller.go(THANKS)
 
     def _attach_keyboard(self, target: QWidget | None, layout: str) -> None:
         self.keyboard.attach(target, layout)
@@ -452,9 +413,8 @@ class KioskWindow(QWidget):
         """The header shows on patient pages; at larger text it makes way for the keyboard,
         which with the field above it would not fit a landscape screen otherwise (the form
         keeps Back, and the keyboard its Done)."""
-        page_has_header = self._current not in (ATTRACT, UNAVAILABLE, STAFF)
-        typing_large = self.keyboard.isVisibleTo(self) and self._presentation.text_percent > 100
-        self.header.setVisible(page_has_header and not typing_large)
+        typing_large = self.keyboard.isVisibleTo(self) and self.presentation.text_percent > 100
+        self.header.setVisible(self.current_page.has_header and not typing_large)
 
     # Idle --------------------------------------------------------------------------------
 
@@ -472,85 +432,81 @@ class KioskWindow(QWidget):
         """Forget the last patient: start screen in the clinic's language, text size and
         colours, empty form, every page scrolled to the top."""
         self.still_there.hide()
-        self.staff.clear()
-        self._current = ATTRACT
-        self.present(Presentation.default(self._settings))
+        self.staff.clear("patient idle reset")
+        self.controller.start_over(rebuilt=self._scroll_all_to_top)
+
+    def _scroll_all_to_top(self) -> None:
         for page in self._section_pages.pages:
             page.scroll_to_top()
         self.topics.scroll_to_top()
-        self.show_attract()
-        log.info("idle: started over")
 
-    # Staff -------------------------------------------------------------------------------
+    # Drawing what the controller says -------------------------------------------------------
 
-    def show_staff(self) -> None:
-        self.staff.open()
-        self._show(STAFF, self.staff)
-
-    def follow_link(self, target: str) -> None:
-        """Only section and sign-up links go anywhere; anything else is ignored (and logged)."""
-        if target.startswith(SECTION_SCHEME):
-            self.show_slug(target[len(SECTION_SCHEME):])
-        elif target == SIGNUP_TARGET:
-            self.show_signup()
-        else:
-            log.warning("ignored a link that would leave the kiosk")
-
-    def _on_swipe(self, direction: int) -> None:
-        if not self._current.startswith(SECTION_SCHEME):
-            return
-        if direction > 0:
-            if (self.current_index() or 0) + 1 < len(self.sections):
-                self.go_next()
-        else:
-            self.go_back()
-
-    def _show(self, name: str, page: QWidget) -> None:
-        if self._current == STAFF and name != STAFF:
-            self.staff.clear()  # leaving the panel any way locks it
-        self._current = name
-        self.stack.setCurrentWidget(page)
-        if page is self.form:
-            self._form_shown = True
+    def _draw(self, before: Page, page: Page) -> None:
+        if before == STAFF and page != STAFF:
+            self.staff.clear("left the panel")  # leaving the panel any way locks it
+        self.stack.setCurrentWidget(self._widget_for(before, page))
         if self.keyboard.isVisible():
             self._keyboard_done()
-        if name != THANKS:
-            self._thanks_timer.stop()
-        if name == ATTRACT:
+        if page == ATTRACT:
             # Whoever comes next starts with an empty form, even if the last patient walked
             # away halfway (the idle reset covers the patient who just stops touching).
             self.reset_signup()
+        elif page == THANKS:
+            self.thanks.start_countdown(self.controller.thanks_timer.interval())
         self.still_there.hide()
-        if name in (ATTRACT, UNAVAILABLE):
-            self.idle.stop()
-        else:
-            self.idle.set_idle_ms(self._settings.idle_form_ms if name == SIGNUP
-                                  else self._settings.idle_ms)
-            self.idle.start()
-        on_section = name.startswith(SECTION_SCHEME)
         self._place_header()
-        self.header.show_navigation(name != THANKS)
-        self.nav.setVisible(on_section)
+        self.header.show_navigation(page != THANKS)
+        self.nav.setVisible(page.is_section)
         # Lay the page out at its final size now, not on the next turn of the event loop:
         # a tap that comes first would land where a button was a frame ago.
         self._layout.activate()
         self.header.close_options()
+        self._show_title(page)
+        self.pageShown.emit(page)
+
+    def _widget_for(self, before: Page, page: Page) -> QWidget:
+        """The page's widget, made ready to be shown."""
         index = self.current_index()
-        title = self.sections[index].title if index is not None else name
+        if index is not None:
+            section = self._section_pages.pages[index]
+            section.scroll_to_top()
+            self.nav.set_current(index)
+            return section
+        if page == TOPICS:
+            previous = self._slug_index(before)
+            self.topics.mark_current(-1 if previous is None else previous)
+            return self.topics
+        if page == SIGNUP:
+            self._form_shown = True
+            self.controller.form_shown(self.form.consent_version)
+            return self.form
+        if page == STAFF:
+            self.staff.open()
+        widgets: dict[Page, QWidget] = {
+            ATTRACT: self.attract, UNAVAILABLE: self.unavailable, NOT_READY: self.not_ready,
+            THANKS: self.thanks, STAFF: self.staff}
+        return widgets[page]
+
+    def _slug_index(self, page: Page) -> int | None:
+        slugs = [s.slug for s in self.sections]
+        return slugs.index(page.slug) if page.is_section and page.slug in slugs else None
+
+    def _show_title(self, page: Page) -> None:
+        index = self.current_index()
+        title = self.sections[index].title if index is not None else str(page)
         self.setWindowTitle(f"{self._settings.clinic_name} - {title}")
         # What a screen reader announces for the window: the page's own title in the
         # patient's language (the window title above keeps the page's id for e2e tests).
-        self.setAccessibleName(self._page_title(name, index))
-        log.info("page %s", name)
-        self.pageShown.emit(name)
+        self.setAccessibleName(self._page_title(page, index))
 
-    def _page_title(self, name: str, index: int | None) -> str:
+    def _page_title(self, page: Page, index: int | None) -> str:
         if index is not None:
             return self.sections[index].title
         keys = {ATTRACT: "attract_title", TOPICS: "topics_title", SIGNUP: "signup_title",
                 THANKS: "thanks_title", NOT_READY: "signup_title",
                 UNAVAILABLE: "unavailable_title", STAFF: "staff_pin_title"}
-        return self._strings[keys[name]] if name in keys else self._settings.clinic_name
+        return self._strings[keys[page]] if page in keys else self._settings.clinic_name
 
     # Window ------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import I18N_DIR
 from kiosk.content.last_good import load_live
 from kiosk.i18n import load_translations
+from kiosk.session import ATTRACT
 from kiosk.signups.store import SignupStore
 from kiosk.ui.lockdown import Lockdown, key_allowed
 from kiosk.ui.window import NOT_READY, SIGNUP, STAFF, TOPICS, KioskWindow
@@ -426,7 +427,7 @@ def test_a_menu_a_dialog_or_a_tooltip_shown_by_code_is_taken_down(qtbot, make_ki
         assert not only_the_kiosk()  # it did show...
         qtbot.waitUntil(only_the_kiosk, timeout=WAIT_MS)  # ...and went at once
     assert window.isFullScreen()
-    assert window.current_page == "attract"
+    assert window.current_page == ATTRACT
 
 
 def test_the_kiosk_goes_back_to_full_screen(qtbot, make_kiosk):

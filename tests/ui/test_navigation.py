@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from kiosk.session import Page
 from kiosk.ui.window import ATTRACT, SIGNUP, TOPICS, KioskWindow
 
 from .conftest import WAIT_MS
@@ -37,7 +38,7 @@ def test_starts_on_the_attract_screen_and_a_tap_opens_the_first_section(qtbot, w
     with qtbot.waitSignal(window.pageShown, timeout=WAIT_MS) as shown:
         QTest.mouseClick(window.attract, Qt.MouseButton.LeftButton,
                          pos=QPoint(window.attract.width() // 2, 200))
-    assert shown.args == [f"section:{window.sections[0].slug}"]
+    assert shown.args == [Page.section(window.sections[0].slug)]
     assert window.header.isVisible()
     assert window.nav.isVisible()
 
@@ -156,7 +157,7 @@ def test_tapping_a_link_in_the_text_follows_it(qtbot, make_window):
     point = text.cursorRect(cursor).center()
     with qtbot.waitSignal(window.pageShown, timeout=WAIT_MS) as shown:
         QTest.mouseClick(text.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert shown.args == [f"section:{target}"]
+    assert shown.args == [Page.section(target)]
 
 
 def test_dragging_the_text_scrolls_and_never_selects(qtbot, make_window, content_dir,

@@ -76,7 +76,7 @@ def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk)
 def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
     window, _settings = desk
     long_press_logo(qtbot, window)
-    guard = window.staff._guard
+    guard = window.staff.session.guard
     now = [1_000_000.0]
     guard._clock = lambda: now[0]
     for attempt in range(10):

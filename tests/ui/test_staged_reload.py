@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from kiosk.content.last_good import load_live
 from kiosk.content.model import ContentSet
+from kiosk.session import UNAVAILABLE
 from kiosk.ui import in_slices
 from kiosk.ui.section_pages import SectionPages
 
@@ -170,5 +171,5 @@ def test_a_build_that_fails_leaves_the_pages_on_screen(qtbot, window, make_setti
 def test_content_that_empties_the_kiosk_is_shown_at_once(qtbot, window):
     with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         window.update_content(None)
-    assert window.current_page == "unavailable"
+    assert window.current_page == UNAVAILABLE
     assert window.section_pages == []
