@@ -49,7 +49,7 @@ def main() -> int:
     from kiosk.session import Presentation
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
-    from kiosk.ui import fonts, pictures
+    from kiosk.ui.services import fonts, pictures
 
     app = QApplication(sys.argv[:1])
     fonts.load_fonts(app)

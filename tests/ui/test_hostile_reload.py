@@ -107,7 +107,7 @@ def test_a_picture_copied_in_slowly_never_shows_half_written(qtbot, live, tmp_pa
 
     assert written[0] == CHUNKS
     assert shown_sizes == [len(data)]
-    window.show_slug("new-photo")
+    window.controller.show_slug("new-photo")
     assert window.current_page == Page.section("new-photo")
     assert window.section_pages[window.current_index()].illustration.has_picture
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from kiosk.ui.window import ATTRACT, SIGNUP
+from kiosk.ui.shell.window import ATTRACT, SIGNUP
 
 from .conftest import WAIT_MS
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from kiosk.config import I18N_DIR
 from kiosk.i18n import load_strings
 from kiosk.session import ATTRACT, NOT_READY, Page
-from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.window import SIGNUP, THANKS, KioskWindow
+from kiosk.ui.shell.window import SIGNUP, THANKS, KioskWindow
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from tests.ui.conftest import PASSPHRASE, WAIT_MS
 
 

@@ -21,8 +21,8 @@ from PySide6.QtGui import QAccessible, QFontMetrics, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.session import Page
-from kiosk.ui.section_page import URGENT_SLUG, SectionPage
-from kiosk.ui.window import KioskWindow
+from kiosk.ui.pages.section import URGENT_SLUG, SectionPage
+from kiosk.ui.shell.window import KioskWindow
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 
 LOOKS = [pytest.param((lang, pct), id=f"{lang}-{pct}") for lang in ("en", "es")

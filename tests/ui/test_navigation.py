@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from kiosk.session import Page
-from kiosk.ui.window import ATTRACT, SIGNUP, TOPICS, KioskWindow
+from kiosk.ui.shell.window import ATTRACT, SIGNUP, TOPICS, KioskWindow
 
 from .conftest import WAIT_MS
 
@@ -125,11 +125,11 @@ def test_swiping_past_the_last_page_stays_there(window):
 
 def test_section_links_open_the_section_and_others_are_ignored(window):
     window.show_section(0)
-    window.follow_link("section:" + window.sections[5].slug)
+    window.controller.follow_link("section:" + window.sections[5].slug)
     assert window.current_index() == 5
     for target in ("https://example.com", "file:///etc/passwd", "javascript:alert(1)",
                    "section:no-such-page"):
-        window.follow_link(target)
+        window.controller.follow_link(target)
         assert window.current_index() == 5
 
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QWidget
 from kiosk import error_guard
 from kiosk.logging_setup import setup_logging
 from kiosk.session import ATTRACT, SIGNUP
-from kiosk.ui import qt_log
-from kiosk.ui.heartbeat import Heartbeat
+from kiosk.ui.services import qt_log
+from kiosk.ui.services.heartbeat import Heartbeat
 from kiosk.watchdog import Notifier
 
 from .conftest import WAIT_MS

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.contrast import TEXT_MINIMUM, ratio
 from kiosk.signups.entry import Signup
-from kiosk.ui.window import ATTRACT, STAFF
+from kiosk.ui.shell.window import ATTRACT, STAFF
 
 from .conftest import PASSPHRASE, PIN, WAIT_MS
 

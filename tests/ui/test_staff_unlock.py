@@ -26,8 +26,8 @@ from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
 from kiosk.staff_session import StaffSession
-from kiosk.ui.staff_panel import StaffPanel
-from kiosk.ui.theme import Metrics
+from kiosk.ui.pages.staff.panel import StaffPanel
+from kiosk.ui.widgets.theme import Metrics
 from tests.small_disk import fill, small_tmpfs
 
 from .conftest import PASSPHRASE, PIN, WAIT_MS

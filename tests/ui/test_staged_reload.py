@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QTimer
 from kiosk.content.last_good import load_live
 from kiosk.content.model import ContentSet
 from kiosk.session import UNAVAILABLE
-from kiosk.ui import in_slices
-from kiosk.ui.section_pages import SectionPages
+from kiosk.ui.pages.section_swap import SectionPages
+from kiosk.ui.services import in_slices
 
 from .conftest import WAIT_MS
 
@@ -74,7 +74,7 @@ def test_old_pages_work_until_the_new_ones_are_swapped_in(qtbot, window, make_se
     def tap_next() -> None:
         # Halfway through the build: nothing has changed yet, and a tap turns the page.
         seen_mid_build.append([s.title for s in window.sections])
-        window.go_next()
+        window.controller.go_next()
         seen_mid_build.append(window.current_index())
         seen_mid_build.append(window.section_pages[2] is old_pages[2])
 

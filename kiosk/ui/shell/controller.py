@@ -22,7 +22,7 @@ from kiosk.session import ATTRACT, STAFF, THANKS, TOPICS, Draft, Page, PatientSe
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
-from kiosk.ui.idle import IdleGuard
+from kiosk.ui.shell.idle import IdleGuard
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,13 @@ class SessionController(QObject):
     def show_topics(self) -> None:
         if self._slugs:
             self.go(TOPICS)
+
+    def show_number(self, index: int) -> None:
+        """The section at ``index`` in reading order (the dots, the topics menu)."""
+        if not 0 <= index < len(self._slugs):
+            log.warning("no section number %d", index)
+            return
+        self.go(Page.section(self._slugs[index]))
 
     def show_slug(self, slug: str) -> None:
         if slug in self._slugs:

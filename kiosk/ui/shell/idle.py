@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.theme import Metrics
 
 TICK_MS = 1000
 
@@ -50,6 +50,13 @@ class StillThere(QWidget):
 
     def show_seconds(self, seconds: int) -> None:
         self.countdown.setText(self._strings["idle_countdown"].format(seconds=seconds))
+
+    def cover(self, area: QRect, seconds: int) -> None:
+        """Put the notice up over ``area`` (the whole window), saying ``seconds``."""
+        self.show_seconds(seconds)
+        self.setGeometry(area)
+        self.show()
+        self.raise_()
 
 
 class IdleGuard(QObject):

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 
 from kiosk.session import consent_version
 from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
-from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
-from kiosk.ui.signup_fields import ConsentRow, ErrorMessage, FieldEdit
-from kiosk.ui.spoken_names import spoken
-from kiosk.ui.theme import Metrics
-from kiosk.ui.touch import make_touch_scrollable
+from kiosk.ui.input.touch import make_touch_scrollable
+from kiosk.ui.pages.signup.fields import ConsentRow, ErrorMessage, FieldEdit
+from kiosk.ui.pages.signup.spoken_names import spoken
+from kiosk.ui.widgets.flow_layout import FlowLayout
+from kiosk.ui.widgets.keyboard import EMAIL, PHONE, TEXT
+from kiosk.ui.widgets.theme import Metrics
 
 # field -> (label key, keyboard layout, max length)
 FIELDS = {

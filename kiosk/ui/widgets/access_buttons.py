@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QPushButton
 
 from kiosk.config import TEXT_PERCENTS
 from kiosk.session import Presentation
-from kiosk.ui import icons
+from kiosk.ui.widgets import icons
 
 
 class AccessButtons(QObject):
