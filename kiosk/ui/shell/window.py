@@ -223,7 +223,6 @@ class KioskWindow(QWidget):
         self.contentShown.emit()
 
     # Navigation: the controller says what to draw (these are for start-up and tests) ----
-
     def show_attract(self) -> None:
         self.controller.show_start()
 
@@ -236,6 +235,9 @@ class KioskWindow(QWidget):
     def show_signup(self) -> None:
         self.controller.show_signup()
 
+    def show_thanks(self) -> None:
+        self.controller.go(THANKS)
+
     def show_staff(self) -> None:
         self.controller.show_staff()
 
@@ -246,7 +248,6 @@ class KioskWindow(QWidget):
         return self._form_slot.form
 
     def reset_signup(self) -> None:
-        """Forget what was typed: a new, empty form (see FormSlot)."""
         self._form_slot.reset()
 
     def _new_form(self) -> SignupForm:
