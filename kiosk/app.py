@@ -93,7 +93,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
-    from kiosk.ui.shell.window import KioskWindow, Services
+    from kiosk.ui.shell.services import Services
+    from kiosk.ui.shell.window import KioskWindow
 
     startup = load_for_startup(settings, fall_back=fall_back)
     signups: SignupService | None = None

@@ -95,6 +95,7 @@ class KioskWindow(QWidget):
         self.swipe = SwipeDetector(parent=self)
         self.swipe.swiped.connect(self.controller.swipe)
         self.activity = ActivityWatcher(self)
+        # Whichever panel is up now: the watcher outlives every rebuild of the pages.
         self.activity.activity.connect(lambda: self._pages.staff.note_activity())
         self.activity.activity.connect(self.idle.note_activity)
         self.idle.warned.connect(self.show_still_there)
@@ -139,10 +140,7 @@ class KioskWindow(QWidget):
 
     def present(self, presentation: Presentation) -> None:
         """Rebuild every page in ``presentation``, on the equivalent page, keeping the form.
-
-        Pages are built anew rather than retranslated in place: sizes, pictures and layouts
-        all follow the text size, and one path serves language, size and contrast alike.
-        """
+        Built anew, not retranslated: sizes, pictures and layouts follow the text size."""
         draft = None
         if self.current_page == SIGNUP:
             # The field being typed in keeps the focus, and so the keyboard stays open.
@@ -223,6 +221,7 @@ class KioskWindow(QWidget):
         self.contentShown.emit()
 
     # Navigation: the controller says what to draw (these are for start-up and tests) ----
+
     def show_attract(self) -> None:
         self.controller.show_start()
 
