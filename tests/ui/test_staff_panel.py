@@ -271,3 +271,17 @@ def test_the_list_speaks_the_panels_language_and_the_clinics_phone_format(
     assert "(Por la tarde)" in zoe
     assert "(Por la noche)" in ana
     assert "[nuevo]" in zoe
+
+
+def test_a_rebuild_of_the_pages_locks_the_panel_and_drops_the_key(qtbot, desk):
+    """The way in (StaffSession) outlives the panel widgets; the key must not: a new
+    presentation builds a new, locked panel, and the lock is audited."""
+    window, _settings = desk
+    unlock(qtbot, window)
+    assert window.staff.unlocked
+    presentation = window.presentation
+    window.present(replace(presentation, high_contrast=not presentation.high_contrast))
+    assert not window.services.staff.unlocked
+    assert window.services.staff.reader is None
+    actions = [r["action"] for r in window.services.signups.audit.records()]
+    assert actions[-1] == "lock"

@@ -157,6 +157,7 @@ class KioskWindow(QWidget):
         self.presentationChanged.emit()
 
     def _rebuild(self, _presentation: Presentation) -> None:
+        self.staff.clear("rebuilt")  # the key never outlives the panel that showed it
         if self.keyboard.isVisible():
             self._keyboard_done()
         self._section_pages.cancel()
