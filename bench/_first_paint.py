@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from kiosk.ui.window import KioskWindow
+    from kiosk.ui.shell.window import KioskWindow
 
 
 def rss_kb() -> int:

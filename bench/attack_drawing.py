@@ -5,7 +5,7 @@
 The drawing is issue 13's: one SVG polyline of 60,000 points with ``stroke-dasharray:
 0.001`` (one shape, well under the shape limit). Two figures:
 - seconds to draw it once with the kiosk's own renderer (``kiosk/ui/draw_probe.py``, which
-  draws as ``kiosk/ui/pictures.py`` does) at 1080x1080, against the slowest shipped drawing
+  draws as ``kiosk/ui/services/pictures.py`` does) at 1080x1080, against the slowest shipped drawing
   drawn the same way in the same run. The draw is stopped at a cap (60 s, 5 s with
   --quick); a stopped draw is reported as "more than" the cap;
 - seconds ``kiosk check`` takes on the shipped content with that drawing on a page (from a

@@ -164,7 +164,7 @@ class Soak:
         self.settle()
 
     def into_view(self, area, widget) -> None:
-        from kiosk.ui.touch import scroll_into_view
+        from kiosk.ui.input.touch import scroll_into_view
 
         scroll_into_view(area, widget, 8)
         self.settle()
@@ -204,7 +204,7 @@ class Soak:
 
     def type_text(self, text: str) -> None:
         """Tap the keys a person would: shift for capitals, the accent layer for accents."""
-        from kiosk.ui.keyboard import LAYOUTS
+        from kiosk.ui.widgets.keyboard import LAYOUTS
 
         keyboard = self.window.keyboard
         accented = {k.text for row in LAYOUTS["accents"] for k in row if k.action == "type"}
@@ -406,7 +406,7 @@ class Soak:
                                      + ", ".join(problems))
 
     def sample(self, started: float) -> Sample:
-        from kiosk.ui.keyboard import TEXT
+        from kiosk.ui.widgets.keyboard import TEXT
 
         # Sampled in one state each time: every page drawn once since the last rebuild (each
         # keeps its picture drawn at its size, about 2 MB, and its text laid out), then the

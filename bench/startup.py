@@ -92,7 +92,7 @@ def section_page(folder: Path) -> Path:
     """The kiosk's first section as one HTML page: header, title, picture, text, buttons."""
     from kiosk.config import Theme
     from kiosk.content.loader import load_content
-    from kiosk.ui.theme import Metrics, document_css
+    from kiosk.ui.widgets.theme import Metrics, document_css
 
     content = load_content(BUNDLED_CONTENT, ("en",), "en").content
     assert content is not None

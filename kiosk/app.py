@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from kiosk.signups.store import SignupStore
-    from kiosk.ui.content_watcher import ContentWatcher
-    from kiosk.ui.window import KioskWindow
+    from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.shell.window import KioskWindow
 
 log = logging.getLogger(__name__)
 EXIT_ALREADY_RUNNING = 3
@@ -73,7 +73,7 @@ class Kiosk:
     live_settled: bool = True
 
     def close(self) -> None:
-        from kiosk.ui import pictures
+        from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
         self.watcher.stop()
@@ -94,8 +94,9 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
-    from kiosk.ui.content_watcher import ContentWatcher
-    from kiosk.ui.window import KioskWindow, Services
+    from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.shell.services import Services
+    from kiosk.ui.shell.window import KioskWindow
 
     startup = load_for_startup(settings, fall_back=fall_back)
     signups: SignupService | None = None
@@ -157,10 +158,10 @@ def _quit_on_signals(app: QCoreApplication, quit_kiosk: Callable[[], None]) -> N
 
 
 def _answer_automation(window: KioskWindow) -> None:
-    """End-to-end tests ask, with SIGUSR1, where the buttons are (see ui/automation.py)."""
+    """End-to-end tests ask, with SIGUSR1, where the buttons are (see ui/services/automation.py)."""
     import os
 
-    from kiosk.ui import automation
+    from kiosk.ui.services import automation
 
     target = os.environ.get(automation.ENVIRONMENT_VARIABLE)
     if target:
@@ -173,9 +174,9 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.signups.store import StoreLocked
-    from kiosk.ui import fonts, qt_log
-    from kiosk.ui.heartbeat import Heartbeat
-    from kiosk.ui.lockdown import Lockdown
+    from kiosk.ui.services import fonts, qt_log
+    from kiosk.ui.services.heartbeat import Heartbeat
+    from kiosk.ui.shell.lockdown import Lockdown
     from kiosk.watchdog import Notifier
 
     # Qt's warnings to the log file, and stacks to the journal if the process itself dies.

@@ -51,10 +51,10 @@ def main() -> int:
     from kiosk.app import build
     from kiosk.config import load_settings
     from kiosk.security import PinGuard
+    from kiosk.session import Presentation
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
-    from kiosk.ui import fonts, pictures
-    from kiosk.ui.access_buttons import Presentation
+    from kiosk.ui.services import fonts, pictures
 
     app = QApplication(sys.argv[:1])
     fonts.load_fonts(app)

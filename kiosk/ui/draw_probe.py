@@ -9,10 +9,10 @@ Qt) and reads one JSON line per event from its stdout:
     {"qt": "missing", "error": "..."}            Qt cannot be loaded here; nothing was drawn
     {"index": 0, "cpu_ms": 12.5, "drawn": true}  one per file, in order
 
-Each file is drawn by ``kiosk.ui.pictures._read``, exactly as the kiosk draws it (Qt's image
-plugins through QImageReader, fitted into a ``--box`` square). The limits are the kernel's,
-not a timer's: before each file the CPU-time limit (RLIMIT_CPU) is set to what was used so
-far plus the budget and a second, so a drawing that never ends is killed by SIGXCPU; the
+Each file is drawn by ``kiosk.ui.services.pictures._read``, exactly as the kiosk draws it
+(Qt's image plugins through QImageReader, fitted into a ``--box`` square). The limits are
+the kernel's, not a timer's: before each file the CPU-time limit (RLIMIT_CPU) is set to what
+was used so far plus the budget and a second, so a drawing that never ends is killed by SIGXCPU; the
 address space (RLIMIT_AS) may grow ``--memory-mb`` past what Qt itself took. The parent
 also kills the child if a file takes too long by the clock (a child stuck without using CPU).
 """
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
         from PySide6.QtCore import QSize
         from PySide6.QtGui import QGuiApplication
 
-        from kiosk.ui.pictures import _load_plugins_here, _read
+        from kiosk.ui.services.pictures import _load_plugins_here, _read
     except ImportError as e:  # no PySide6, or a display library it needs is missing
         _say({"qt": "missing", "error": str(e)})
         return 3

@@ -99,7 +99,7 @@ class Kiosk:
         wait_until(lambda: self.title().endswith(ending), f"the page '{ending}'")
 
     def widgets(self) -> dict[str, list[int]]:
-        """Ask the kiosk where its visible fields and buttons are (see ui/automation.py)."""
+        """Ask the kiosk where its visible fields and buttons are (ui/services/automation.py)."""
         self.map_file.unlink(missing_ok=True)
         self.process.send_signal(signal.SIGUSR1)
         wait_until(self.map_file.exists, "the kiosk's widget map")

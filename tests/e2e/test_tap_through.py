@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.content.last_good import load_live
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.theme import Metrics
 
 from .conftest import ARTIFACTS
 

@@ -23,9 +23,9 @@ from kiosk.security import PinGuard
 from kiosk.signups.crypto import FLOOR_COST, MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
-from kiosk.ui import fonts, pictures
-from kiosk.ui.content_watcher import ContentWatcher
-from kiosk.ui.window import KioskWindow, Services
+from kiosk.ui.services import fonts, pictures
+from kiosk.ui.services.content_watcher import ContentWatcher
+from kiosk.ui.shell.window import KioskWindow, Services
 
 PIN = "246813"
 PASSPHRASE = "maple street front desk"

@@ -25,7 +25,7 @@ def main(data_dir: Path) -> int:
 
     from kiosk.app import build
     from kiosk.config import load_settings
-    from kiosk.ui import fonts
+    from kiosk.ui.services import fonts
 
     app = QApplication(sys.argv[:1])
     family = fonts.load_fonts(app)

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.contrast import TEXT_MINIMUM, ratio
-from kiosk.ui.illustration import Illustration
-from kiosk.ui.window import KioskWindow
+from kiosk.ui.shell.window import KioskWindow
+from kiosk.ui.widgets.illustration import Illustration
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 
 MIN_TARGET = 44

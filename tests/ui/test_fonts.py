@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 from kiosk.config import I18N_DIR
 from kiosk.content.loader import load_content
 from kiosk.i18n import load_translations
-from kiosk.ui import fonts
+from kiosk.ui.services import fonts
 from tests.conftest import REAL_CONTENT
 
 PROBE = Path(__file__).with_name("font_probe.py")

@@ -15,10 +15,10 @@ from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk.contrast import ratio
-from kiosk.ui.keyboard import PHONE, TEXT
-from kiosk.ui.spoken_names import glyphs_in
-from kiosk.ui.theme import HIGH_CONTRAST, presented_theme
-from kiosk.ui.window import ATTRACT, THANKS, KioskWindow
+from kiosk.ui.pages.signup.spoken_names import glyphs_in
+from kiosk.ui.shell.window import ATTRACT, THANKS, KioskWindow
+from kiosk.ui.widgets.keyboard import PHONE, TEXT
+from kiosk.ui.widgets.theme import HIGH_CONTRAST, presented_theme
 
 from .conftest import LANDSCAPE, PASSPHRASE, WAIT_MS
 from .test_keyboard import type_on
@@ -194,13 +194,13 @@ def test_spanish_has_n_tilde_on_the_letters_and_the_entry_keeps_the_language(qtb
 
 def test_the_thank_you_page_counts_down_and_can_start_again_now(qtbot, bilingual):
     window = bilingual(thank_you_ms=1500)
-    window.show_thanks()
+    window.controller.go(THANKS)
     countdown = window.thanks.countdown
     assert countdown.isVisible()
     assert countdown.text() == "This screen starts again in 2 seconds."
     qtbot.waitUntil(lambda: countdown.text() == "This screen starts again in 1 second.",
                     timeout=WAIT_MS)
-    window.show_thanks()
+    window.controller.go(THANKS)
     button = window.thanks.button
     assert button is not None
     assert button.text() == "Start again now"

@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from kiosk.session import Page
 from tests.unit.test_hostile_content import build_hostile, page
 
 from .conftest import WAIT_MS
@@ -106,8 +107,8 @@ def test_a_picture_copied_in_slowly_never_shows_half_written(qtbot, live, tmp_pa
 
     assert written[0] == CHUNKS
     assert shown_sizes == [len(data)]
-    window.show_slug("new-photo")
-    assert window.current_page == "section:new-photo"
+    window.controller.show_slug("new-photo")
+    assert window.current_page == Page.section("new-photo")
     assert window.section_pages[window.current_index()].illustration.has_picture
 
 

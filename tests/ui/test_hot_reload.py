@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.session import SIGNUP
+
 from .conftest import WAIT_MS
 
 
@@ -91,6 +93,6 @@ def test_a_reload_leaves_a_patient_on_the_form_with_what_they_typed(qtbot, live)
     window.form.edits["name"].setText("Ana")
     with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         retitle(first_page(content_dir), "Changed while Ana types")
-    assert window.current_page == "signup"
+    assert window.current_page == SIGNUP
     assert window.form.edits["name"].text() == "Ana"
     assert window.sections[0].title == "Changed while Ana types"

@@ -8,7 +8,7 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
-from kiosk.ui.in_slices import InSlices, delete_in_slices
+from kiosk.ui.services.in_slices import InSlices, delete_in_slices
 
 from .conftest import WAIT_MS
 

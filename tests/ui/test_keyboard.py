@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.ui.keyboard import EMAIL, LAYOUTS, PHONE, TEXT, OnScreenKeyboard
+from kiosk.ui.widgets.keyboard import EMAIL, LAYOUTS, PHONE, TEXT, OnScreenKeyboard
 
 ACCENTED = {k.text for row in LAYOUTS["accents"] for k in row if k.action == "type"}
 

@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 
 from kiosk.config import I18N_DIR
 from kiosk.i18n import load_strings
-from kiosk.ui.keyboard import OnScreenKeyboard
-from kiosk.ui.window import SIGNUP, THANKS, KioskWindow
+from kiosk.session import ATTRACT, NOT_READY, Page
+from kiosk.ui.shell.window import SIGNUP, THANKS, KioskWindow
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from tests.ui.conftest import PASSPHRASE, WAIT_MS
 
 
@@ -34,7 +35,7 @@ def test_the_language_button_switches_pages_and_buttons_and_stays_on_the_page(qt
         tap(qtbot, window.header.access.language)
 
     assert window.presentation.language == "es"
-    assert window.current_page == f"section:{slug}"
+    assert window.current_page == Page.section(slug)
     assert window.sections[2].language == "es"
     assert window.sections[2].title != english_title
     spanish, english = load_strings(I18N_DIR, "es"), load_strings(I18N_DIR, "en")
@@ -51,10 +52,10 @@ def test_the_start_screen_offers_the_language_and_text_size_too(qtbot, window):
     window.show_attract()
     tap(qtbot, window.attract.access.language)
     assert window.presentation.language == "es"
-    assert window.current_page == "attract"
+    assert window.current_page == ATTRACT
     tap(qtbot, window.attract.access.text_size)
     assert window.presentation.text_percent == 150
-    assert window.current_page == "attract"
+    assert window.current_page == ATTRACT
 
 
 def test_switching_language_keeps_what_the_patient_typed_but_not_the_tick(qtbot, window):
@@ -84,7 +85,7 @@ def test_what_was_typed_never_reaches_the_next_patient_even_if_the_form_went_awa
     window.services.signups.keys_file.unlink()  # sign-ups switched off meanwhile
 
     tap(qtbot, window.header.access.language)
-    assert window.current_page == "signup-not-ready"
+    assert window.current_page == NOT_READY
     window.show_attract()
 
     assert all(edit.text() == "" for edit in window.form.edits.values())
@@ -121,7 +122,7 @@ def test_the_idle_reset_brings_back_the_default_language_text_size_and_colours(q
     with qtbot.waitSignal(window.idle.expired, timeout=WAIT_MS):
         pass
 
-    assert window.current_page == "attract"
+    assert window.current_page == ATTRACT
     assert (window.presentation.language, window.presentation.text_percent,
             window.presentation.high_contrast) == ("en", 100, False)
     assert window.attract.access.language.text() == "Español"

@@ -20,8 +20,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QFontMetrics, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from kiosk.ui.section_page import URGENT_SLUG, SectionPage
-from kiosk.ui.window import KioskWindow
+from kiosk.session import Page
+from kiosk.ui.pages.section import URGENT_SLUG, SectionPage
+from kiosk.ui.shell.window import KioskWindow
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 
 LOOKS = [pytest.param((lang, pct), id=f"{lang}-{pct}") for lang in ("en", "es")
@@ -166,7 +167,7 @@ def test_the_urgent_page_is_one_tap_away_and_stands_out(qtbot, make_window, make
     assert button.isVisible()
     assert button.accessibleName() == urgent.title
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert window.current_page == f"section:{urgent.slug}"
+    assert window.current_page == Page.section(urgent.slug)
 
     window.show_topics()
     _settle()
@@ -182,7 +183,7 @@ def test_the_urgent_page_is_one_tap_away_and_stands_out(qtbot, make_window, make
                    if lbl.pixmap() is not None and not lbl.pixmap().isNull()]
     assert len(pictures_in) == 2
     qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
-    assert window.current_page == f"section:{urgent.slug}"
+    assert window.current_page == Page.section(urgent.slug)
 
 
 # Letters, digits, spaces and the punctuation of ordinary sentences; anything else (arrows,

@@ -41,9 +41,10 @@ from PySide6.QtWidgets import (
 from kiosk.config import I18N_DIR
 from kiosk.content.last_good import load_live
 from kiosk.i18n import load_translations
+from kiosk.session import ATTRACT, THANKS
 from kiosk.signups.store import SignupStore
-from kiosk.ui.lockdown import Lockdown, key_allowed
-from kiosk.ui.window import NOT_READY, SIGNUP, STAFF, TOPICS, KioskWindow
+from kiosk.ui.shell.lockdown import Lockdown, key_allowed
+from kiosk.ui.shell.window import NOT_READY, SIGNUP, STAFF, TOPICS, KioskWindow
 
 from .conftest import PIN, WAIT_MS, cheap_services
 from .test_keyboard import type_on
@@ -211,7 +212,7 @@ def arrange(qtbot, window: KioskWindow, name: str, section: int = 0) -> Scene:
         target = fields["email"]
     elif name in ("thanks", "not-ready"):
         if name == "thanks":
-            window.show_thanks()
+            window.controller.go(THANKS)
         else:
             window.show_signup()
             assert window.current_page == NOT_READY
@@ -426,7 +427,7 @@ def test_a_menu_a_dialog_or_a_tooltip_shown_by_code_is_taken_down(qtbot, make_ki
         assert not only_the_kiosk()  # it did show...
         qtbot.waitUntil(only_the_kiosk, timeout=WAIT_MS)  # ...and went at once
     assert window.isFullScreen()
-    assert window.current_page == "attract"
+    assert window.current_page == ATTRACT
 
 
 def test_the_kiosk_goes_back_to_full_screen(qtbot, make_kiosk):

@@ -9,7 +9,8 @@ from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from kiosk.ui.window import ATTRACT, SIGNUP, TOPICS, KioskWindow
+from kiosk.session import Page
+from kiosk.ui.shell.window import ATTRACT, SIGNUP, TOPICS, KioskWindow
 
 from .conftest import WAIT_MS
 
@@ -37,7 +38,7 @@ def test_starts_on_the_attract_screen_and_a_tap_opens_the_first_section(qtbot, w
     with qtbot.waitSignal(window.pageShown, timeout=WAIT_MS) as shown:
         QTest.mouseClick(window.attract, Qt.MouseButton.LeftButton,
                          pos=QPoint(window.attract.width() // 2, 200))
-    assert shown.args == [f"section:{window.sections[0].slug}"]
+    assert shown.args == [Page.section(window.sections[0].slug)]
     assert window.header.isVisible()
     assert window.nav.isVisible()
 
@@ -124,11 +125,11 @@ def test_swiping_past_the_last_page_stays_there(window):
 
 def test_section_links_open_the_section_and_others_are_ignored(window):
     window.show_section(0)
-    window.follow_link("section:" + window.sections[5].slug)
+    window.controller.follow_link("section:" + window.sections[5].slug)
     assert window.current_index() == 5
     for target in ("https://example.com", "file:///etc/passwd", "javascript:alert(1)",
                    "section:no-such-page"):
-        window.follow_link(target)
+        window.controller.follow_link(target)
         assert window.current_index() == 5
 
 
@@ -156,7 +157,7 @@ def test_tapping_a_link_in_the_text_follows_it(qtbot, make_window):
     point = text.cursorRect(cursor).center()
     with qtbot.waitSignal(window.pageShown, timeout=WAIT_MS) as shown:
         QTest.mouseClick(text.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    assert shown.args == [f"section:{target}"]
+    assert shown.args == [Page.section(target)]
 
 
 def test_dragging_the_text_scrolls_and_never_selects(qtbot, make_window, content_dir,

@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 
-from kiosk.ui import pictures
+from kiosk.ui.services import pictures
 from tests.unit.test_drawing_cost import hostile_drawing
 
 from .conftest import WAIT_MS

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk import error_guard
 from kiosk.logging_setup import setup_logging
-from kiosk.ui import qt_log
-from kiosk.ui.heartbeat import Heartbeat
+from kiosk.session import ATTRACT, SIGNUP
+from kiosk.ui.services import qt_log
+from kiosk.ui.services.heartbeat import Heartbeat
 from kiosk.watchdog import Notifier
 
 from .conftest import WAIT_MS
@@ -68,13 +69,13 @@ def test_a_bug_in_a_slot_is_logged_and_the_patient_is_back_at_the_start(qtbot, w
     error_guard.install(recover=window.show_attract)
     window.show_signup()
     window.form.edits["name"].setText("Ana")
-    assert window.current_page == "signup"
+    assert window.current_page == SIGNUP
 
     def buggy_slot() -> None:
         raise ZeroDivisionError("kiosk-test-bug")
 
     QTimer.singleShot(0, window, buggy_slot)
-    qtbot.waitUntil(lambda: window.current_page == "attract", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.current_page == ATTRACT, timeout=WAIT_MS)
     text = log_file.read_text(encoding="utf-8")
     assert "CRITICAL kiosk.error_guard: unexpected error; returning to the start page" in text
     assert "Traceback (most recent call last)" in text

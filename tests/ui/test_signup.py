@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 
-from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
-from kiosk.ui.touch import scroll_into_view
-from kiosk.ui.window import ATTRACT, NOT_READY, SIGNUP, THANKS
+from kiosk.ui.input.touch import scroll_into_view
+from kiosk.ui.shell.window import ATTRACT, NOT_READY, SIGNUP, THANKS
+from kiosk.ui.widgets.keyboard import EMAIL, PHONE, TEXT
 
 from .conftest import WAIT_MS
 from .test_keyboard import type_on

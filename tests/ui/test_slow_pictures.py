@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kiosk.content.svg import MAX_FILTERED, MAX_SHAPES
-from kiosk.ui.illustration import MIN_SIDE
+from kiosk.session import Page
+from kiosk.ui.widgets.illustration import MIN_SIDE
 
 from .conftest import WAIT_MS
 
@@ -40,11 +41,11 @@ def test_a_busy_drawing_comes_after_its_page_and_the_next_tap_works_meanwhile(
     qtbot.waitUntil(lambda: min(picture.width(), picture.height()) >= MIN_SIDE,
                     timeout=WAIT_MS)
     picture.grab()
-    assert window.current_page.endswith(window.sections[0].slug)
+    assert window.current_page == Page.section(window.sections[0].slug)
     assert picture.picture_pending  # painted without it: the drawing is still being made
-    window.go_next()
+    window.controller.go_next()
     assert window.current_index() == 1
 
-    window.go_back()
+    window.controller.go_back()
     qtbot.waitUntil(lambda: not picture.picture_pending, timeout=WAIT_MS * 4)
     assert picture.has_picture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.content.last_good import load_for_startup
-from kiosk.ui.content_watcher import ContentWatcher
+from kiosk.ui.services.content_watcher import ContentWatcher
 
 from .conftest import WAIT_MS
 

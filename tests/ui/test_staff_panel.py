@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from kiosk.contrast import TEXT_MINIMUM, ratio
 from kiosk.signups.entry import Signup
-from kiosk.ui.window import ATTRACT, STAFF
+from kiosk.ui.shell.window import ATTRACT, STAFF
 
 from .conftest import PASSPHRASE, PIN, WAIT_MS
 
@@ -76,7 +76,7 @@ def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk)
 def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
     window, _settings = desk
     long_press_logo(qtbot, window)
-    guard = window.staff._guard
+    guard = window.staff.session.guard
     now = [1_000_000.0]
     guard._clock = lambda: now[0]
     for attempt in range(10):
@@ -271,3 +271,17 @@ def test_the_list_speaks_the_panels_language_and_the_clinics_phone_format(
     assert "(Por la tarde)" in zoe
     assert "(Por la noche)" in ana
     assert "[nuevo]" in zoe
+
+
+def test_a_rebuild_of_the_pages_locks_the_panel_and_drops_the_key(qtbot, desk):
+    """The way in (StaffSession) outlives the panel widgets; the key must not: a new
+    presentation builds a new, locked panel, and the lock is audited."""
+    window, _settings = desk
+    unlock(qtbot, window)
+    assert window.staff.unlocked
+    presentation = window.presentation
+    window.present(replace(presentation, high_contrast=not presentation.high_contrast))
+    assert not window.services.staff.unlocked
+    assert window.services.staff.reader is None
+    actions = [r["action"] for r in window.services.signups.audit.records()]
+    assert actions[-1] == "lock"

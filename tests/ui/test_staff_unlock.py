@@ -25,8 +25,9 @@ from kiosk.signups.crypto import FLOOR_COST, MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, cre
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import SignupStore
-from kiosk.ui.staff_panel import StaffPanel
-from kiosk.ui.theme import Metrics
+from kiosk.staff_session import StaffSession
+from kiosk.ui.pages.staff.panel import StaffPanel
+from kiosk.ui.widgets.theme import Metrics
 from tests.small_disk import fill, small_tmpfs
 
 from .conftest import PASSPHRASE, PIN, WAIT_MS
@@ -95,8 +96,8 @@ def make_panel(qtbot, make_settings, tmp_path):
         service.submit(Signup(name=CANARY, phone="+12025550143", email="", note="",
                               contact_time="morning", consent_version="en-2026-11-1"))
         panel = StaffPanel(load_strings(I18N_DIR, "en"), Metrics.for_theme(settings.theme),
-                           guard, service, None, settings.retention_days, list, 60_000,
-                           phone_region=settings.phone_region)
+                           StaffSession(guard, service), None, settings.retention_days, list,
+                           60_000, phone_region=settings.phone_region)
         qtbot.addWidget(panel)
         panel.resize(1920, 1080)
         panel.show()
@@ -238,7 +239,7 @@ def test_locking_drops_the_key_and_every_decrypted_entry(qtbot, make_panel):
     answer(qtbot, panel, lambda: panel.pin.type_pin(PIN))
     answer(qtbot, panel, lambda: type_passphrase(panel, PASSPHRASE))
     assert any(CANARY in text for text in texts_in(panel))  # the search can find it
-    reader = weakref.ref(panel._reader)
+    reader = weakref.ref(panel.session.reader)
     panel.lock()
     gc.collect()
     assert reader() is None, "something still holds the Reader (the private key)"

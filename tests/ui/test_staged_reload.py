@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from kiosk.content.last_good import load_live
 from kiosk.content.model import ContentSet
-from kiosk.ui import in_slices
-from kiosk.ui.section_pages import SectionPages
+from kiosk.session import UNAVAILABLE
+from kiosk.ui.pages.section_swap import SectionPages
+from kiosk.ui.services import in_slices
 
 from .conftest import WAIT_MS
 
@@ -73,7 +74,7 @@ def test_old_pages_work_until_the_new_ones_are_swapped_in(qtbot, window, make_se
     def tap_next() -> None:
         # Halfway through the build: nothing has changed yet, and a tap turns the page.
         seen_mid_build.append([s.title for s in window.sections])
-        window.go_next()
+        window.controller.go_next()
         seen_mid_build.append(window.current_index())
         seen_mid_build.append(window.section_pages[2] is old_pages[2])
 
@@ -170,5 +171,5 @@ def test_a_build_that_fails_leaves_the_pages_on_screen(qtbot, window, make_setti
 def test_content_that_empties_the_kiosk_is_shown_at_once(qtbot, window):
     with qtbot.waitSignal(window.contentShown, timeout=WAIT_MS):
         window.update_content(None)
-    assert window.current_page == "unavailable"
+    assert window.current_page == UNAVAILABLE
     assert window.section_pages == []

@@ -8,7 +8,7 @@ CORE_MODULES = [
     "kiosk.logging_setup", "kiosk.cli", "kiosk.app", "kiosk.error_guard",
     "kiosk.signups.entry", "kiosk.signups.crypto", "kiosk.signups.store",
     "kiosk.signups.export", "kiosk.signups.service", "kiosk.security", "kiosk.audit",
-    "kiosk.private_files",
+    "kiosk.private_files", "kiosk.session", "kiosk.staff_session",
 ]
 
 
@@ -24,7 +24,7 @@ def test_core_imports_with_pyside6_blocked():
 
 
 def test_the_blocking_trick_really_blocks_qt():
-    code = "import sys\nsys.modules['PySide6'] = None\nimport kiosk.ui.window\n"
+    code = "import sys\nsys.modules['PySide6'] = None\nimport kiosk.ui.shell.window\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode != 0
     assert "PySide6" in result.stderr

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.content.model import Section
-from kiosk.ui.in_slices import InSlices, delete_in_slices
-from kiosk.ui.section_page import SectionPage
-from kiosk.ui.topics_page import TopicButton, TopicsPage
+from kiosk.ui.pages.section import SectionPage
+from kiosk.ui.pages.topics import TopicButton, TopicsPage
+from kiosk.ui.services.in_slices import InSlices, delete_in_slices
 
 
 class PageBuild(QObject):

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content.model import Section
-from kiosk.ui.illustration import Illustration
-from kiosk.ui.theme import Metrics
-from kiosk.ui.touch import make_touch_scrollable
+from kiosk.ui.input.touch import make_touch_scrollable
+from kiosk.ui.widgets.illustration import Illustration
+from kiosk.ui.widgets.theme import Metrics
 
 # The section whose warning signs must all be visible at once (resources/content/*/85-...).
 URGENT_SLUG = "get-care-right-away"

@@ -1,7 +1,7 @@
 """The first two steps into the staff panel: the PIN pad and the passphrase page.
 
 Both use the kiosk's own keys (the passphrase field opens the on-screen keyboard), never a
-system dialog. While a try is being checked (on a worker thread, see ui/off_thread.py) the
+system dialog. While a try is being checked (on a worker thread, see ui/services/off_thread.py) the
 page says "Opening…" and takes no more input, so a try cannot be typed twice.
 """
 
@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.security import PinResult
-from kiosk.ui.keyboard import TEXT
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.keyboard import TEXT
+from kiosk.ui.widgets.theme import Metrics
 
 
 def staff_button(text: str, metrics: Metrics, primary: bool = False) -> QPushButton:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.theme import Metrics
 
 TICK_MS = 1000
 
@@ -51,6 +51,13 @@ class StillThere(QWidget):
     def show_seconds(self, seconds: int) -> None:
         self.countdown.setText(self._strings["idle_countdown"].format(seconds=seconds))
 
+    def cover(self, area: QRect, seconds: int) -> None:
+        """Put the notice up over ``area`` (the whole window), saying ``seconds``."""
+        self.show_seconds(seconds)
+        self.setGeometry(area)
+        self.show()
+        self.raise_()
+
 
 class IdleGuard(QObject):
     warned = Signal()
@@ -77,6 +84,16 @@ class IdleGuard(QObject):
     @property
     def seconds_left(self) -> int:
         return max(0, -(-self._left_ms // 1000))
+
+    @property
+    def idle_ms(self) -> int:
+        """How long the current page waits for a touch before the notice."""
+        return self._idle.interval()
+
+    @property
+    def waiting_ms(self) -> int:
+        """How much of that wait is left; -1 when it is not running."""
+        return self._idle.remainingTime()
 
     def set_idle_ms(self, idle_ms: int) -> None:
         self._idle.setInterval(idle_ms)

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDeadlineTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.ui.spoken_names import spoken
-from kiosk.ui.theme import Metrics
+from kiosk.ui.pages.signup.spoken_names import spoken
+from kiosk.ui.widgets.theme import Metrics
 
 
 class MessagePage(QWidget):

@@ -9,7 +9,7 @@ does, so a page built later (a new language, a new section) or a widget that for
   Super/Meta and Menu keys, and the clipboard and undo shortcuts of any platform (Shift+Insert
   pastes on X11). What is left is typing: printable text, accents (dead keys, ``QKeyEvent``
   text, input methods), Backspace, Delete, arrows, Home/End, Return, Tab and Space, which is
-  all the on-screen keyboard (``ui/keyboard.py``) sends. A refused key never becomes a
+  all the on-screen keyboard (``ui/widgets/keyboard.py``) sends. A refused key never becomes a
   shortcut either: its ``ShortcutOverride`` is accepted, so Qt delivers it as a key press,
   which the filter then drops;
 - context menus, tooltips and "What's this?", whatever the widget's policy;

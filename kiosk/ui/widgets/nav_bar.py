@@ -13,8 +13,8 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QWidget
 
 from kiosk.config import Theme
-from kiosk.ui.progress_dots import ProgressDots
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.progress_dots import ProgressDots
+from kiosk.ui.widgets.theme import Metrics
 
 
 class NavBar(QWidget):

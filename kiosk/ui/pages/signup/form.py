@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.session import consent_version
 from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
-from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
-from kiosk.ui.signup_fields import ConsentRow, ErrorMessage, FieldEdit
-from kiosk.ui.spoken_names import spoken
-from kiosk.ui.theme import Metrics
-from kiosk.ui.touch import make_touch_scrollable
+from kiosk.ui.input.touch import make_touch_scrollable
+from kiosk.ui.pages.signup.fields import ConsentRow, ErrorMessage, FieldEdit
+from kiosk.ui.pages.signup.spoken_names import spoken
+from kiosk.ui.widgets.flow_layout import FlowLayout
+from kiosk.ui.widgets.keyboard import EMAIL, PHONE, TEXT
+from kiosk.ui.widgets.theme import Metrics
 
 # field -> (label key, keyboard layout, max length)
 FIELDS = {
@@ -67,7 +68,7 @@ class SignupForm(QWidget):
         # Stored with the entry, so the desk answers in the language the patient read.
         self.language = language
         # The text patients agree to names the retention period, so its version does too.
-        self.consent_version = f"{strings['consent_version']}-{retention_days}d"
+        self.consent_version = consent_version(strings["consent_version"], retention_days)
         self.edits: dict[str, FieldEdit] = {}
         self.errors: dict[str, ErrorMessage] = {}
         # What must be on screen with each field while the patient types in it.

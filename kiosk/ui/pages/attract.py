@@ -13,13 +13,13 @@ from PySide6.QtGui import QHideEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.content.model import Section
-from kiosk.ui import icons
-from kiosk.ui.access_buttons import AccessButtons
-from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.illustration import Illustration
-from kiosk.ui.logo import logo_pixmap
-from kiosk.ui.section_page import URGENT_SLUG
-from kiosk.ui.theme import Metrics
+from kiosk.ui.pages.section import URGENT_SLUG
+from kiosk.ui.widgets import icons
+from kiosk.ui.widgets.access_buttons import AccessButtons
+from kiosk.ui.widgets.flow_layout import FlowLayout
+from kiosk.ui.widgets.illustration import Illustration
+from kiosk.ui.widgets.logo import logo_pixmap
+from kiosk.ui.widgets.theme import Metrics
 
 
 class UrgentButton(QPushButton):

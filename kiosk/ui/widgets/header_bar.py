@@ -14,10 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.ui.access_buttons import AccessButtons
-from kiosk.ui.flow_layout import FlowLayout
-from kiosk.ui.logo import logo_pixmap
-from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.access_buttons import AccessButtons
+from kiosk.ui.widgets.flow_layout import FlowLayout
+from kiosk.ui.widgets.logo import logo_pixmap
+from kiosk.ui.widgets.theme import Metrics
 
 
 class HeaderBar(QWidget):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from kiosk.ui.keyboard import EMAIL, PHONE
+from kiosk.ui.widgets.keyboard import EMAIL, PHONE
 
 
 class FieldEdit(QLineEdit):

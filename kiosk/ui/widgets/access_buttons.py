@@ -1,45 +1,19 @@
 """The buttons on every patient page that change how the kiosk reads: language, text size,
-contrast. The window owns what they change (``Presentation``) and rebuilds the pages.
+contrast. The session owns what they change (``kiosk.session.Presentation``); the
+window rebuilds the pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QPushButton
 
-from kiosk.config import TEXT_PERCENTS, Settings
-from kiosk.ui import icons
-
-
-@dataclass(frozen=True)
-class Presentation:
-    """How the pages look for the patient at the screen right now."""
-
-    language: str
-    text_percent: int
-    high_contrast: bool
-
-    @classmethod
-    def default(cls, settings: Settings) -> Presentation:
-        return cls(settings.default_language, settings.text_percent, settings.high_contrast)
-
-    def next_language(self, languages: tuple[str, ...]) -> str:
-        index = languages.index(self.language) if self.language in languages else -1
-        return languages[(index + 1) % len(languages)]
-
-    def with_next_language(self, languages: tuple[str, ...]) -> Presentation:
-        return replace(self, language=self.next_language(languages))
-
-    def with_next_text_size(self) -> Presentation:
-        index = TEXT_PERCENTS.index(self.text_percent) if self.text_percent in TEXT_PERCENTS else 0
-        return replace(self, text_percent=TEXT_PERCENTS[(index + 1) % len(TEXT_PERCENTS)])
-
-    def with_contrast_toggled(self) -> Presentation:
-        return replace(self, high_contrast=not self.high_contrast)
+from kiosk.config import TEXT_PERCENTS
+from kiosk.session import Presentation
+from kiosk.ui.widgets import icons
 
 
 class AccessButtons(QObject):

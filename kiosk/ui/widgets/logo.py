@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
-from kiosk.ui import pictures
+from kiosk.ui.services import pictures
 
 # The logo sits on a white disc a little larger than itself: logos are drawn for a light page,
 # and on the high-contrast black a dark one (the sample's #1A4E72 circle is 2.4:1 on black)

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content.model import Section
-from kiosk.ui import icons, pictures
-from kiosk.ui.section_page import URGENT_SLUG
-from kiosk.ui.theme import Metrics
-from kiosk.ui.touch import make_touch_scrollable
+from kiosk.ui.input.touch import make_touch_scrollable
+from kiosk.ui.pages.section import URGENT_SLUG
+from kiosk.ui.services import pictures
+from kiosk.ui.widgets import icons
+from kiosk.ui.widgets.theme import Metrics
 
 
 class TopicButton(QPushButton):

@@ -1,0 +1,1 @@
+"""Touch and activity: swipes, kinetic scrolling, long press, any touch or key."""

@@ -1,0 +1,1 @@
+"""One widget per page a patient or the front desk sees."""

@@ -1,0 +1,1 @@
+"""The sign-up form and its pieces."""

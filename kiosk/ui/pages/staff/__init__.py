@@ -1,0 +1,1 @@
+"""The front desk's panel: PIN pad, passphrase, sign-up list."""

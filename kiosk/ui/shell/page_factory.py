@@ -1,0 +1,164 @@
+"""Every page and bar for one presentation (language, text size, contrast), already wired.
+
+A change of presentation builds a new `Pages` and swaps it in whole: nothing reaches into
+rebuilt widgets afterwards. The buttons that move go straight to the `SessionController`;
+what only the window does (the keyboard, the "Still there?" notice, saving the form) the
+window connects itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from kiosk.config import CHECK_MARK, Settings, Theme
+from kiosk.content.model import Section
+from kiosk.i18n import LANGUAGE_NAME
+from kiosk.session import Presentation
+from kiosk.ui.input.long_press import LongPress
+from kiosk.ui.pages.attract import AttractPage
+from kiosk.ui.pages.message import MessagePage, ThanksPage
+from kiosk.ui.pages.section import URGENT_SLUG, SectionPage
+from kiosk.ui.pages.signup.form import SignupForm
+from kiosk.ui.pages.staff.panel import StaffPanel
+from kiosk.ui.pages.topics import TopicsPage
+from kiosk.ui.shell.controller import SessionController
+from kiosk.ui.shell.idle import StillThere
+from kiosk.ui.shell.services import Services
+from kiosk.ui.widgets.access_buttons import AccessButtons
+from kiosk.ui.widgets.header_bar import HeaderBar
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.nav_bar import NavBar
+from kiosk.ui.widgets.theme import Metrics, document_css, presented_theme, style_sheet
+
+
+@dataclass
+class Pages:
+    """What is built anew for each presentation."""
+
+    strings: Mapping[str, str]
+    theme: Theme
+    metrics: Metrics
+    css: str
+    style: str
+    header: HeaderBar
+    nav: NavBar
+    stack: QStackedWidget
+    attract: AttractPage
+    topics: TopicsPage
+    unavailable: MessagePage
+    keyboard: OnScreenKeyboard
+    thanks: ThanksPage
+    not_ready: MessagePage
+    staff: StaffPanel
+    still_there: StillThere
+
+
+class PageFactory:
+    def __init__(self, settings: Settings, translations: Mapping[str, Mapping[str, str]],
+                 services: Services, controller: SessionController,
+                 staff_gesture: LongPress, owner: QWidget,
+                 present: Callable[[Presentation], None]) -> None:
+        """``owner``: the window, parent of the notice and the access buttons' signals.
+        ``present``: what the access buttons call (the window's, which keeps the form)."""
+        self._settings = settings
+        self._translations = translations
+        # The languages there are strings for, in the order the language button steps.
+        self.languages = tuple(lang for lang in settings.languages if lang in translations)
+        self._services = services
+        self._controller = controller
+        self._staff_gesture = staff_gesture
+        self._owner = owner
+        self._present = present
+
+    def build(self, presentation: Presentation) -> Pages:
+        settings = self._settings
+        controller = self._controller
+        strings = self._translations[presentation.language]
+        theme = presented_theme(settings.theme, high_contrast=presentation.high_contrast)
+        metrics = Metrics.for_theme(theme, presentation.text_percent)
+
+        def access(header: bool) -> AccessButtons:
+            return self._access_buttons(presentation, strings, theme, metrics, header=header)
+
+        header = HeaderBar(settings.clinic_name, settings.logo, strings, metrics, access(True))
+        stack = QStackedWidget()
+        # The stack would otherwise demand the tallest page's minimum height even while the
+        # keyboard is open, and push the window past the screen.
+        stack.setMinimumSize(1, 1)
+        cycle_ms = 0 if settings.reduced_motion else settings.attract_cycle_ms
+        attract = AttractPage(settings.clinic_name, settings.logo, strings, metrics, cycle_ms,
+                              access(False), urgent_colour=theme.error)
+        keyboard = OnScreenKeyboard(strings, presentation.language)
+        keyboard.hide()
+        thanks = ThanksPage(metrics, strings)
+        thanks.buttonTapped.connect(controller.show_start)
+        # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
+        not_ready = MessagePage(metrics, strings["signup_not_ready"],
+                                button=f"‹  {strings['signup_back']}", primary=False)
+        not_ready.buttonTapped.connect(controller.go_back)
+        if not_ready.button is not None:
+            # Screen readers say the word, not the arrow drawn before it.
+            not_ready.button.setAccessibleName(strings["signup_back"])
+        # The staff panel is for the front desk: normal text whatever the patient chose.
+        staff_metrics = Metrics.for_theme(theme)
+        staff = StaffPanel(strings, staff_metrics, self._services.staff, settings.exports,
+                           settings.retention_days, self._services.content_status,
+                           settings.staff_idle_ms, phone_region=settings.phone_region)
+        staff.setStyleSheet(style_sheet(theme, staff_metrics, CHECK_MARK.as_posix()))
+        staff.closed.connect(controller.show_start)
+        still_there = StillThere(strings, metrics, self._owner)
+        still_there.hide()
+        pages = Pages(strings, theme, metrics, document_css(theme, metrics),
+                      style_sheet(theme, metrics, CHECK_MARK.as_posix()), header,
+                      NavBar(strings, theme, metrics), stack, attract,
+                      TopicsPage(strings, metrics, urgent_colour=theme.error),
+                      MessagePage(metrics, strings["unavailable_body"],
+                                  title=strings["unavailable_title"]),
+                      keyboard, thanks, not_ready, staff, still_there)
+        for page in (attract, pages.topics, pages.unavailable, thanks, not_ready, staff):
+            stack.addWidget(page)
+        self._staff_gesture.watch(header.logo)
+        self._staff_gesture.watch(attract.logo)
+        attract.started.connect(controller.start_from_attract)
+        attract.urgentTapped.connect(lambda: controller.show_slug(URGENT_SLUG))
+        header.homeTapped.connect(controller.show_start)
+        header.topicsTapped.connect(controller.show_topics)
+        pages.nav.backTapped.connect(controller.go_back)
+        pages.nav.nextTapped.connect(controller.go_next)
+        pages.nav.pageTapped.connect(controller.show_number)
+        pages.topics.topicTapped.connect(controller.show_number)
+        return pages
+
+    def new_form(self, pages: Pages, presentation: Presentation) -> SignupForm:
+        form = SignupForm(pages.strings, pages.metrics, self._settings.phone_region,
+                          self._settings.retention_days, presentation.language)
+        form.backTapped.connect(self._controller.go_back)
+        return form
+
+    def new_section_page(self, pages: Pages, section: Section) -> SectionPage:
+        owner = self._owner
+        page = SectionPage(section, pages.css, pages.metrics,
+                           landscape=owner.width() >= owner.height())
+        page.linkTapped.connect(self._controller.follow_link)
+        return page
+
+    def _access_buttons(self, presentation: Presentation, strings: Mapping[str, str],
+                        theme: Theme, metrics: Metrics, *, header: bool) -> AccessButtons:
+        other = None
+        languages = self.languages
+        if len(languages) > 1:
+            other = self._translations[presentation.next_language(languages)][LANGUAGE_NAME]
+        px = round((metrics.chrome_px if header else metrics.button_px) * 0.9)
+        access = AccessButtons(strings, presentation, other, (theme.primary, theme.on_primary),
+                               px, self._owner)
+        present = self._present
+        access.languageTapped.connect(
+            lambda: present(self._controller.presentation.with_next_language(languages)))
+        access.textSizeTapped.connect(
+            lambda: present(self._controller.presentation.with_next_text_size()))
+        access.contrastTapped.connect(
+            lambda: present(self._controller.presentation.with_contrast_toggled()))
+        return access
