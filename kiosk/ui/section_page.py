@@ -250,7 +250,10 @@ class SectionPage(QWidget):
         # slightly smaller size allows it.
         title_h = self.title.fit(text_w, 1 if larger and not portrait else TITLE_LINES)
         text_h = inner_h - title_h - spacing
-        if self.urgent:
+        if self.urgent and not self._fit_urgent_text(text_w, text_h):
+            # The whole list comes before a large title: one line if a smaller size allows.
+            title_h = self.title.fit(text_w, 1)
+            text_h = inner_h - title_h - spacing
             self._fit_urgent_text(text_w, text_h)
         if portrait:
             heights = self.text.height_at(text_w, self.text_px)
@@ -277,22 +280,24 @@ class SectionPage(QWidget):
         # Hide only once the page has a parent (a parentless widget shown opens a window).
         picture.setVisible(bool(width or height))
 
-    def _fit_urgent_text(self, width: int, height: int) -> None:
+    def _fit_urgent_text(self, width: int, height: int) -> bool:
         """The largest text size, from the patient's choice down to normal, at which the
-        whole list of warning signs is on screen without scrolling."""
+        whole text (every warning sign and the last sentence) is on screen without scrolling;
+        False if even normal text needs to scroll."""
         m = self._metrics
         normal = round(m.body_px * 100 / m.percent)
         chosen = normal
         low, high = normal, m.body_px
         while low <= high:
             size = (low + high) // 2
-            if self.text.height_at(width, size).lists <= height - 2:
+            if self.text.height_at(width, size).total <= height - 2:
                 chosen, low = size, size + 1
             else:
                 high = size - 1
         if chosen != self.text_px:
             self.text_px = chosen
             self.text.setStyleSheet(f"font-size: {chosen}px;")
+        return chosen > normal or self.text.height_at(width, chosen).total <= height - 2
 
     def scroll_to_top(self) -> None:
         QScroller.scroller(self.text.viewport()).stop()

@@ -131,6 +131,9 @@ def test_every_warning_sign_is_on_screen_without_scrolling(qtbot, make_window, m
     assert len(signs) >= 6
     hidden = [b.text() for b in signs if not viewport.contains(_block_rect(page, b))]
     assert hidden == [], f"below the fold at {viewport.height()} px: {hidden}"
+    # The whole text fits, so no scroll bar and nothing cut under the bottom edge.
+    bar = page.text.verticalScrollBar()
+    assert bar.maximum() == 0 and not bar.isVisible(), f"overflows by {bar.maximum()} px"
     # Never smaller than normal text to make them fit.
     assert page.text_px >= make_settings().theme.body_px
 
