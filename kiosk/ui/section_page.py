@@ -3,7 +3,9 @@
 Landscape puts the picture beside the text, portrait puts it above. The words come first:
 the title shrinks rather than take a third line, and in portrait the picture gets only the
 height the text does not need (it goes altogether when less than a useful size is left), so
-the body keeps at least half the screen (or shows all of itself). On the urgent page ("When to get
+the body keeps at least half the screen (or shows all of itself); in landscape it narrows
+(to a quarter of the width, or goes) when the words would otherwise miss by a little and
+scroll. On the urgent page ("When to get
 help right away") every warning sign must be on screen at once: its picture gives way and,
 if the list still does not fit at the chosen size, its text is set as large as fits (never
 below normal size) instead of hiding a warning sign below the fold.
@@ -234,13 +236,8 @@ class SectionPage(QWidget):
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.
-        picture_w = 0 if self.urgent or portrait else round(inner_w * share)
-        if picture_w and larger:
-            # Beside a long first paragraph the picture goes: the words must come first.
-            title_h = self.title.fit(inner_w - picture_w - gap, 1)
-            first = self.text.height_at(inner_w - picture_w - gap, self.text_px).first_paragraph
-            if first > inner_h - title_h - spacing - 4:
-                picture_w = 0
+        picture_w = 0 if self.urgent or portrait else self._picture_width(
+            inner_w, inner_h - spacing, round(inner_w * share), larger)
         if self.urgent and self._two_columns == portrait:
             self._two_columns = not portrait
             self.text.setHtml(two_columns(self.section.html) if self._two_columns
@@ -267,6 +264,39 @@ class SectionPage(QWidget):
             self._size_picture(0, picture_h if picture_h >= MIN_PICTURE else 0)
         else:
             self._size_picture(picture_w, 0)
+
+    def _picture_width(self, inner_w: int, room_h: int, widest: int, larger: bool) -> int:
+        """The picture's width beside the words (``room_h``: the height for title and
+        text): as wide as ``widest`` if all the words fit beside it, else narrower (never
+        under a quarter of the width) so they fit without a scroll bar, else none if that
+        makes them fit. When they cannot fit at all, it stays, unless at larger text it would
+        push the first paragraph below the fold."""
+        gap = self._metrics.margin
+        lines = 1 if larger else TITLE_LINES
+
+        def heights(picture_w: int) -> tuple[TextHeights, int]:
+            text_w = inner_w - (picture_w + gap if picture_w else 0)
+            return (self.text.height_at(text_w, self.text_px),
+                    room_h - self.title.fit(text_w, lines))
+
+        def fits(picture_w: int) -> bool:
+            text, text_h = heights(picture_w)
+            return text.total <= text_h - 2
+
+        if fits(widest):
+            return widest
+        narrowest = min(widest, round(inner_w * PICTURE_SHARE_LARGER))
+        if fits(narrowest):
+            low, high = narrowest, widest  # fits at low, not at high
+            while high - low > 8:
+                middle = (low + high) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle)
+            return low
+        if fits(0):
+            return 0
+        text, text_h = heights(widest)
+        # Beside a long first paragraph the picture goes: the words must come first.
+        return 0 if larger and text.first_paragraph > text_h - 4 else widest
 
     def _size_picture(self, width: int, height: int) -> None:
         """A fixed width (landscape) or height (portrait); 0 leaves the picture out."""
