@@ -264,6 +264,46 @@ def test_high_contrast_keeps_the_logo_readable_and_shows_the_button_is_on(qtbot,
     assert _logo_contrast(window, window.attract.logo) >= 3.0
 
 
+def _first_mark(image: QImage, fill: str) -> tuple[int, int, float]:
+    """The first thing drawn on a button's ``fill``, from the left: its width, its height and
+    how much of its middle column it covers (a filled circle all of it, an "H" only its bar)."""
+    def ink(x: int, y: int) -> bool:
+        return ratio(image.pixelColor(x, y).name(), fill) > 1.5
+
+    columns = [x for x in range(image.width()) if any(ink(x, y) for y in range(image.height()))]
+    assert columns, "nothing drawn on the button"
+    first = [columns[0]]
+    for x in columns[1:]:
+        if x > first[-1] + 1:
+            break
+        first.append(x)
+    rows = [y for y in range(image.height()) if any(ink(x, y) for x in first)]
+    middle = first[len(first) // 2]
+    covered = sum(ink(middle, y) for y in range(rows[0], rows[-1] + 1))
+    return len(first), len(rows), covered / len(rows)
+
+
+def test_the_contrast_symbol_shows_on_the_pressed_button(qtbot, bilingual):
+    """When high contrast is on, its button is filled with the text colour: its symbol (a
+    circle filled whole) is drawn in the contrasting colour, not vanishing into the fill."""
+    window = bilingual(contrast=True)
+    window.show_section(0)
+    button = window.header.access.contrast
+    qtbot.waitUntil(button.isVisible, timeout=WAIT_MS)
+    assert button.isChecked()
+    image = window.grab().toImage()
+    rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+    side = button.iconSize().width()
+    # A band through the middle, clear of the rounded border.
+    band = QRect(rect.left() + 16, rect.center().y() - side, rect.width() - 32, 2 * side)
+    inside = image.copy(band)
+    fill = _colour_counts(inside, inside.rect()).most_common(1)[0][0]
+    width, height, covered = _first_mark(inside, fill)
+    assert width >= side * 0.6, (width, height, covered)
+    assert height >= side * 0.6, (width, height, covered)
+    assert covered >= 0.9, (width, height, covered)
+
+
 def _controls(page: QWidget) -> list[QWidget]:
     return [w for w in page.findChildren(QWidget)
             if w.isVisible() and isinstance(w, QAbstractButton | QLineEdit)]
