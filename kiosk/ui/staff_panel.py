@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -53,6 +54,7 @@ from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
 
 log = logging.getLogger(__name__)
+NARROW_NO_BREAK_SPACE = "\u202f"
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,17 @@ class SignupList(QWidget):
         rows: list[DecryptedEntry | UnreadableEntry] = [*listing.entries, *listing.unreadable]
         rows.sort(key=lambda e: (e.created_at, e.id), reverse=True)
         self.list.clear()
+        # The list's own font (its style sheet's size), not a bare item's 12 pt: a row sized
+        # for that cut its message to "…".
+        self.list.ensurePolished()
         for entry in rows:
-            item = QListWidgetItem(self._text(entry))
+            # The locale's narrow no-break space in "10:31 AM" (U+202F) is not in the kiosk's
+            # font: a fallback font drew that line taller than the row allowed, and a
+            # two-line row was cut to its first line and "…".
+            item = QListWidgetItem(self._text(entry).replace(NARROW_NO_BREAK_SPACE, " "))
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             if isinstance(entry, UnreadableEntry):
-                font = item.font()
+                font = QFont(self.list.font())
                 font.setItalic(True)
                 item.setFont(font)
             self.list.addItem(item)
