@@ -298,3 +298,20 @@ def test_an_unreadable_entry_shows_its_whole_message(qtbot, desk):
     drawn = [_text_lines(image, rows.visualItemRect(rows.item(i))) for i in range(rows.count())]
     expected = [rows.item(i).text().count("\n") + 1 for i in range(rows.count())]
     assert drawn == expected
+
+
+@pytest.mark.parametrize("percent", [100, 200])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pin_pad_title_takes_one_line_where_the_screen_has_room(qtbot, desk, language,
+                                                                    percent):
+    """The pad was as narrow as its keys, and so was its title: "Personal: escriba su / PIN"."""
+    window, _settings = desk
+    window.present(replace(window.presentation, language=language, text_percent=percent))
+    long_press_logo(qtbot, window)
+    title = window.staff.pin.title
+    qtbot.waitUntil(title.isVisible, timeout=WAIT_MS)
+    metrics = title.fontMetrics()
+    one_line = metrics.horizontalAdvance(title.text())
+    assert one_line < window.width() * 0.8  # room to spare on this screen
+    assert title.width() >= one_line
+    assert title.height() < 2 * metrics.lineSpacing()
