@@ -8,10 +8,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible, QImage
+from PySide6.QtGui import QAccessible, QImage, QTextLayout, QTextOption
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from kiosk.contrast import ratio
@@ -20,7 +21,7 @@ from kiosk.ui.spoken_names import glyphs_in
 from kiosk.ui.theme import HIGH_CONTRAST, presented_theme
 from kiosk.ui.window import ATTRACT, THANKS, KioskWindow
 
-from .conftest import LANDSCAPE, PASSPHRASE, WAIT_MS
+from .conftest import LANDSCAPE, PASSPHRASE, PORTRAIT, WAIT_MS
 from .test_keyboard import type_on
 from .test_signup import tap, tap_in_form
 
@@ -349,3 +350,35 @@ def test_nothing_typed_can_be_selected(qtbot, bilingual):
                        pos=QPoint(edit.width() // 2, edit.height() // 2))
     assert not edit.hasSelectedText()
     assert edit.text() == "Zoë Peña"
+
+
+def _lines(label: QLabel) -> list[str]:
+    """The lines a word-wrapped label is drawn in, at its width."""
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(label.contentsRect().width())
+        lines.append(label.text()[line.textStart():line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_no_label_on_the_form_breaks_a_word_at_a_hyphen(qtbot, bilingual, size):
+    """At 200% in portrait "an e-mail" was drawn as "an e- / mail"."""
+    window = bilingual(size=size, percent=200)
+    window.show_signup()
+    window.form.submit()  # every message shows: nothing typed
+    qtbot.waitUntil(window.form.isVisible, timeout=WAIT_MS)
+    broken = []
+    for label in window.form.findChildren(QLabel):
+        if not (label.isVisible() and label.wordWrap() and label.text()):
+            continue
+        lines = _lines(label)
+        broken += [f"{a!r} / {b!r}" for a, b in pairwise(lines)
+                   if a.rstrip().endswith("-") and b[:1].isalpha()]
+    assert broken == []
