@@ -13,12 +13,13 @@ from itertools import pairwise
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QAccessible, QImage, QTextLayout, QTextOption
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.contrast import ratio
 from kiosk.ui.keyboard import PHONE, TEXT
 from kiosk.ui.spoken_names import glyphs_in
 from kiosk.ui.theme import HIGH_CONTRAST, presented_theme
+from kiosk.ui.touch import scroll_into_view
 from kiosk.ui.window import ATTRACT, THANKS, KioskWindow
 
 from .conftest import LANDSCAPE, PASSPHRASE, PORTRAIT, WAIT_MS
@@ -382,3 +383,61 @@ def test_no_label_on_the_form_breaks_a_word_at_a_hyphen(qtbot, bilingual, size):
         broken += [f"{a!r} / {b!r}" for a, b in pairwise(lines)
                    if a.rstrip().endswith("-") and b[:1].isalpha()]
     assert broken == []
+
+
+def _cut_at_the_top(form) -> list[str]:
+    """The form's rows that the scroll area's top edge cuts through."""
+    edge = form.scroll_area.verticalScrollBar().value()
+    column = form.scroll_area.widget()
+    return [w.text() if isinstance(w, QLabel | QLineEdit) else type(w).__name__
+            for w in column.children()
+            if isinstance(w, QWidget) and w.isVisible() and w.y() < edge < w.y() + w.height()]
+
+
+@pytest.mark.parametrize("look", [("en", 100), ("es", 100), ("en", 200), ("es", 200)],
+                         ids=["en", "es", "en-200", "es-200"])
+def test_scrolling_to_a_field_never_cuts_a_line_at_the_top(qtbot, bilingual, screen_size, look):
+    """After Send and with the keyboard open the form scrolled by pixels, and the line at its
+    top edge showed only in part; it stops where a row of the form begins."""
+    language, percent = look
+    window = bilingual(screen_size, language=language, percent=percent)
+    window.show_signup()
+    form = window.form
+    bar = form.scroll_area.verticalScrollBar()
+    viewport = form.scroll_area.viewport()
+
+    def settle() -> None:
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def shown(edit: QWidget) -> bool:
+        top = edit.mapTo(viewport, QPoint(0, 0)).y()
+        return top >= 0 and top + edit.height() <= viewport.height()
+
+    cut = []
+    # Send with one problem below the fold, from the top and from the end of the form.
+    form.edits["name"].setText("Zoë")
+    form.edits["email"].setText("zoe@")
+    for start in (0, bar.maximum()):
+        bar.setValue(start)
+        tap(qtbot, form.send)
+        qtbot.waitUntil(lambda: shown(form.edits["email"]), timeout=WAIT_MS)
+        settle()
+        if bar.value() != start:  # where the form scrolled to, not where it was left
+            cut += [f"after Send from {start}: {row}" for row in _cut_at_the_top(form)]
+    # Each field with the keyboard open, reached from the top and from the end.
+    for end in (False, True):  # (a field tapped twice in a row gets no new focus)
+        for field in form.edits:
+            bar.setValue(bar.maximum() if end else 0)
+            # A finger brings the field just into view; where the form goes from there is
+            # its own doing.
+            scroll_into_view(form.scroll_area, form.edits[field], 8)
+            qtbot.waitUntil(lambda field=field: shown(form.edits[field]), timeout=WAIT_MS)
+            start = bar.value()
+            tap(qtbot, form.edits[field])
+            qtbot.waitUntil(window.keyboard.isVisible, timeout=WAIT_MS)
+            qtbot.waitUntil(lambda field=field: shown(form.edits[field]), timeout=WAIT_MS)
+            settle()
+            if bar.value() != start:
+                cut += [f"{field} from {start}: {row}" for row in _cut_at_the_top(form)]
+    assert cut == []
