@@ -8,19 +8,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QAccessible, QImage
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtGui import QAccessible, QImage, QTextLayout, QTextOption
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.contrast import ratio
+from kiosk.ui.input.touch import scroll_into_view
 from kiosk.ui.pages.signup.spoken_names import glyphs_in
 from kiosk.ui.shell.window import ATTRACT, THANKS, KioskWindow
 from kiosk.ui.widgets.keyboard import PHONE, TEXT
 from kiosk.ui.widgets.theme import HIGH_CONTRAST, presented_theme
 
-from .conftest import LANDSCAPE, PASSPHRASE, WAIT_MS
+from .conftest import LANDSCAPE, PASSPHRASE, PORTRAIT, WAIT_MS
 from .test_keyboard import type_on
 from .test_signup import tap, tap_in_form
 
@@ -264,6 +266,46 @@ def test_high_contrast_keeps_the_logo_readable_and_shows_the_button_is_on(qtbot,
     assert _logo_contrast(window, window.attract.logo) >= 3.0
 
 
+def _first_mark(image: QImage, fill: str) -> tuple[int, int, float]:
+    """The first thing drawn on a button's ``fill``, from the left: its width, its height and
+    how much of its middle column it covers (a filled circle all of it, an "H" only its bar)."""
+    def ink(x: int, y: int) -> bool:
+        return ratio(image.pixelColor(x, y).name(), fill) > 1.5
+
+    columns = [x for x in range(image.width()) if any(ink(x, y) for y in range(image.height()))]
+    assert columns, "nothing drawn on the button"
+    first = [columns[0]]
+    for x in columns[1:]:
+        if x > first[-1] + 1:
+            break
+        first.append(x)
+    rows = [y for y in range(image.height()) if any(ink(x, y) for x in first)]
+    middle = first[len(first) // 2]
+    covered = sum(ink(middle, y) for y in range(rows[0], rows[-1] + 1))
+    return len(first), len(rows), covered / len(rows)
+
+
+def test_the_contrast_symbol_shows_on_the_pressed_button(qtbot, bilingual):
+    """When high contrast is on, its button is filled with the text colour: its symbol (a
+    circle filled whole) is drawn in the contrasting colour, not vanishing into the fill."""
+    window = bilingual(contrast=True)
+    window.show_section(0)
+    button = window.header.access.contrast
+    qtbot.waitUntil(button.isVisible, timeout=WAIT_MS)
+    assert button.isChecked()
+    image = window.grab().toImage()
+    rect = QRect(button.mapTo(window, QPoint(0, 0)), button.size())
+    side = button.iconSize().width()
+    # A band through the middle, clear of the rounded border.
+    band = QRect(rect.left() + 16, rect.center().y() - side, rect.width() - 32, 2 * side)
+    inside = image.copy(band)
+    fill = _colour_counts(inside, inside.rect()).most_common(1)[0][0]
+    width, height, covered = _first_mark(inside, fill)
+    assert width >= side * 0.6, (width, height, covered)
+    assert height >= side * 0.6, (width, height, covered)
+    assert covered >= 0.9, (width, height, covered)
+
+
 def _controls(page: QWidget) -> list[QWidget]:
     return [w for w in page.findChildren(QWidget)
             if w.isVisible() and isinstance(w, QAbstractButton | QLineEdit)]
@@ -309,3 +351,93 @@ def test_nothing_typed_can_be_selected(qtbot, bilingual):
                        pos=QPoint(edit.width() // 2, edit.height() // 2))
     assert not edit.hasSelectedText()
     assert edit.text() == "Zoë Peña"
+
+
+def _lines(label: QLabel) -> list[str]:
+    """The lines a word-wrapped label is drawn in, at its width."""
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(label.contentsRect().width())
+        lines.append(label.text()[line.textStart():line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_no_label_on_the_form_breaks_a_word_at_a_hyphen(qtbot, bilingual, size):
+    """At 200% in portrait "an e-mail" was drawn as "an e- / mail"."""
+    window = bilingual(size=size, percent=200)
+    window.show_signup()
+    window.form.submit()  # every message shows: nothing typed
+    qtbot.waitUntil(window.form.isVisible, timeout=WAIT_MS)
+    broken = []
+    for label in window.form.findChildren(QLabel):
+        if not (label.isVisible() and label.wordWrap() and label.text()):
+            continue
+        lines = _lines(label)
+        broken += [f"{a!r} / {b!r}" for a, b in pairwise(lines)
+                   if a.rstrip().endswith("-") and b[:1].isalpha()]
+    assert broken == []
+
+
+def _cut_at_the_top(form) -> list[str]:
+    """The form's rows that the scroll area's top edge cuts through."""
+    edge = form.scroll_area.verticalScrollBar().value()
+    column = form.scroll_area.widget()
+    return [w.text() if isinstance(w, QLabel | QLineEdit) else type(w).__name__
+            for w in column.children()
+            if isinstance(w, QWidget) and w.isVisible() and w.y() < edge < w.y() + w.height()]
+
+
+@pytest.mark.parametrize("look", [("en", 100), ("es", 100), ("en", 200), ("es", 200)],
+                         ids=["en", "es", "en-200", "es-200"])
+def test_scrolling_to_a_field_never_cuts_a_line_at_the_top(qtbot, bilingual, screen_size, look):
+    """After Send and with the keyboard open the form scrolled by pixels, and the line at its
+    top edge showed only in part; it stops where a row of the form begins."""
+    language, percent = look
+    window = bilingual(screen_size, language=language, percent=percent)
+    window.show_signup()
+    form = window.form
+    bar = form.scroll_area.verticalScrollBar()
+    viewport = form.scroll_area.viewport()
+
+    def settle() -> None:
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def shown(edit: QWidget) -> bool:
+        top = edit.mapTo(viewport, QPoint(0, 0)).y()
+        return top >= 0 and top + edit.height() <= viewport.height()
+
+    cut = []
+    # Send with one problem below the fold, from the top and from the end of the form.
+    form.edits["name"].setText("Zoë")
+    form.edits["email"].setText("zoe@")
+    for start in (0, bar.maximum()):
+        bar.setValue(start)
+        tap(qtbot, form.send)
+        qtbot.waitUntil(lambda: shown(form.edits["email"]), timeout=WAIT_MS)
+        settle()
+        if bar.value() != start:  # where the form scrolled to, not where it was left
+            cut += [f"after Send from {start}: {row}" for row in _cut_at_the_top(form)]
+    # Each field with the keyboard open, reached from the top and from the end.
+    for end in (False, True):  # (a field tapped twice in a row gets no new focus)
+        for field in form.edits:
+            bar.setValue(bar.maximum() if end else 0)
+            # A finger brings the field just into view; where the form goes from there is
+            # its own doing.
+            scroll_into_view(form.scroll_area, form.edits[field], 8)
+            qtbot.waitUntil(lambda field=field: shown(form.edits[field]), timeout=WAIT_MS)
+            start = bar.value()
+            tap(qtbot, form.edits[field])
+            qtbot.waitUntil(window.keyboard.isVisible, timeout=WAIT_MS)
+            qtbot.waitUntil(lambda field=field: shown(form.edits[field]), timeout=WAIT_MS)
+            settle()
+            if bar.value() != start:
+                cut += [f"{field} from {start}: {row}" for row in _cut_at_the_top(form)]
+    assert cut == []

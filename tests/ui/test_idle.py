@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.shell.window import ATTRACT, SIGNUP
 
@@ -84,3 +87,27 @@ def test_an_open_staff_panel_is_locked_by_the_reset(qtbot, idle_window):
         pass
     assert not idle_window.staff.unlocked
     assert idle_window.current_page == ATTRACT
+
+
+@pytest.mark.parametrize("look", [("en", 100), ("es", 200)], ids=["en-100", "es-200"])
+def test_still_there_keeps_its_words_off_the_screen_edges(qtbot, make_window, make_settings,
+                                                          screen_size, look):
+    """Its text ran to about 8 px from both edges in portrait; pages keep a margin."""
+    language, percent = look
+    window = make_window(screen_size, settings=make_settings(languages=("en", "es")))
+    window.present(replace(window.presentation, language=language, text_percent=percent))
+    window.show_section(0)
+    window.idle.warn_now()
+    notice = window.still_there
+    qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
+    margin = window._metrics.margin
+    for label in notice.findChildren(QLabel):
+        if not label.isVisible():
+            continue
+        drawn = label.fontMetrics().boundingRect(
+            label.contentsRect(), int(label.alignment()) | Qt.TextFlag.TextWordWrap,
+            label.text())
+        left = label.mapTo(notice, drawn.topLeft()).x()
+        right = notice.width() - label.mapTo(notice, drawn.topRight()).x()
+        assert left >= margin, (label.text(), left)
+        assert right >= margin, (label.text(), right)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QAccessible, QFontMetrics, QTextBlock, QTextCursor
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.session import Page
-from kiosk.ui.pages.section import URGENT_SLUG, SectionPage
+from kiosk.ui.pages.section import MIN_PICTURE, PICTURE_SHARE_LARGER, URGENT_SLUG, SectionPage
 from kiosk.ui.shell.window import KioskWindow
 from tests.ui.conftest import LANDSCAPE, PORTRAIT, WAIT_MS
 
@@ -132,6 +132,10 @@ def test_every_warning_sign_is_on_screen_without_scrolling(qtbot, make_window, m
     assert len(signs) >= 6
     hidden = [b.text() for b in signs if not viewport.contains(_block_rect(page, b))]
     assert hidden == [], f"below the fold at {viewport.height()} px: {hidden}"
+    # The whole text fits, so no scroll bar and nothing cut under the bottom edge.
+    bar = page.text.verticalScrollBar()
+    assert bar.maximum() == 0, f"overflows by {bar.maximum()} px"
+    assert not bar.isVisible()
     # Never smaller than normal text to make them fit.
     assert page.text_px >= make_settings().theme.body_px
 
@@ -271,3 +275,30 @@ def test_list_numbers_and_bullets_are_not_cut(qtbot, make_window, make_settings,
             if needed > room:
                 problems.append(f"{section.slug}: {marker!r} needs {needed} px, has {room}")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("contrast", [False, True], ids=["", "contrast"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_no_scroll_bar_where_the_words_fit(qtbot, make_window, make_settings, tmp_path,
+                                           size, language, contrast):
+    """At normal text a page whose words miss by a little makes room by a smaller picture
+    (never below a quarter of the width beside the words, or a useful height above them)
+    instead of showing a scroll bar."""
+    window = _window(make_window, make_settings, tmp_path, None, size, (language, 100))
+    window.present(replace(window.presentation, high_contrast=contrast))
+    scrolling = []
+    for index, section in enumerate(window.sections):
+        page = _show(qtbot, window, index)
+        bar = page.text.verticalScrollBar()
+        if bar.maximum() or bar.isVisible():
+            scrolling.append(f"{section.slug}: {bar.maximum()} px")
+        picture = page.illustration
+        if picture.isVisible():
+            if page.is_portrait:
+                assert picture.height() >= MIN_PICTURE
+            else:
+                margins = page.layout().contentsMargins()
+                inner_w = page.width() - margins.left() - margins.right()
+                assert picture.width() >= round(inner_w * PICTURE_SHARE_LARGER)
+    assert scrolling == [], "\n".join(scrolling)

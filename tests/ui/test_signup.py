@@ -101,7 +101,7 @@ def test_a_bad_email_is_explained_and_nothing_typed_is_lost(qtbot, form_window):
     fill(qtbot, form_window, "email", "ana@")
     tap_in_form(qtbot, form, form.edits["note"])  # leaving the field checks it
     qtbot.waitUntil(lambda: "email" in form.visible_errors(), timeout=WAIT_MS)
-    assert form.visible_errors()["email"] == "This e-mail address does not look right. " \
+    assert form.visible_errors()["email"] == "This email address does not look right. " \
                                              "Please check it."
     assert form.edits["name"].text() == "Ana"
     assert form.edits["phone"].text() == "2025550143"

@@ -285,3 +285,47 @@ def test_a_rebuild_of_the_pages_locks_the_panel_and_drops_the_key(qtbot, desk):
     assert window.services.staff.reader is None
     actions = [r["action"] for r in window.services.signups.audit.records()]
     assert actions[-1] == "lock"
+
+
+def _text_lines(image, rect) -> int:
+    """How many lines of text are drawn in ``rect``: bands of rows holding ink."""
+    top, bottom = rect.top() + 2, rect.bottom() - 2  # clear of the row's border
+    background = _row_colours(image, rect)[0]
+    inked = [any(ratio(image.pixelColor(x, y).name(), background) > 2
+                 for x in range(rect.left(), rect.right(), 2))
+             for y in range(top, bottom)]
+    return sum(1 for y, ink in enumerate(inked) if ink and (y == 0 or not inked[y - 1]))
+
+
+def test_an_unreadable_entry_shows_its_whole_message(qtbot, desk):
+    """Its two lines were drawn as one cut to '…': the row was sized for the list's font,
+    but the time's narrow no-break space (U+202F, not in the kiosk's font) is drawn from a
+    fallback font with taller lines. Every row shows every line of its text."""
+    window, _settings = desk
+    window.services.signups.store.add(b"not sealed to this key" * 12, "en-2026-11-1")
+    unlock(qtbot, window)
+    rows = window.staff.signups.list
+    qtbot.waitUntil(lambda: rows.isVisible(), timeout=WAIT_MS)
+    assert rows.item(0).font().italic()
+    assert rows.item(0).font().pixelSize() == rows.font().pixelSize()
+    image = rows.viewport().grab().toImage()
+    drawn = [_text_lines(image, rows.visualItemRect(rows.item(i))) for i in range(rows.count())]
+    expected = [rows.item(i).text().count("\n") + 1 for i in range(rows.count())]
+    assert drawn == expected
+
+
+@pytest.mark.parametrize("percent", [100, 200])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pin_pad_title_takes_one_line_where_the_screen_has_room(qtbot, desk, language,
+                                                                    percent):
+    """The pad was as narrow as its keys, and so was its title: "Personal: escriba su / PIN"."""
+    window, _settings = desk
+    window.present(replace(window.presentation, language=language, text_percent=percent))
+    long_press_logo(qtbot, window)
+    title = window.staff.pin.title
+    qtbot.waitUntil(title.isVisible, timeout=WAIT_MS)
+    metrics = title.fontMetrics()
+    one_line = metrics.horizontalAdvance(title.text())
+    assert one_line < window.width() * 0.8  # room to spare on this screen
+    assert title.width() >= one_line
+    assert title.height() < 2 * metrics.lineSpacing()

@@ -3,7 +3,9 @@
 Landscape puts the picture beside the text, portrait puts it above. The words come first:
 the title shrinks rather than take a third line, and in portrait the picture gets only the
 height the text does not need (it goes altogether when less than a useful size is left), so
-the body keeps at least half the screen (or shows all of itself). On the urgent page ("When to get
+the body keeps at least half the screen (or shows all of itself); in landscape it narrows
+(to a quarter of the width, or goes) when the words would otherwise miss by a little and
+scroll. On the urgent page ("When to get
 help right away") every warning sign must be on screen at once: its picture gives way and,
 if the list still does not fit at the chosen size, its text is set as large as fits (never
 below normal size) instead of hiding a warning sign below the fold.
@@ -234,13 +236,8 @@ class SectionPage(QWidget):
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.
-        picture_w = 0 if self.urgent or portrait else round(inner_w * share)
-        if picture_w and larger:
-            # Beside a long first paragraph the picture goes: the words must come first.
-            title_h = self.title.fit(inner_w - picture_w - gap, 1)
-            first = self.text.height_at(inner_w - picture_w - gap, self.text_px).first_paragraph
-            if first > inner_h - title_h - spacing - 4:
-                picture_w = 0
+        picture_w = 0 if self.urgent or portrait else self._picture_width(
+            inner_w, inner_h - spacing, round(inner_w * share), larger)
         if self.urgent and self._two_columns == portrait:
             self._two_columns = not portrait
             self.text.setHtml(two_columns(self.section.html) if self._two_columns
@@ -250,7 +247,10 @@ class SectionPage(QWidget):
         # slightly smaller size allows it.
         title_h = self.title.fit(text_w, 1 if larger and not portrait else TITLE_LINES)
         text_h = inner_h - title_h - spacing
-        if self.urgent:
+        if self.urgent and not self._fit_urgent_text(text_w, text_h):
+            # The whole list comes before a large title: one line if a smaller size allows.
+            title_h = self.title.fit(text_w, 1)
+            text_h = inner_h - title_h - spacing
             self._fit_urgent_text(text_w, text_h)
         if portrait:
             heights = self.text.height_at(text_w, self.text_px)
@@ -265,6 +265,39 @@ class SectionPage(QWidget):
         else:
             self._size_picture(picture_w, 0)
 
+    def _picture_width(self, inner_w: int, room_h: int, widest: int, larger: bool) -> int:
+        """The picture's width beside the words (``room_h``: the height for title and
+        text): as wide as ``widest`` if all the words fit beside it, else narrower (never
+        under a quarter of the width) so they fit without a scroll bar, else none if that
+        makes them fit. When they cannot fit at all, it stays, unless at larger text it would
+        push the first paragraph below the fold."""
+        gap = self._metrics.margin
+        lines = 1 if larger else TITLE_LINES
+
+        def heights(picture_w: int) -> tuple[TextHeights, int]:
+            text_w = inner_w - (picture_w + gap if picture_w else 0)
+            return (self.text.height_at(text_w, self.text_px),
+                    room_h - self.title.fit(text_w, lines))
+
+        def fits(picture_w: int) -> bool:
+            text, text_h = heights(picture_w)
+            return text.total <= text_h - 2
+
+        if fits(widest):
+            return widest
+        narrowest = min(widest, round(inner_w * PICTURE_SHARE_LARGER))
+        if fits(narrowest):
+            low, high = narrowest, widest  # fits at low, not at high
+            while high - low > 8:
+                middle = (low + high) // 2
+                low, high = (middle, high) if fits(middle) else (low, middle)
+            return low
+        if fits(0):
+            return 0
+        text, text_h = heights(widest)
+        # Beside a long first paragraph the picture goes: the words must come first.
+        return 0 if larger and text.first_paragraph > text_h - 4 else widest
+
     def _size_picture(self, width: int, height: int) -> None:
         """A fixed width (landscape) or height (portrait); 0 leaves the picture out."""
         picture = self.illustration
@@ -277,22 +310,24 @@ class SectionPage(QWidget):
         # Hide only once the page has a parent (a parentless widget shown opens a window).
         picture.setVisible(bool(width or height))
 
-    def _fit_urgent_text(self, width: int, height: int) -> None:
+    def _fit_urgent_text(self, width: int, height: int) -> bool:
         """The largest text size, from the patient's choice down to normal, at which the
-        whole list of warning signs is on screen without scrolling."""
+        whole text (every warning sign and the last sentence) is on screen without scrolling;
+        False if even normal text needs to scroll."""
         m = self._metrics
         normal = round(m.body_px * 100 / m.percent)
         chosen = normal
         low, high = normal, m.body_px
         while low <= high:
             size = (low + high) // 2
-            if self.text.height_at(width, size).lists <= height - 2:
+            if self.text.height_at(width, size).total <= height - 2:
                 chosen, low = size, size + 1
             else:
                 high = size - 1
         if chosen != self.text_px:
             self.text_px = chosen
             self.text.setStyleSheet(f"font-size: {chosen}px;")
+        return chosen > normal or self.text.height_at(width, chosen).total <= height - 2
 
     def scroll_to_top(self) -> None:
         QScroller.scroller(self.text.viewport()).stop()

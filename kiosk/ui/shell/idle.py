@@ -38,6 +38,9 @@ class StillThere(QWidget):
         self.stay.setMinimumSize(metrics.button_height * 6, metrics.button_height * 2)
         self.stay.clicked.connect(self.stayTapped)
         layout = QVBoxLayout(self)
+        # The pages' side margins: in portrait the words ran to the screen's edges.
+        layout.setContentsMargins(metrics.margin, metrics.margin // 2, metrics.margin,
+                                  metrics.margin // 2)
         layout.addStretch(1)
         for label in (title, self.countdown):
             label.setWordWrap(True)

@@ -46,10 +46,10 @@ class AccessButtons(QObject):
         self.contrast = QPushButton(f" {strings['high_contrast']}")  # a gap after the symbol
         self.contrast.setObjectName("Access")
         # When it is on, the button says so by shape, not colour: a thicker border (theme.py)
-        # and the circle filled whole.
+        # and the circle filled whole, in the colour of the text on the filled button.
         symbol = QIcon()
         for on, state in ((False, QIcon.State.Off), (True, QIcon.State.On)):
-            drawn = icons.contrast(colours[0], icon_px, 2.0, on=on)
+            drawn = icons.contrast(colours[1] if on else colours[0], icon_px, 2.0, on=on)
             symbol.addPixmap(drawn.pixmap(QSize(icon_px, icon_px), 2.0), QIcon.Mode.Normal, state)
         self.contrast.setIcon(symbol)
         self.contrast.setIconSize(QSize(icon_px, icon_px))

@@ -363,12 +363,31 @@ class SignupForm(QWidget):
         bottom = max(t + w.height() for t, w in zip(tops, shown, strict=True)) + _VIEW_MARGIN
         bar = self.scroll_area.verticalScrollBar()
         height = self.scroll_area.viewport().height()
+        # How far it may go and still show the field (all of them when they fit).
+        lowest = max(0, bottom - _VIEW_MARGIN - height)
+        highest = min(bar.maximum(), max(tops) if bottom - top > height else min(tops))
         if bottom - top > height:
-            bar.setValue(bottom - height)
+            bar.setValue(self._at_a_row(bottom - height, lowest, highest))
         elif top < bar.value():
-            bar.setValue(top)
+            bar.setValue(self._at_a_row(top, lowest, highest))
         elif bottom > bar.value() + height:
-            bar.setValue(bottom - height)
+            bar.setValue(self._at_a_row(bottom - height, lowest, highest))
+        else:  # in view, but the page may have grown or shrunk under a line (summary, keys)
+            bar.setValue(self._at_a_row(bar.value(), lowest, highest))
+
+    def _at_a_row(self, wanted: int, lowest: int, highest: int) -> int:
+        """The scroll position nearest ``wanted``, from ``lowest`` to ``highest``, whose top
+        edge falls in the gap above a row of the form (a label, a field, a hint), never
+        through a line of text; ``wanted`` itself if there is none."""
+        inner = self.scroll_area.widget()
+        layout = inner.layout() if inner is not None else None
+        if inner is None or layout is None:
+            return wanted
+        gap = layout.spacing() // 2
+        rows = {max(0, child.y() - gap) for child in inner.children()
+                if isinstance(child, QWidget) and child.isVisible()}
+        fits = [row for row in rows if lowest <= row <= highest]
+        return min(fits, key=lambda row: abs(row - wanted)) if fits else wanted
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, FieldEdit):

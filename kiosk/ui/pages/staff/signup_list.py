@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kiosk.signups.desk_format import DeskFormat
@@ -14,6 +15,9 @@ from kiosk.signups.service import Listing, UnreadableEntry
 from kiosk.ui.input.touch import make_touch_scrollable
 from kiosk.ui.pages.staff.unlock import staff_button, staff_label
 from kiosk.ui.widgets.theme import Metrics
+
+# The locale puts it in times ("10:31\u202fAM"); the kiosk's font has no glyph for it.
+NARROW_NO_BREAK_SPACE = "\u202f"
 
 
 class SignupList(QWidget):
@@ -70,11 +74,17 @@ class SignupList(QWidget):
         rows: list[DecryptedEntry | UnreadableEntry] = [*listing.entries, *listing.unreadable]
         rows.sort(key=lambda e: (e.created_at, e.id), reverse=True)
         self.list.clear()
+        # The list's own font (its style sheet's size), not a bare item's 12 pt: a row sized
+        # for that cut its message to "…".
+        self.list.ensurePolished()
         for entry in rows:
-            item = QListWidgetItem(self._text(entry))
+            # The locale's narrow no-break space in "10:31 AM" (U+202F) is not in the kiosk's
+            # font: a fallback font drew that line taller than the row allowed, and a
+            # two-line row was cut to its first line and "…".
+            item = QListWidgetItem(self._text(entry).replace(NARROW_NO_BREAK_SPACE, " "))
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             if isinstance(entry, UnreadableEntry):
-                font = item.font()
+                font = QFont(self.list.font())
                 font.setItalic(True)
                 item.setFont(font)
             self.list.addItem(item)

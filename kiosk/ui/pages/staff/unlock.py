@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -102,10 +102,27 @@ class PinPad(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.dots)
         layout.addWidget(self.message)
-        layout.addLayout(grid)
+        # The keys stay a compact block; the title is not held to their width (it wrapped as
+        # "Personal: escriba su / PIN").
+        keys = QWidget()
+        keys.setLayout(grid)
+        grid.setContentsMargins(0, 0, 0, 0)
+        keys.setMaximumWidth(metrics.button_height * 9)
+        self._column = layout
+        layout.addWidget(keys, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
-        self.setMaximumWidth(metrics.button_height * 9)
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the title on one line: the panel centres the pad at this width
+        (and gives it less, down to the keys' width, on a narrower screen)."""
+        hint = super().sizeHint()
+        self.title.ensurePolished()
+        margins = self.contentsMargins()
+        inner = self._column.contentsMargins()
+        one_line = (self.title.fontMetrics().horizontalAdvance(self.title.text()) + 4
+                    + margins.left() + margins.right() + inner.left() + inner.right())
+        return QSize(max(hint.width(), one_line), hint.height())
 
     def _press(self, text: str) -> None:
         if text == "⌫":
