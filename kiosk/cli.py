@@ -11,9 +11,10 @@ import argparse
 import contextlib
 import dataclasses
 import getpass
+import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
+EXIT_NO_DISPLAY = 4
 DESK_COMMANDS = ("setup", "set-pin", "unlock-panel", "change-passphrase", "purge")
 
 
@@ -423,6 +425,34 @@ def run_command(command: Command, settings: Settings) -> int:
     return EXIT_ERROR
 
 
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why Qt will find no screen to open the kiosk on, or None.
+
+    Without this, Qt's xcb plugin fails with "xcb-cursor0 is needed... reinstalling may fix
+    this" and aborts with a crash dump, while the cause is only that this terminal belongs
+    to no desktop session (ssh, a text console). Platforms that need no display server
+    (offscreen, eglfs, linuxfb, vnc...) are left to Qt.
+    """
+    if not platform.startswith("linux"):
+        return None
+    # QT_QPA_PLATFORM may be "offscreen:configfile=...", or a list to try: "wayland;xcb".
+    wanted = [part.split(":", 1)[0] for part in environ.get("QT_QPA_PLATFORM", "").split(";")]
+    has_x = bool(environ.get("DISPLAY"))
+    has_wayland = bool(environ.get("WAYLAND_DISPLAY") or environ.get("WAYLAND_SOCKET"))
+    for name in wanted:
+        if name == "" and (has_x or has_wayland):
+            return None
+        if name == "xcb" and has_x:
+            return None
+        if name.startswith("wayland") and has_wayland:
+            return None
+        if name not in ("", "xcb") and not name.startswith("wayland"):
+            return None
+    return ("no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are not set): "
+            "start it from a desktop session, or install it as this machine's kiosk with "
+            "scripts/install-kiosk (see README.md)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``main.py``, ``python -m kiosk`` and the ``kiosk`` command: parse the
     arguments once, load the settings once, run the command or the kiosk; the exit code."""
@@ -438,6 +468,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if not isinstance(command, Run | Preview):
         return run_command(command, settings)
+    problem = display_problem(os.environ)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     from kiosk import app
 
     # A preview shows the draft or its problems, never a fallback that would look fine.

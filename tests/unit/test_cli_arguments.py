@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from kiosk.cli import Check, Desk, Export, Preview, Run, parse_args
+from kiosk.cli import (
+    EXIT_NO_DISPLAY,
+    Check,
+    Desk,
+    Export,
+    Preview,
+    Run,
+    display_problem,
+    parse_args,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "maple street front desk"
@@ -67,3 +77,30 @@ def test_a_config_error_is_one_line_and_code_2_for_every_command(tmp_path, comma
     assert result.stderr.startswith("error: ")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_kiosk_without_a_display_says_so_in_one_line(tmp_path):
+    """Was: Qt's "xcb-cursor0 is needed... reinstalling may fix this" and a crash dump."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--windowed",
+                             "--data-dir", str(tmp_path / "data")],
+                            capture_output=True, text=True, check=False, timeout=120, cwd=ROOT,
+                            env=env)
+    assert result.returncode == EXIT_NO_DISPLAY
+    assert result.stderr.startswith("error: no display to show the kiosk on")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize(("environ", "has_screen"), [
+    ({}, False),
+    ({"DISPLAY": ":0"}, True),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, True),
+    ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}, False),
+    ({"QT_QPA_PLATFORM": "wayland", "DISPLAY": ":0"}, False),
+    ({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":0"}, True),
+    ({"QT_QPA_PLATFORM": "offscreen:configfile=x.json"}, True),
+    ({"QT_QPA_PLATFORM": "eglfs"}, True),
+])
+def test_which_platforms_need_a_display_server(environ, has_screen):
+    assert (display_problem(environ, "linux") is None) is has_screen
