@@ -28,6 +28,9 @@ NAME_MAX = 100
 NOTE_MAX = 500
 PHONE_MAX = 40
 EMAIL_MAX = 254  # the longest address an SMTP server accepts
+# What each field may hold; the form's fields stop typing there (ui reads this, so a number
+# the core accepts is never cut short on screen).
+MAX_LENGTH = {"name": NAME_MAX, "phone": PHONE_MAX, "email": EMAIL_MAX, "note": NOTE_MAX}
 
 ERROR_KEYS = (
     "name_missing",

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
+from kiosk.signups.entry import CONTACT_TIMES, MAX_LENGTH, validate, validate_field
 from kiosk.ui.flow_layout import FlowLayout
 from kiosk.ui.keyboard import EMAIL, PHONE, TEXT
 from kiosk.ui.signup_fields import ConsentRow, ErrorMessage, FieldEdit
@@ -36,10 +36,10 @@ from kiosk.ui.touch import make_touch_scrollable
 
 # field -> (label key, keyboard layout, max length)
 FIELDS = {
-    "name": ("name_label", TEXT, 100),
-    "phone": ("phone_label", PHONE, 30),
-    "email": ("email_label", EMAIL, 254),
-    "note": ("note_label", TEXT, 500),
+    "name": ("name_label", TEXT, MAX_LENGTH["name"]),
+    "phone": ("phone_label", PHONE, MAX_LENGTH["phone"]),
+    "email": ("email_label", EMAIL, MAX_LENGTH["email"]),
+    "note": ("note_label", TEXT, MAX_LENGTH["note"]),
 }
 # Room kept above and below a field scrolled into view, so it never touches an edge.
 _VIEW_MARGIN = 16
