@@ -26,6 +26,7 @@ from kiosk.content.review import describe_review
 from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
+from kiosk.signups.entry import ERROR_STRINGS
 
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
@@ -184,7 +185,7 @@ def check(args: Check, settings: Settings) -> int:
     root = settings.content_dir
     result = load_live(settings)
     # Buttons and messages too: a language whose strings are broken shows English instead.
-    problems = [*result.problems, *check_strings(I18N_DIR, settings.languages),
+    problems = [*result.problems, *check_strings(I18N_DIR, settings.languages, ERROR_STRINGS),
                 *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
     _print_problems(problems)
     errors = sum(p.severity is Severity.ERROR for p in problems)
