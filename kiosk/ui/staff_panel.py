@@ -458,5 +458,6 @@ class StaffPanel(QWidget):
         if self._reader is None:
             return
         reader, counted = self._reader, []
-        if self._safely(lambda: counted.append(reader.purge(self._retention_days))):
+        if self._safely(lambda: counted.append(reader.purge(self._retention_days)),
+                        "staff_purge_failed"):
             self.refresh(self._strings["staff_purged"].format(count=counted[0]))

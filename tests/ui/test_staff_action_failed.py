@@ -1,4 +1,4 @@
-"""When the disk refuses a delete or a mark-contacted, the panel says which one failed
+"""When the disk refuses a delete, a mark-contacted or a purge, the panel says which failed
 (it said "Could not save the export", issue 14) and the entry is still listed."""
 
 from __future__ import annotations
@@ -32,11 +32,12 @@ def unlock(qtbot, window) -> None:
         window.staff.passphrase.edit.returnPressed.emit()
 
 
-@pytest.mark.expect_log("kiosk.signups.store", r"cannot (delete|mark) the sign-up")
+@pytest.mark.expect_log("kiosk.signups.store", r"cannot (delete|mark|purge)")
 @pytest.mark.expect_log("kiosk.ui.staff_panel", r"staff action failed")
 @pytest.mark.parametrize(("button", "taps", "message"), [
     ("delete", 2, "Could not delete this sign-up: "),
     ("contacted", 1, "Could not mark this sign-up as contacted: "),
+    ("purge", 1, "Could not delete the old sign-ups: "),
 ])
 def test_a_refused_change_says_what_failed(qtbot, panel, button, taps, message):
     unlock(qtbot, panel)
