@@ -1,5 +1,7 @@
 """A typo must never take the pages away: the last good content stays up, even after a restart."""
 
+import pytest
+
 from kiosk.content.last_good import BUNDLED_CONTENT, load_and_keep, load_for_startup
 
 
@@ -19,6 +21,9 @@ def test_good_content_is_used_and_copied(content_dir, make_settings):
     assert copied == sorted(p.name for p in (content_dir / "en").iterdir())
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"unknown key 'titel'")
+@pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
+@pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
 def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, make_settings):
     settings = make_settings(content_dir)
     load_for_startup(settings)
@@ -35,6 +40,9 @@ def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, m
     assert startup.result.content.sections()[0].title.startswith("CHANGED")
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"unknown key 'titel'")
+@pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
+@pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
 def test_with_no_good_copy_the_bundled_content_is_shown(content_dir, make_settings):
     settings = make_settings(content_dir)
     break_a_section(content_dir)
