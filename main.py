@@ -1,8 +1,8 @@
-"""Start the kiosk: `python main.py [options]` (same as the `kiosk` command)."""
+"""Start the kiosk: `python main.py [options] [command]` (same as the `kiosk` command)."""
 
 import sys
 
-from kiosk import app
+from kiosk.cli import main
 
 if __name__ == "__main__":
-    sys.exit(app.run(sys.argv))
+    sys.exit(main(sys.argv))

@@ -1,22 +1,22 @@
-"""Start-up: parse arguments, load settings and content, build the objects, wire them, run.
+"""The running kiosk: load content, build the objects, wire them, run Qt's loop.
 
-Every long-lived object is made in ``build`` and handed to the constructors that need it;
-nothing else looks services up globally. ``run`` is the program; the screenshot and bench
-scripts call ``build`` so they measure and show exactly what patients get.
+``kiosk.cli.main`` parses the arguments and loads the settings, then calls ``run_kiosk``;
+this module never imports the command line. Every long-lived object is made in ``build``
+and handed to the constructors that need it; nothing else looks services up globally. The
+screenshot and bench scripts call ``build`` so they measure and show exactly what patients get.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import cli, error_guard, hardening
-from kiosk.config import I18N_DIR, ConfigError, Settings, load_settings
+from kiosk import error_guard
+from kiosk.config import I18N_DIR, Settings
 from kiosk.logging_setup import setup_logging
 
 if TYPE_CHECKING:
@@ -30,35 +30,6 @@ log = logging.getLogger(__name__)
 EXIT_ALREADY_RUNNING = 3
 PURGE_EVERY_MS = 60 * 60 * 1000
 STORE_FILE_CHECK_MS = 2_000
-
-
-def _settings_for(args: object) -> Settings:
-    command = getattr(args, "command", "run")
-    config = getattr(args, "config", None)
-    data_dir = getattr(args, "data_dir", None)
-    if command == "preview":
-        # A preview must not replace the kiosk's last good content with a draft.
-        data_dir = data_dir or Path(tempfile.mkdtemp(prefix="kiosk-preview-"))
-        return load_settings(config, content_dir=getattr(args, "folder", None),
-                             data_dir=data_dir, windowed=True)
-    return load_settings(config, content_dir=getattr(args, "content", None),
-                         data_dir=data_dir, windowed=bool(getattr(args, "windowed", False)))
-
-
-def run(argv: list[str]) -> int:
-    """Entry point of ``main.py`` and the ``kiosk`` command; returns the exit code."""
-    # First, before any passphrase or sign-up is in memory: no core file may copy them.
-    hardening.forbid_core_dumps()
-    args = cli.parse_args(argv[1:])
-    if args.command not in ("run", "preview"):
-        return cli.run_command(args)
-    try:
-        settings = _settings_for(args)
-    except ConfigError as e:
-        return cli.report_config_error(e)
-    setup_logging(settings.log_file)
-    # A preview shows the draft or its problems, never a fallback that would look fine.
-    return _run_kiosk(settings, argv, fall_back=args.command != "preview")
 
 
 @dataclass
@@ -169,7 +140,11 @@ def _answer_automation(window: KioskWindow) -> None:
                       lambda *_: automation.write_widget_map(window, Path(target)))
 
 
-def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
+def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = True) -> int:
+    """Show the kiosk until it is told to stop; the exit code. ``program`` names the window's
+    class for the window system; ``fall_back=False`` (a preview) shows the given content or
+    its problems, never the last good copy."""
+    setup_logging(settings.log_file)
     # Qt is imported only here, so the other commands work on a machine without a display.
     from PySide6.QtWidgets import QApplication
 
@@ -182,7 +157,7 @@ def _run_kiosk(settings: Settings, argv: list[str], *, fall_back: bool) -> int:
     # Qt's warnings to the log file, and stacks to the journal if the process itself dies.
     qt_log.install()
     error_guard.dump_stacks_on_crash()
-    app = QApplication(argv[:1])
+    app = QApplication([program])
     app.setApplicationName("Sciatica kiosk")
     # The shipped typeface, before any widget measures its words.
     fonts.load_fonts(app)

@@ -11,12 +11,14 @@ import argparse
 import contextlib
 import dataclasses
 import getpass
+import os
 import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import __version__
+from kiosk import __version__, hardening
 from kiosk.config import DEFAULT_CONFIG, I18N_DIR, ConfigError, Settings, load_settings
 from kiosk.content.last_good import load_live
 from kiosk.content.model import Problem, Severity, escaped
@@ -24,97 +26,166 @@ from kiosk.content.review import describe_review
 from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
+from kiosk.signups.entry import ERROR_STRINGS
 
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
 
-COMMANDS = ("run", "check", "preview", "setup", "set-pin", "unlock-panel", "change-passphrase",
-            "export", "purge", "publish")
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
+EXIT_NO_DISPLAY = 4
+DESK_COMMANDS = ("setup", "set-pin", "unlock-panel", "change-passphrase", "purge")
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, metavar="FILE",
+@dataclasses.dataclass(frozen=True)
+class Common:
+    """Options every command takes, before or after its name."""
+
+    config: Path | None = None
+    data_dir: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Run(Common):
+    windowed: bool = False
+    content: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview(Common):
+    folder: Path = Path()
+
+
+@dataclasses.dataclass(frozen=True)
+class Check(Common):
+    folder: Path | None = None
+    reviews: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Publish(Common):
+    source: Path = Path()
+
+
+@dataclasses.dataclass(frozen=True)
+class Export(Common):
+    out: Path = Path()
+
+
+@dataclasses.dataclass(frozen=True)
+class Desk(Common):
+    """One of DESK_COMMANDS: the front desk's set-up and upkeep, no options of its own."""
+
+    name: str = "setup"
+
+
+Command = Run | Preview | Check | Publish | Export | Desk
+
+
+def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
+    # The same options on the main parser and on every command, so `--data-dir DIR setup`
+    # and `setup --data-dir DIR` both work. A command's copy defaults to SUPPRESS: otherwise
+    # its None would overwrite a value given before the command's name.
+    default = argparse.SUPPRESS if after_command else None
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, metavar="FILE", default=default,
                         help="the clinic's kiosk.toml (default: the one in resources/)")
-    parser.add_argument("--data-dir", type=Path, metavar="DIR",
+    common.add_argument("--data-dir", type=Path, metavar="DIR", default=default,
                         help="where the kiosk keeps its data and logs (default: per-user folder)")
+    return common
+
+
+def _run_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+    default: object = argparse.SUPPRESS if after_command else None
+    parser.add_argument("--windowed", action="store_true",
+                        default=default if after_command else False,
+                        help="show in a normal window instead of full screen")
+    parser.add_argument("--content", type=Path, metavar="DIR", default=default,
+                        help="content folder with en/ and images/ (default: resources/content)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kiosk", description="Sciatica information kiosk for a clinic waiting room.")
+        prog="kiosk", parents=[_common_options(after_command=False)],
+        description="Sciatica information kiosk for a clinic waiting room. With no command, "
+                    "starts the kiosk (as 'run').")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # `kiosk --windowed` is `kiosk run --windowed`.
+    _run_options(parser, after_command=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = [_common_options(after_command=True)]
 
-    run = commands.add_parser("run", help="start the kiosk full screen (the default)")
-    _add_common(run)
-    run.add_argument("--windowed", action="store_true",
-                     help="show in a normal window instead of full screen")
-    run.add_argument("--content", type=Path, metavar="DIR",
-                     help="content folder with en/ and images/ (default: resources/content)")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, parents=common)
 
-    check = commands.add_parser("check", help="check a content folder and list every problem")
-    _add_common(check)
-    check.add_argument("folder", nargs="?", type=Path, metavar="DIR",
-                       help="content folder to check (default: the configured one)")
-    check.add_argument("--reviews", action="store_true",
-                       help="also list every page's review and sources (for sign-off)")
-
-    publish_parser = commands.add_parser(
-        "publish", help="check a content folder and make it the kiosk's content in one step")
-    _add_common(publish_parser)
-    publish_parser.add_argument("source", type=Path, metavar="SRC",
-                                help="the new content folder (en/, es/, images/)")
-
-    preview = commands.add_parser("preview", help="open draft content in a window")
-    _add_common(preview)
-    preview.add_argument("folder", type=Path, metavar="DIR", help="draft content folder")
-
-    setup = commands.add_parser(
-        "setup", help="first run: create the clinic's keys, passphrase and staff PIN")
-    _add_common(setup)
-    set_pin = commands.add_parser("set-pin", help="change the staff PIN")
-    _add_common(set_pin)
-    unlock_panel = commands.add_parser(
-        "unlock-panel", help="end a lockout of the staff panel after wrong PINs (audited)")
-    _add_common(unlock_panel)
-    change = commands.add_parser(
-        "change-passphrase", help="lock the clinic's key under a new front-desk passphrase")
-    _add_common(change)
-    export = commands.add_parser("export", help="write every sign-up to a CSV file")
-    _add_common(export)
-    export.add_argument("--out", type=Path, required=True, metavar="FILE",
-                        help="the CSV file to write")
-    purge = commands.add_parser("purge", help="delete sign-ups older than the retention period")
-    _add_common(purge)
+    _run_options(command("run", "start the kiosk full screen (the default)"),
+                 after_command=True)
+    check_parser = command("check", "check a content folder and list every problem")
+    check_parser.add_argument("folder", nargs="?", type=Path, metavar="DIR",
+                              help="content folder to check (default: the configured one)")
+    check_parser.add_argument("--reviews", action="store_true",
+                              help="also list every page's review and sources (for sign-off)")
+    command("publish", "check a content folder and make it the kiosk's content in one step"
+            ).add_argument("source", type=Path, metavar="SRC",
+                           help="the new content folder (en/, es/, images/)")
+    command("preview", "open draft content in a window").add_argument(
+        "folder", type=Path, metavar="DIR", help="draft content folder")
+    command("setup", "first run: create the clinic's keys, passphrase and staff PIN")
+    command("set-pin", "change the staff PIN")
+    command("unlock-panel", "end a lockout of the staff panel after wrong PINs (audited)")
+    command("change-passphrase", "lock the clinic's key under a new front-desk passphrase")
+    command("export", "write every sign-up to a CSV file").add_argument(
+        "--out", type=Path, required=True, metavar="FILE", help="the CSV file to write")
+    command("purge", "delete sign-ups older than the retention period")
     return parser
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """Parse ``argv`` without the program name; no command means ``run``."""
-    args = list(argv)
-    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help", "--version")):
-        args.insert(0, "run")
-    return build_parser().parse_args(args)
+def parse_args(argv: Sequence[str]) -> Command:
+    """Parse ``argv`` without the program name into one typed command; none means ``run``.
+
+    Exits with argparse's usage message (code 2) on anything it does not understand.
+    """
+    parser = build_parser()
+    ns = parser.parse_args(list(argv))
+    common = {"config": ns.config, "data_dir": ns.data_dir}
+    name = ns.command or "run"
+    if name != "run" and (ns.windowed or ns.content is not None):
+        parser.error(f"--windowed and --content go with 'run', not '{name}'")
+    if name == "run":
+        return Run(**common, windowed=ns.windowed, content=ns.content)
+    if name == "preview":
+        return Preview(**common, folder=ns.folder)
+    if name == "check":
+        return Check(**common, folder=ns.folder, reviews=ns.reviews)
+    if name == "publish":
+        return Publish(**common, source=ns.source)
+    if name == "export":
+        return Export(**common, out=ns.out)
+    return Desk(**common, name=name)
 
 
-def report_config_error(error: ConfigError) -> int:
-    print(f"error: {error}", file=sys.stderr)
-    return EXIT_CONFIG
+def load_settings_for(command: Command) -> Settings:
+    """The one place settings are loaded. Raises ConfigError."""
+    if isinstance(command, Preview):
+        # A preview must not replace the kiosk's last good content with a draft.
+        data_dir = command.data_dir or Path(tempfile.mkdtemp(prefix="kiosk-preview-"))
+        return load_settings(command.config, content_dir=command.folder, data_dir=data_dir,
+                             windowed=True)
+    if isinstance(command, Run):
+        return load_settings(command.config, content_dir=command.content,
+                             data_dir=command.data_dir, windowed=command.windowed)
+    if isinstance(command, Check):
+        return load_settings(command.config, content_dir=command.folder,
+                             data_dir=command.data_dir)
+    return load_settings(command.config, data_dir=command.data_dir)
 
 
-def check(args: argparse.Namespace) -> int:
+def check(args: Check, settings: Settings) -> int:
     """Print each problem as ``file:line: message``; exit 1 if there is any error."""
-    try:
-        settings = load_settings(args.config, content_dir=args.folder, data_dir=args.data_dir)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
     root = settings.content_dir
     result = load_live(settings)
     # Buttons and messages too: a language whose strings are broken shows English instead.
-    problems = [*result.problems, *check_strings(I18N_DIR, settings.languages),
+    problems = [*result.problems, *check_strings(I18N_DIR, settings.languages, ERROR_STRINGS),
                 *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
     _print_problems(problems)
     errors = sum(p.severity is Severity.ERROR for p in problems)
@@ -149,15 +220,10 @@ def _shown(path: Path) -> Path:
     return path.relative_to(cwd) if path.is_relative_to(cwd) else path
 
 
-def publish(args: argparse.Namespace) -> int:
+def publish(args: Publish, settings: Settings) -> int:
     """Check SRC; if it has no errors, swap it in for the configured content folder."""
     from kiosk.content.publish import publish as publish_folder
 
-    try:
-        settings = load_settings(args.config, data_dir=args.data_dir)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
     source = args.source.resolve()
     if source == settings.content_dir:
         print(f"error: {escaped(source)} is already the kiosk's content folder; publish a "
@@ -344,31 +410,22 @@ def _open_service(settings: Settings) -> Iterator[SignupService]:
         yield SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
 
 
-def run_command(args: argparse.Namespace) -> int:
+def run_command(command: Command, settings: Settings) -> int:
     """Every command but run/preview (which need Qt, see kiosk.app)."""
-    if args.command == "check":
-        return check(args)
-    if args.command == "publish":
-        return publish(args)
-    try:
-        settings = load_settings(args.config, data_dir=args.data_dir)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_CONFIG
+    if isinstance(command, Check):
+        return check(command, settings)
+    if isinstance(command, Publish):
+        return publish(command, settings)
     from kiosk.signups.store import StoreLocked, StoreUnavailable
 
     try:
-        if args.command == "setup":
-            return setup(settings)
-        if args.command == "set-pin":
-            return set_pin(settings)
-        if args.command == "unlock-panel":
-            return unlock_panel(settings)
-        if args.command == "change-passphrase":
-            return change_passphrase(settings)
-        if args.command == "export":
-            return export(settings, args.out)
-        return purge(settings)
+        if isinstance(command, Export):
+            return export(settings, command.out)
+        assert isinstance(command, Desk)
+        desk: dict[str, Callable[[Settings], int]] = {
+            "setup": setup, "set-pin": set_pin, "unlock-panel": unlock_panel,
+            "change-passphrase": change_passphrase, "purge": purge}
+        return desk[command.name](settings)
     except StoreLocked:
         print("error: the kiosk is running on this data folder; use the staff panel, or stop "
               "the kiosk first", file=sys.stderr)
@@ -377,7 +434,55 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_ERROR
 
 
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why Qt will find no screen to open the kiosk on, or None.
+
+    Without this, Qt's xcb plugin fails with "xcb-cursor0 is needed... reinstalling may fix
+    this" and aborts with a crash dump, while the cause is only that this terminal belongs
+    to no desktop session (ssh, a text console). Platforms that need no display server
+    (offscreen, eglfs, linuxfb, vnc...) are left to Qt.
+    """
+    if not platform.startswith("linux"):
+        return None
+    # QT_QPA_PLATFORM may be "offscreen:configfile=...", or a list to try: "wayland;xcb".
+    wanted = [part.split(":", 1)[0] for part in environ.get("QT_QPA_PLATFORM", "").split(";")]
+    has_x = bool(environ.get("DISPLAY"))
+    has_wayland = bool(environ.get("WAYLAND_DISPLAY") or environ.get("WAYLAND_SOCKET"))
+    for name in wanted:
+        if name == "" and (has_x or has_wayland):
+            return None
+        if name == "xcb" and has_x:
+            return None
+        if name.startswith("wayland") and has_wayland:
+            return None
+        if name not in ("", "xcb") and not name.startswith("wayland"):
+            return None
+    return ("no display to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are not set): "
+            "start it from a desktop session, or install it as this machine's kiosk with "
+            "scripts/install-kiosk (see README.md)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``main.py``, ``python -m kiosk`` and the ``kiosk`` command: parse the
+    arguments once, load the settings once, run the command or the kiosk; the exit code."""
+    # First, before any passphrase or sign-up is in memory: no core file may copy them.
+    hardening.forbid_core_dumps()
+    argv = list(sys.argv if argv is None else argv)
+    command = parse_args(argv[1:])
+    try:
+        settings = load_settings_for(command)
+    except ConfigError as e:
+        # The one place a bad kiosk.toml, --config or environment value is reported.
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    if not isinstance(command, Run | Preview):
+        return run_command(command, settings)
+    problem = display_problem(os.environ)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
     from kiosk import app
 
-    return app.run(list(sys.argv if argv is None else argv))
+    # A preview shows the draft or its problems, never a fallback that would look fine.
+    return app.run_kiosk(settings, program=argv[0] if argv else "kiosk",
+                         fall_back=isinstance(command, Run))

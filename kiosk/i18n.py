@@ -112,11 +112,21 @@ def _key_lines(path: Path) -> dict[str, int]:
     return lines
 
 
-def check_strings(folder: Path, languages: Iterable[str]) -> list[Problem]:
-    """Every problem with the interface strings of ``languages``, against English."""
+def check_strings(folder: Path, languages: Iterable[str],
+                  required: Iterable[str] = ()) -> list[Problem]:
+    """Every problem with the interface strings of ``languages``, against English.
+
+    ``required`` are keys the code looks up (the sign-up form's error keys, say): one that
+    English lacks is an error (the form shows a general message for it instead); one another
+    language lacks is a warning like any missing string.
+    """
     reference_path = _path(folder, FALLBACK_LANGUAGE)
     reference, problem = _parse(reference_path)
     problems = [problem] if problem else []
+    if problem is None:
+        problems.extend(Problem(reference_path, 1, f"'{key}' is missing; patients are shown a "
+                                "general message instead")
+                        for key in required if key not in reference)
     for language in languages:
         if language == FALLBACK_LANGUAGE:
             continue
@@ -126,7 +136,7 @@ def check_strings(folder: Path, languages: Iterable[str]) -> list[Problem]:
             problems.append(problem)
             continue
         lines = _key_lines(path)
-        for key in reference:
+        for key in sorted(set(reference) | set(required)):
             if key not in own:
                 problems.append(Problem(path, 1, f"'{key}' is missing; the English text is "
                                         "shown", Severity.WARNING))

@@ -46,7 +46,6 @@ from kiosk.private_files import open_private, private_dir, write_atomic
 log = logging.getLogger(__name__)
 
 # PINs set before 6 digits were required still open the panel (and are flagged `short_pin`).
-PIN_PATTERN = re.compile(r"[0-9]{4,8}")
 NEW_PIN_PATTERN = re.compile(r"[0-9]{6,8}")
 MIN_NEW_PIN = 6
 # Seconds to wait before the next try, after 1, 2, 3... wrong tries in a row.

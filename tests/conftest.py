@@ -1,9 +1,12 @@
-"""Shared fixtures: a fresh copy of the real content and a fresh data folder for each test."""
+"""Shared fixtures: a fresh copy of the real content and a fresh data folder for each test,
+and the strict log check every test runs under."""
 
 from __future__ import annotations
 
+import logging
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for folder, marker in FOLDER_MARKERS.items():
             if f"tests/{folder}/" in item.path.as_posix():
                 item.add_marker(marker)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _declared(record: logging.LogRecord, logger: str, pattern: str) -> bool:
+    return ((record.name == logger or record.name.startswith(logger + "."))
+            and re.search(pattern, record.getMessage()) is not None)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_warnings(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As qutebrowser's logfail: a WARNING or worse that the test did not declare fails it.
+
+    Declare what a test means to provoke with ``@pytest.mark.expect_log(logger, pattern)``
+    (``logger`` matches itself and its children, ``pattern`` is searched in the message).
+    A declaration allows, it does not require (a parametrized case may not log it): a test
+    that is about the record checks it itself, with ``caplog``. Records from every thread
+    count, from the test's fixtures' set-up to their tear-down.
+    """
+    expected = [tuple(mark.args) for mark in request.node.iter_markers("expect_log")]
+    collect = _Collect()
+    root = logging.getLogger()
+    root.addHandler(collect)
+    yield
+    root.removeHandler(collect)
+    unexpected = [r for r in collect.records
+                  if not any(_declared(r, *e) for e in expected)]
+    if unexpected:
+        pytest.fail("\n".join(f"unexpected {r.levelname} from {r.name}: {r.getMessage()}"
+                              for r in unexpected), pytrace=False)
 
 
 @pytest.fixture

@@ -28,7 +28,12 @@ NAME_MAX = 100
 NOTE_MAX = 500
 PHONE_MAX = 40
 EMAIL_MAX = 254  # the longest address an SMTP server accepts
+# What each field may hold; the form's fields stop typing there (ui reads this, so a number
+# the core accepts is never cut short on screen).
+MAX_LENGTH = {"name": NAME_MAX, "phone": PHONE_MAX, "email": EMAIL_MAX, "note": NOTE_MAX}
 
+# Every error key the checks below return; each needs an "error.<key>" string in every
+# language, which `kiosk check` checks (ERROR_STRINGS).
 ERROR_KEYS = (
     "name_missing",
     "name_too_long",
@@ -41,6 +46,7 @@ ERROR_KEYS = (
     "contact_time_missing",
     "consent_missing",
 )
+ERROR_STRINGS = tuple(f"error.{key}" for key in ERROR_KEYS)
 
 # Joiners that some scripts need inside words; every other format character is refused.
 _ALLOWED_FORMAT = frozenset("\u200c\u200d")

@@ -358,11 +358,6 @@ class SignupStore:
                             _from_text(contacted))
                 for row_id, created, consent, sealed, contacted in rows]
 
-    def count_new(self) -> int:
-        """How many entries nobody has marked contacted yet."""
-        rows = self._query("SELECT count(*) FROM signups WHERE contacted_at IS NULL")
-        return int(rows[0][0])
-
     def mark_contacted(self, entry_id: int, when: datetime | None = None) -> bool:
         """Return False if there is no such entry."""
         stamp = to_text(when or datetime.now(UTC))

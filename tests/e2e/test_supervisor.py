@@ -9,6 +9,7 @@ NotifyAccess, WatchdogSec, Restart and RestartSec are systemd's own code at work
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -67,6 +68,60 @@ class UserManager:
         return dict(line.split("=", 1) for line in out.splitlines())
 
 
+@contextlib.contextmanager
+def start_user_manager(tmp_path: Path, systemd: Path = SYSTEMD) -> Iterator[UserManager]:
+    """``systemd --user`` in its own mount namespace and cgroup; everything it made goes when
+    the block ends, however it ends (a failure before the test's first line included)."""
+    cgroups = _cgroup_dirs(f"kiosk-test-{uuid.uuid4().hex[:8]}")
+    if not cgroups:
+        # Not a skip: the unit's watchdog and restarts would go untested without anyone noticing.
+        pytest.fail("/sys/fs/cgroup has no hierarchy systemd can track processes in (no "
+                    "cgroup v2 and no name=systemd line in /proc/self/cgroup): "
+                    f"{Path('/proc/self/cgroup').read_text()!r}")
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    units = tmp_path / "config" / "systemd" / "user"
+    units.mkdir(parents=True)
+    stderr_path = tmp_path / "systemd-stderr.txt"
+    process: subprocess.Popen[bytes] | None = None
+    made: list[Path] = []
+    try:
+        for d in cgroups:
+            d.mkdir()
+            made.append(d)
+        # sd_booted() looks for /run/systemd/system; it exists only inside this mount namespace.
+        script = "".join(f'echo $$ > "{d}/cgroup.procs"; ' for d in cgroups) + (
+            "mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && "
+            f"exec {systemd} --user")
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path),
+               "XDG_CONFIG_HOME": str(tmp_path / "config")}
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        with stderr_path.open("wb") as stderr:
+            # systemd's own words on why it cannot start go to this file, not to /dev/null.
+            process = subprocess.Popen(["unshare", "--mount", "--propagation", "private",
+                                        "sh", "-c", script], env=env, start_new_session=True,
+                                       stdout=subprocess.DEVNULL, stderr=stderr)
+        manager = UserManager(runtime, units, process)
+        running = process
+        wait_until(lambda: running.poll() is not None or manager.systemctl(
+            "show-environment", check=False) != "", "systemd --user to answer")
+        if process.poll() is not None:
+            said = stderr_path.read_text(errors="replace").strip()
+            pytest.fail(f"systemd --user exited with {process.returncode}: "
+                        f"{said or '(it said nothing on stderr)'}")
+        yield manager
+        manager.systemctl("stop", UNIT, check=False)
+    finally:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=WAIT_S)
+        for d in made:
+            for child in sorted(d.rglob("*"), key=lambda p: -len(p.parts)):
+                if child.is_dir():
+                    child.rmdir()
+            d.rmdir()
+
+
 @pytest.fixture
 def user_manager(tmp_path: Path) -> Iterator[UserManager]:
     missing = [t for t in ("unshare", "systemctl", "xinit", "xset", "Xvfb")
@@ -76,37 +131,27 @@ def user_manager(tmp_path: Path) -> Iterator[UserManager]:
         if os.environ.get("CI"):
             pytest.fail(f"CI: {why} (see scripts/test)")
         pytest.skip(why)
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    units = tmp_path / "config" / "systemd" / "user"
-    units.mkdir(parents=True)
-    cgroups = _cgroup_dirs(f"kiosk-test-{uuid.uuid4().hex[:8]}")
-    for d in cgroups:
-        d.mkdir()
-    # sd_booted() looks for /run/systemd/system; it exists only inside this mount namespace.
-    script = "".join(f'echo $$ > "{d}/cgroup.procs"; ' for d in cgroups) + (
-        "mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/system && "
-        f"exec {SYSTEMD} --user")
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path),
-           "XDG_CONFIG_HOME": str(tmp_path / "config")}
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    process = subprocess.Popen(["unshare", "--mount", "--propagation", "private",
-                                "sh", "-c", script], env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manager = UserManager(runtime, units, process)
-    wait_until(lambda: process.poll() is not None or manager.systemctl(
-        "show-environment", check=False) != "", "systemd --user to answer")
-    if process.poll() is not None:
-        pytest.skip("systemd --user cannot run on this machine")
-    yield manager
-    manager.systemctl("stop", UNIT, check=False)
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=WAIT_S)
-    for d in cgroups:
-        for child in sorted(d.rglob("*"), key=lambda p: -len(p.parts)):
-            if child.is_dir():
-                child.rmdir()
-        d.rmdir()
+    with start_user_manager(tmp_path) as manager:
+        yield manager
+
+
+def test_a_systemd_that_cannot_start_says_why_and_leaves_no_cgroup(tmp_path):
+    """Was: a skip ("systemd --user cannot run on this machine"), its stderr thrown away and
+    its kiosk-test-* cgroup folders left behind (issue 14)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root (cgroup folders) and unshare")
+    fake = tmp_path / "systemd"
+    fake.write_text("#!/bin/sh\necho 'Failed to allocate manager object: No such medium' >&2\n"
+                    "exit 1\n")
+    fake.chmod(0o755)
+    parents = [d.parent for d in _cgroup_dirs("x")]
+    before = {p: set(p.glob("kiosk-test-*")) for p in parents}
+    # BaseException: a skip (pytest's Skipped) must not pass for the failure it should be.
+    with pytest.raises(BaseException, match="No such medium") as stopped, \
+            start_user_manager(tmp_path, systemd=fake):
+        pass
+    assert isinstance(stopped.value, pytest.fail.Exception), stopped.value
+    assert {p: set(p.glob("kiosk-test-*")) for p in parents} == before
 
 
 def free_display() -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 
 # Must be set before pytest-qt creates the QApplication.
 os.environ["QT_QPA_PLATFORM"] = (
@@ -14,9 +16,11 @@ os.environ["QT_QPA_PLATFORM"] = (
 )
 
 from argon2 import PasswordHasher
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QInputDevice
 
 from kiosk.audit import AuditLog
-from kiosk.config import I18N_DIR, Settings
+from kiosk.config import I18N_DIR, RESOURCES, Settings, load_settings
 from kiosk.content.last_good import load_for_startup, load_live
 from kiosk.i18n import load_translations
 from kiosk.security import PinGuard
@@ -42,6 +46,56 @@ def _pictures_finish_before_qt_goes() -> Iterator[None]:
     the QApplication (and the plugins with it) is deleted at the end of the session."""
     yield
     assert pictures.finish_all(), "a picture was still being drawn after the last test"
+
+
+# Made by Qt and PySide for themselves, once, on the QApplication: the gesture manager (it
+# keeps each QScroller gesture it made, up to about a hundred per test here, after their
+# widgets have gone), the drag manager, PySide's signal bookkeeping, and the input devices
+# Qt registers.
+QT_OWN_CLASSES = frozenset({"QGestureManager", "QDragManager",
+                            "PySide::SenderSignalDeletionTracker"})
+
+
+@pytest.fixture(scope="session")
+def _program_wide_objects(qapp, _kiosk_font, tmp_path_factory) -> None:
+    """What the kiosk makes once per program and keeps for its life (the application's one
+    flick recognizer, ui/touch.py: a QScroller and a QObject on the QApplication), made by
+    one window before the first test, so that test is not blamed for them."""
+    settings = load_settings(content_dir=RESOURCES / "content",
+                             data_dir=tmp_path_factory.mktemp("warm-up"), windowed=True,
+                             environ={})
+    content = load_live(settings).content
+    window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages), content,
+                         Services(None, None))
+    window.allow_close()
+    window.close()
+    shiboken6.delete(window)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_leftover_widgets(qapp, _program_wide_objects) -> Iterator[None]:
+    """As napari's make_napari_viewer: a test that leaves a top-level widget or a QObject
+    on the application behind fails. Set up before the test's other fixtures, so it looks
+    after they and pytest-qt (which closes ``qtbot.addWidget`` widgets) have torn down,
+    and after the deferred deletes they asked for have run."""
+    # Compared by identity (some Qt objects are not hashable); holding the wrappers keeps
+    # their ids from being reused meanwhile.
+    before = [*qapp.topLevelWidgets(), *qapp.children()]
+    known = {id(o) for o in before}
+    yield
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qapp.processEvents()
+    left = [w for w in qapp.topLevelWidgets() if id(w) not in known]
+    left_children = [o for o in qapp.children()
+                     if id(o) not in known and not isinstance(o, QInputDevice)
+                     and o.metaObject().className() not in QT_OWN_CLASSES]
+    del before
+    described = [f"widget {type(w).__name__} {w.objectName()!r}" for w in left]
+    described += [f"QObject {o.metaObject().className()} {o.objectName()!r} on the QApplication"
+                  for o in left_children]
+    if described:
+        pytest.fail("left behind: " + "; ".join(described), pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

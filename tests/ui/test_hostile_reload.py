@@ -7,6 +7,7 @@ import logging
 import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QObject, Qt, QTimer
 
@@ -41,6 +42,8 @@ class LatenessProbe(QObject):
         self._timer.stop()
 
 
+# Each problem of the hostile folder is logged, one record each: any message will do.
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"")
 def test_hostile_content_is_refused_while_the_kiosk_keeps_working(qtbot, live, tmp_path):
     window, watcher, content_dir = live
     window.show_section(0)
@@ -72,6 +75,8 @@ def test_hostile_content_is_refused_while_the_kiosk_keeps_working(qtbot, live, t
     assert window.current_index() == 2
 
 
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"is damaged or cut short")
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"keeping the last good content")
 def test_a_picture_copied_in_slowly_never_shows_half_written(qtbot, live, tmp_path):
     window, watcher, content_dir = live
     photo = tmp_path / "photo.jpg"
@@ -112,6 +117,9 @@ def test_a_picture_copied_in_slowly_never_shows_half_written(qtbot, live, tmp_pa
     assert window.section_pages[window.current_index()].illustration.has_picture
 
 
+@pytest.mark.expect_log(
+    "kiosk.ui.services.content_watcher", r"is a link to a file outside the content folder")
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"keeping the last good content")
 def test_last_good_pages_survive_a_folder_full_of_links_out(qtbot, live, tmp_path):
     window, watcher, content_dir = live
     outside = tmp_path / "elsewhere"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kiosk.session import SIGNUP
 
 from .conftest import WAIT_MS
@@ -28,6 +30,9 @@ def test_a_valid_edit_shows_up_on_the_same_page(qtbot, live):
     assert window.current_index() == 0
 
 
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"'image_alt:' is missing")
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"keeping the last good content")
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"expected 'key: value'")
 def test_a_typo_keeps_the_last_good_content_and_says_where(qtbot, live):
     window, watcher, content_dir = live
     window.show_section(0)
@@ -48,6 +53,8 @@ def test_a_typo_keeps_the_last_good_content_and_says_where(qtbot, live):
     assert [s.title for s in window.sections] == before
 
 
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"is not in the images folder")
+@pytest.mark.expect_log("kiosk.ui.services.content_watcher", r"keeping the last good content")
 def test_a_deleted_picture_is_refused(qtbot, live):
     window, watcher, content_dir = live
     pictures_before = [s.image for s in window.sections]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
@@ -73,6 +74,7 @@ def test_delete_in_slices_deletes_each_widget_even_if_some_went_first(qtbot):
     assert host.findChildren(QLabel) == []
 
 
+@pytest.mark.expect_log("kiosk.ui.services.in_slices", r"a step failed")
 def test_a_failing_step_stops_the_work_and_says_so(qtbot, caplog):
     ran: list[int] = []
     finished: list[bool] = []
@@ -84,8 +86,9 @@ def test_a_failing_step_stops_the_work_and_says_so(qtbot, caplog):
 
     work = InSlices([lambda n=n: step(n) for n in range(5)], slice_ms=0)
     work.finished.connect(lambda: finished.append(True))
-    with qtbot.waitSignal(work.failed, timeout=WAIT_MS):
+    with qtbot.capture_exceptions() as errors, qtbot.waitSignal(work.failed, timeout=WAIT_MS):
         work.start()
+    assert [type(error) for _, error, _ in errors] == [ValueError]
     assert ran == [0, 1]
     assert finished == []
     assert not work.running

@@ -106,7 +106,7 @@ def make_kiosk(qtbot, qapp, make_settings, tmp_path) -> Iterator[Callable[..., K
         services = cheap_services(settings, set_up=set_up)
         window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages),
                              result.content, services)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=KioskWindow.allow_close)  # as quitting does
         lockdown = Lockdown(window, keep_full_screen=True)
         lockdown.install(qapp)
         made.append((window, lockdown, services.signups.store))
@@ -409,6 +409,7 @@ def test_typing_keys_are_allowed(key, modifiers, text):
 
 # Showing a popup at all makes the offscreen platform say it cannot raise or grab.
 @pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing the keyboard)")
+@pytest.mark.expect_log("kiosk.ui.shell.lockdown", r"hid a Q\w+ that would have covered the kiosk")
 def test_a_menu_a_dialog_or_a_tooltip_shown_by_code_is_taken_down(qtbot, make_kiosk):
     window = make_kiosk()
 
@@ -430,6 +431,7 @@ def test_a_menu_a_dialog_or_a_tooltip_shown_by_code_is_taken_down(qtbot, make_ki
     assert window.current_page == ATTRACT
 
 
+@pytest.mark.expect_log("kiosk.ui.shell.lockdown", r"left full screen; putting it back")
 def test_the_kiosk_goes_back_to_full_screen(qtbot, make_kiosk):
     window = make_kiosk()
     window.show_topics()
@@ -440,6 +442,7 @@ def test_the_kiosk_goes_back_to_full_screen(qtbot, make_kiosk):
     assert window.current_page == TOPICS
 
 
+@pytest.mark.expect_log("kiosk.ui.shell.lockdown", r"refused to open a \w+: link outside the kiosk")
 def test_links_opened_anywhere_go_nowhere(make_kiosk, caplog):
     make_kiosk()
     for url in ("https://example.org", "file:///etc/passwd", "mailto:desk@example.org"):

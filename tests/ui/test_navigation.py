@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
@@ -123,6 +124,7 @@ def test_swiping_past_the_last_page_stays_there(window):
     assert window.current_index() == len(window.sections) - 1
 
 
+@pytest.mark.expect_log("kiosk.ui.shell.controller", r"ignored a link that would leave the kiosk")
 def test_section_links_open_the_section_and_others_are_ignored(window):
     window.show_section(0)
     window.controller.follow_link("section:" + window.sections[5].slug)
@@ -285,6 +287,7 @@ def test_titles_are_shown_as_plain_text_never_as_markup(window):
         assert page.title.textFormat() == Qt.TextFormat.PlainText
 
 
+@pytest.mark.expect_log("kiosk.ui.shell.window", r"refused a request to close the kiosk window")
 def test_the_full_screen_kiosk_refuses_to_be_closed_but_a_preview_closes(make_window,
                                                                          make_settings):
     kiosk = make_window(settings=make_settings(windowed=False))

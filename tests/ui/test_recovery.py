@@ -64,6 +64,7 @@ def drain(s: socket.socket) -> list[str]:
 
 @pytest.mark.qt_no_exception_capture
 @pytest.mark.usefixtures("guarded")
+@pytest.mark.expect_log("kiosk.error_guard", r"returning to the start page")
 def test_a_bug_in_a_slot_is_logged_and_the_patient_is_back_at_the_start(qtbot, window,
                                                                          log_file):
     error_guard.install(recover=window.show_attract)
@@ -87,6 +88,8 @@ def test_a_bug_in_a_slot_is_logged_and_the_patient_is_back_at_the_start(qtbot, w
 
 
 @pytest.mark.qt_log_ignore("kiosk-test-")
+@pytest.mark.expect_log("qt", r"kiosk-test-warning")
+@pytest.mark.expect_log("qt", r"kiosk-test-critical")
 def test_qt_warnings_and_criticals_reach_the_log_file(log_file):
     uninstall = qt_log.install()
     try:

@@ -148,6 +148,7 @@ def fill_complete_form(qtbot, window) -> None:
     tap_in_form(qtbot, form, form.consent)
 
 
+@pytest.mark.expect_log("kiosk.signups.store", r"cannot save the sign-up \(SQLITE_READONLY\)")
 def test_a_read_only_disk_tells_the_patient_and_keeps_the_form(qtbot, form_window):
     fill_complete_form(qtbot, form_window)
     form = form_window.form

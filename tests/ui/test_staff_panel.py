@@ -73,6 +73,7 @@ def test_wrong_pin_is_refused_and_right_pin_asks_for_the_passphrase(qtbot, desk)
     assert window.staff.step is window.staff.passphrase
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_ten_wrong_pins_lock_the_panel(qtbot, desk):
     window, _settings = desk
     long_press_logo(qtbot, window)
@@ -144,6 +145,8 @@ def test_lock_and_idle_forget_everything(qtbot, make_window, make_settings, tmp_
     assert "lock" in actions
 
 
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_a_damaged_database_is_salvaged_and_staff_are_told_how_many(qtbot, make_window,
                                                                     make_settings, tmp_path):
     """Issue 13: staff saw 0 of 200 entries after the file was set aside whole."""
@@ -166,6 +169,7 @@ def test_a_damaged_database_is_salvaged_and_staff_are_told_how_many(qtbot, make_
     assert list(settings.data_dir.glob("signups.db.corrupt-*"))
 
 
+@pytest.mark.expect_log("kiosk.signups.service", r"sign-up \d+ cannot be opened with this key")
 def test_an_entry_that_cannot_be_read_is_shown_exported_and_can_be_deleted(qtbot, desk):
     window, settings = desk
     damaged = window.services.signups.store.add(b"not sealed to this key" * 12, "en-2026-11-1")

@@ -171,6 +171,7 @@ def test_the_screen_keeps_moving_while_the_passphrase_is_checked(qtbot, make_pan
     assert [r["action"] for r in service.audit.records()].count("unlock") == 1
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_wrong_passphrases_wait_and_lock_like_wrong_pins(qtbot, make_panel):
     """Issue 13 item 2: 20 wrong passphrases went through in 9 s once the PIN was right."""
     clock = Clock()
@@ -197,6 +198,8 @@ def test_wrong_passphrases_wait_and_lock_like_wrong_pins(qtbot, make_panel):
     assert refused.count("locked") == 1
 
 
+@pytest.mark.expect_log("kiosk.audit", r"cannot write the audit log \(wrong pin\)")
+@pytest.mark.expect_log("kiosk.security", r"cannot record a staff try \(No space left")
 def test_a_full_disk_keeps_the_panel_shut_and_says_why(qtbot, make_panel, tmp_path, caplog):
     """Issue 13 item 1, through the panel: the right PIN must not open it on a full disk."""
     with small_tmpfs(tmp_path / "disk", size="2m") as disk:
@@ -275,6 +278,7 @@ def test_a_panel_deleted_during_a_check_lets_the_worker_end_quietly(qtbot, make_
     # An error on the worker would be a PytestUnhandledThreadExceptionWarning: an error here.
 
 
+@pytest.mark.expect_log("kiosk.security", r"the staff PIN is shorter than 6 digits")
 def test_an_old_4_digit_pin_opens_and_the_page_asks_for_a_6_digit_one(qtbot, make_panel):
     panel, guard, _service = make_panel()
     state = json.loads(guard.path.read_text())

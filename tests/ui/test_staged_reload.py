@@ -143,6 +143,7 @@ def test_a_language_change_during_a_build_uses_the_newest_content(qtbot, window,
                     timeout=WAIT_MS)
 
 
+@pytest.mark.expect_log("kiosk.ui.services.in_slices", r"a step failed")
 def test_a_build_that_fails_leaves_the_pages_on_screen(qtbot, window, make_settings,
                                                        content_dir, tmp_path,
                                                        one_step_per_slice, caplog):
@@ -159,8 +160,10 @@ def test_a_build_that_fails_leaves_the_pages_on_screen(qtbot, window, make_setti
         return made[-1]
 
     pages._add_page = failing
-    window.update_content(newer)
-    qtbot.waitUntil(lambda: "a step failed" in caplog.text, timeout=WAIT_MS)
+    with qtbot.capture_exceptions() as errors:
+        window.update_content(newer)
+        qtbot.waitUntil(lambda: "a step failed" in caplog.text, timeout=WAIT_MS)
+    assert [type(error) for _, error, _ in errors] == [RuntimeError]
 
     assert [s.title for s in window.sections] == before
     window.show_section(0)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from kiosk.app import STORE_FILE_CHECK_MS, build
 
 from .conftest import WAIT_MS
 
 
+@pytest.mark.expect_log(
+    "kiosk.signups.store", r"sign-up database reopened; nothing acknowledged was lost")
+@pytest.mark.expect_log("kiosk.signups.store", r"-wal file was removed or replaced")
 def test_the_kiosk_rescues_a_removed_wal_between_saves(qtbot, make_settings, tmp_path):
     settings = make_settings(data_dir=tmp_path / "data")
     kiosk = build(settings)

@@ -6,6 +6,8 @@ import json
 import stat
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
+
 from kiosk.audit import AuditLog
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -40,6 +42,7 @@ def test_times_are_stored_in_utc(tmp_path):
     assert log.records()[0]["time"] == "2026-03-01T09:30:00+00:00"
 
 
+@pytest.mark.expect_log("kiosk.audit", r"line \d+ is damaged; skipped")
 def test_a_line_cut_short_is_skipped(tmp_path):
     log = AuditLog(tmp_path / "audit.log", clock=lambda: T0)
     log.record("unlock")
@@ -57,6 +60,8 @@ def test_an_existing_loose_file_is_tightened(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.expect_log("kiosk.audit", r"cannot read the audit log")
+@pytest.mark.expect_log("kiosk.audit", r"cannot write the audit log")
 def test_a_failed_write_is_logged_and_never_stops_the_caller(tmp_path, caplog):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder should be")

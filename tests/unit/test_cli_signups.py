@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PASSPHRASE = "maple street front desk"
 
 
@@ -76,6 +78,7 @@ def test_set_pin_and_purge(tmp_path):
     assert "set pin" in audit
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_unlock_panel_ends_a_lockout_a_patient_keeps_going(tmp_path):
     """Issue 13 item 3: one wrong PIN as each lockout ends kept staff out for ever."""
     from kiosk.security import LOCKOUT_AFTER, PinGuard

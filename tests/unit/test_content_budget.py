@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk.content.last_good import load_and_keep, load_live
 
 MB = 1024 * 1024
@@ -86,6 +88,7 @@ def test_kiosk_check_reports_the_budget_from_kiosk_toml(content_dir, tmp_path):
     assert f"{content_dir}:1: the content folder holds 2.1 MB" in done.stdout
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"was not copied to the kiosk's data disk")
 def test_a_copy_that_would_eat_the_room_kept_for_signups_is_refused(content_dir,
                                                                     make_settings):
     data = make_settings(content_dir).data_dir

@@ -21,6 +21,7 @@ def raise_and_hook(error: BaseException) -> None:
 
 
 @pytest.mark.usefixtures("hooks")
+@pytest.mark.expect_log("kiosk.error_guard", r"returning to the start page")
 def test_a_bug_is_logged_with_traceback_and_the_kiosk_recovers(caplog):
     recovered = []
     error_guard.install(lambda: recovered.append(True))
@@ -32,6 +33,9 @@ def test_a_bug_is_logged_with_traceback_and_the_kiosk_recovers(caplog):
 
 
 @pytest.mark.usefixtures("hooks")
+@pytest.mark.expect_log("kiosk.error_guard", r"could not return to the start page")
+@pytest.mark.expect_log("kiosk.error_guard", r"recovery failed; exiting")
+@pytest.mark.expect_log("kiosk.error_guard", r"returning to the start page")
 def test_if_recovery_fails_the_program_exits_for_the_supervisor(caplog):
     def broken() -> None:
         raise RuntimeError("worse")
@@ -43,6 +47,8 @@ def test_if_recovery_fails_the_program_exits_for_the_supervisor(caplog):
 
 
 @pytest.mark.usefixtures("hooks")
+@pytest.mark.expect_log("kiosk.error_guard", r"unexpected errors within")
+@pytest.mark.expect_log("kiosk.error_guard", r"returning to the start page")
 def test_errors_that_keep_coming_end_the_program_for_a_fresh_start(caplog):
     now = [0.0]
     recovered = []
@@ -63,6 +69,8 @@ def test_errors_that_keep_coming_end_the_program_for_a_fresh_start(caplog):
 
 
 @pytest.mark.usefixtures("hooks")
+@pytest.mark.expect_log("kiosk.error_guard", r"unexpected error in thread")
+@pytest.mark.expect_log("kiosk.error_guard", r"returning to the start page")
 def test_a_thread_error_is_logged_with_its_traceback_and_never_touches_the_window(caplog):
     recovered = []
     error_guard.install(lambda: recovered.append(True))

@@ -67,6 +67,9 @@ def test_kiosk_check_prints_no_forged_line_and_no_raw_escape(content_dir):
     assert all(line.startswith(str(content_dir)) for line in lines), lines
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"has control or invisible characters in it")
+@pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
+@pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)")
 def test_log_lines_about_such_names_are_one_printable_line(content_dir, tmp_path, caplog):
     _put(content_dir / "en", NAMES["newline"])
     _put(content_dir / "en", NAMES["escape"])

@@ -8,6 +8,7 @@ from kiosk.config import I18N_DIR
 from kiosk.content.model import Severity
 from kiosk.contrast import low_contrast_pairs, ratio
 from kiosk.i18n import check_strings, load_strings
+from kiosk.signups.entry import ERROR_STRINGS
 
 
 def write(folder: Path, language: str, text: str) -> Path:
@@ -76,3 +77,24 @@ def test_the_shipped_themes_have_readable_text():
     assert low_contrast_pairs(asdict(Theme())) == []
     assert [fg for fg, _bg, _r in low_contrast_pairs(
         asdict(Theme(muted_text="#999999")))] == ["muted_text", "muted_text"]
+
+
+def test_an_error_string_english_lacks_is_an_error_another_language_a_warning(tmp_path):
+    """The form's error keys (entry.ERROR_STRINGS) are looked up by code: without English
+    words the patient gets "error.generic", not what to fix (issue 14: ERROR_KEYS checked
+    nothing)."""
+    write(tmp_path, "en", 'next = "Next"\n"error.name_missing" = "Please type your name."\n')
+    write(tmp_path, "es", 'next = "Seguir"\n')
+    problems = check_strings(tmp_path, ["en", "es"],
+                             ["error.name_missing", "error.phone_invalid"])
+    assert [(p.path.name, p.message, p.severity) for p in problems] == [
+        ("en.toml", "'error.phone_invalid' is missing; patients are shown a general "
+         "message instead", Severity.ERROR),
+        ("es.toml", "'error.name_missing' is missing; the English text is shown",
+         Severity.WARNING),
+        ("es.toml", "'error.phone_invalid' is missing; the English text is shown",
+         Severity.WARNING)]
+
+
+def test_the_shipped_languages_have_every_error_string():
+    assert check_strings(I18N_DIR, ["en", "es"], ERROR_STRINGS) == []

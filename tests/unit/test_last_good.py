@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from kiosk.content.last_good import BUNDLED_CONTENT, load_and_keep, load_for_startup
 from tests.small_disk import make_read_only, small_tmpfs
 
@@ -22,6 +24,9 @@ def test_good_content_is_used_and_copied(content_dir, make_settings):
     assert copied == sorted(p.name for p in (content_dir / "en").iterdir())
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"unknown key 'titel'")
+@pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
+@pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
 def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, make_settings):
     settings = make_settings(content_dir)
     load_for_startup(settings)
@@ -39,6 +44,9 @@ def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, m
     assert startup.result.content.sections()[0].title.startswith("CHANGED")
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"unknown key 'titel'")
+@pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
+@pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
 def test_with_no_good_copy_the_bundled_content_is_shown(content_dir, make_settings):
     settings = make_settings(content_dir)
     break_a_section(content_dir)

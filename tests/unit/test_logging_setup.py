@@ -36,6 +36,8 @@ def test_the_log_file_is_private(tmp_path):
 
 
 @pytest.mark.usefixtures("restore_logging")
+@pytest.mark.expect_log("kiosk.logging_setup", r"cannot write the log file")
+@pytest.mark.expect_log("kiosk.test", r"still logging")
 def test_an_unwritable_log_folder_falls_back_to_stderr(tmp_path, capsys):
     in_the_way = tmp_path / "logs"
     in_the_way.write_text("not a folder", encoding="utf-8")

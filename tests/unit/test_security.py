@@ -95,6 +95,7 @@ def test_right_pin_opens(guard):
     assert guard.check(PIN).ok
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_growing_delay_then_lockout(guard, clock):
     waits = wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
     assert waits == [(0, False), (1, False), (2, False), (4, False), (8, False), (16, False),
@@ -116,6 +117,7 @@ def test_a_try_during_the_wait_is_refused_unchecked_and_uncounted(guard, clock, 
     assert guard.check("0000").wait_seconds == 2  # the third wrong try, not the fifth
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_lockout_refuses_even_the_right_pin_until_it_ends(guard, clock, hasher):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
     locked = guard.check("0000")
@@ -129,6 +131,7 @@ def test_lockout_refuses_even_the_right_pin_until_it_ends(guard, clock, hasher):
     assert guard.check(PIN).ok
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_a_wrong_pin_after_a_lockout_locks_again(guard, clock):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
     result = guard.check("1111")
@@ -145,6 +148,7 @@ def test_only_opening_the_panel_resets_the_count(guard, clock):
     assert wrong_until_allowed(guard, clock, 2) == [(0, False), (1, False)]
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_wrong_passphrases_share_the_delay_and_the_lockout(guard, clock, hasher):
     """Knowing the PIN must not give free passphrase guesses (issue 13, item 2)."""
     waits = []
@@ -188,6 +192,7 @@ def test_a_try_is_written_down_before_it_is_checked(guard, clock):
     assert seen == [1, 3]
 
 
+@pytest.mark.expect_log("kiosk.security", r"the staff PIN is shorter than 6 digits")
 def test_an_old_4_digit_pin_still_opens_and_is_flagged(guard, clock, hasher):
     state = json.loads(guard.path.read_text())
     state["hash"] = hasher.hash("2468")  # set before 6 digits were required
@@ -197,6 +202,7 @@ def test_an_old_4_digit_pin_still_opens_and_is_flagged(guard, clock, hasher):
     assert not guard.check(PIN).ok
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_unlock_panel_clears_a_lockout_even_in_a_running_kiosk(guard, clock, hasher):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
     assert guard.check("0000").locked
@@ -206,6 +212,7 @@ def test_unlock_panel_clears_a_lockout_even_in_a_running_kiosk(guard, clock, has
     assert guard.check(PIN).ok  # the running kiosk takes the file's fresh start
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_a_lockout_holds_in_memory_when_its_file_is_put_back(guard, clock):
     before = guard.path.read_bytes()
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
@@ -215,6 +222,7 @@ def test_a_lockout_holds_in_memory_when_its_file_is_put_back(guard, clock):
     assert result.locked
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_the_count_survives_a_restart(guard, clock, hasher, tmp_path):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER - 1)
     guard.check("0000")
@@ -222,6 +230,7 @@ def test_the_count_survives_a_restart(guard, clock, hasher, tmp_path):
     assert restarted.check(PIN).locked
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_a_clock_set_back_cannot_lock_for_longer_than_the_rules(guard, clock):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
     clock.now -= 365 * 24 * 3600  # the kiosk's clock jumped back a year
@@ -230,6 +239,8 @@ def test_a_clock_set_back_cannot_lock_for_longer_than_the_rules(guard, clock):
     assert result.wait_seconds == LOCKOUT_SECONDS
 
 
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
+@pytest.mark.expect_log("kiosk.security", r"the staff PIN file .* is damaged")
 def test_set_pin_clears_wrong_tries(guard, clock):
     wrong_until_allowed(guard, clock, LOCKOUT_AFTER)
     guard.set_pin("135790")
@@ -248,6 +259,7 @@ def test_an_old_hash_is_upgraded_on_a_right_pin(guard, clock, tmp_path):
 
 
 @pytest.mark.parametrize("content", ["not json", "[]", '{"hash": 5}', '{"hash": "nonsense"}'])
+@pytest.mark.expect_log("kiosk.security", r"staff PIN (file|hash in) .* is damaged")
 def test_a_damaged_file_never_opens(guard, content, caplog):
     guard.path.write_text(content)
     assert not guard.check(PIN).ok
@@ -266,6 +278,8 @@ def _tries_on_a_disk_that_cannot_be_written(guard, clock, hasher):
     assert hasher.verified == checked  # refused without looking: no answer, no guess
 
 
+@pytest.mark.expect_log("kiosk.security", r"cannot record a staff try \(No space left")
+@pytest.mark.expect_log("kiosk.security", r"wrong tries in a row; locked for")
 def test_a_full_disk_refuses_every_try_and_keeps_the_lockout(tmp_path, clock, hasher, caplog):
     """Issue 13 item 1: on a full disk the old guard let 32,000 guesses an hour through."""
     with small_tmpfs(tmp_path / "disk") as disk:
@@ -283,6 +297,7 @@ def test_a_full_disk_refuses_every_try_and_keeps_the_lockout(tmp_path, clock, ha
         assert result.locked
 
 
+@pytest.mark.expect_log("kiosk.security", r"cannot record a staff try \(Read-only")
 def test_a_read_only_data_folder_refuses_every_try(tmp_path, clock, hasher, caplog):
     with small_tmpfs(tmp_path / "disk") as disk:
         guard = PinGuard(disk / "staff-pin.json", clock=clock, hasher=hasher)

@@ -76,6 +76,7 @@ def submit_until_full(service: SignupService, signup: Signup) -> StoreUnavailabl
     raise AssertionError("the page limit never filled up")
 
 
+@pytest.mark.expect_log("kiosk.signups.store", r"cannot save the sign-up \(SQLITE_FULL\)")
 def test_the_canary_never_appears_in_plain_text(kiosk_logging, caplog, tmp_path):
     settings = kiosk_logging
     canary = "canary" + secrets.token_hex(8)

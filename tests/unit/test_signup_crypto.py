@@ -222,6 +222,7 @@ def test_the_service_locks_again_at_libsodiums_moderate_cost_by_default():
     assert default == KdfCost(argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE)
 
 
+@pytest.mark.expect_log("kiosk.signups.crypto", r"could not raise the keys file's cost")
 def test_locking_again_on_a_full_disk_keeps_the_old_file(tmp_path, caplog):
     with small_tmpfs(tmp_path / "disk", size="128k") as disk:
         path = disk / "clinic-keys.json"

@@ -47,6 +47,8 @@ def db(tmp_path) -> Path:
     return tmp_path / "data" / "signups.db"
 
 
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_all_200_entries_come_back_from_a_file_sqlite_cannot_open(db):
     before = fill(db, 200)
     break_header(db)
@@ -57,6 +59,8 @@ def test_all_200_entries_come_back_from_a_file_sqlite_cannot_open(db):
     assert after == before
 
 
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups .*; \d+ known to be lost")
 def test_a_wiped_page_loses_only_its_own_entries_and_says_how_many(db):
     before = fill(db, 200)
     middle = sorted(before)[100]
@@ -74,6 +78,8 @@ def test_a_wiped_page_loses_only_its_own_entries_and_says_how_many(db):
     assert after == {i: e for i, e in before.items() if i not in on_page}
 
 
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_entries_still_in_the_wal_are_salvaged(db, tmp_path):
     copy = tmp_path / "copy" / "signups.db"
     copy.parent.mkdir(mode=0o700)
@@ -88,6 +94,8 @@ def test_entries_still_in_the_wal_are_salvaged(db, tmp_path):
         assert sorted(e.id for e in store.entries()) == ids
 
 
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_deleted_entries_do_not_come_back_and_ids_are_not_reused(db):
     before = fill(db, 100)
     with SignupStore.open(db) as store:
@@ -117,6 +125,7 @@ else:
 """
 
 
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_a_salvage_cut_short_is_finished_at_the_next_open(db):
     """A disk that runs short during the salvage: a real EFBIG (RLIMIT_FSIZE) in a child.
     The set-aside file stays, and the next open adds what is missing, and says so."""
@@ -137,6 +146,7 @@ def test_a_salvage_cut_short_is_finished_at_the_next_open(db):
         assert len(store.entries()) == 40
 
 
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_a_file_set_aside_by_an_older_kiosk_is_salvaged_without_clashing_ids(db, tmp_path):
     """Before this fix a damaged file was only set aside and a new one started at id 1."""
     old = fill(tmp_path / "old" / "signups.db", 10)

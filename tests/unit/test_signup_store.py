@@ -88,12 +88,16 @@ def test_ids_are_never_reused_after_a_delete(store):
     assert store.add(b"y", "v") > first
 
 
+def new_count(store) -> int:
+    return sum(e.contacted_at is None for e in store.entries())
+
+
 def test_mark_contacted_count_new_and_delete(store):
     a = store.add(b"a", "v", created_at=T0)
     b = store.add(b"b", "v", created_at=T0)
-    assert store.count_new() == 2
+    assert new_count(store) == 2
     assert store.mark_contacted(a, T0 + timedelta(days=1))
-    assert store.count_new() == 1
+    assert new_count(store) == 1
     assert {e.id: e.contacted_at for e in store.entries()}[a] == T0 + timedelta(days=1)
     assert store.delete(b)
     assert [e.id for e in store.entries()] == [a]
@@ -222,7 +226,7 @@ def test_migrating_v1_backs_up_first_and_drops_the_backup_once_checked(db, caplo
     # Up to date now: the next open neither migrates nor backs up again.
     with SignupStore.open(db) as store:
         assert store.backup is None
-        assert store.count_new() == 2
+        assert new_count(store) == 2
     assert list(db.parent.glob("*.backup-*")) == []
 
 
@@ -267,6 +271,7 @@ def set_aside_check(db: Path, damaged: bytes, caplog: pytest.LogCaptureFixture,
         assert store.entries()[0].sealed == b"new"
 
 
+@pytest.mark.expect_log("kiosk.signups.store", r"database was damaged; moved it")
 def test_garbage_is_set_aside_with_its_wal(db, caplog):
     db.parent.mkdir(parents=True)
     garbage = os.urandom(8192)
@@ -277,6 +282,8 @@ def test_garbage_is_set_aside_with_its_wal(db, caplog):
 
 
 @pytest.mark.parametrize("keep", [0.5, 2 / 3, "one page", "header"])
+@pytest.mark.expect_log("kiosk.signups", r"database was damaged; moved it")
+@pytest.mark.expect_log("kiosk.signups.salvage", r"salvaged \d+ sign-ups")
 def test_a_truncated_database_is_set_aside(db, caplog, keep):
     with SignupStore.open(db) as store:
         for _ in range(60):
@@ -291,6 +298,7 @@ def test_a_truncated_database_is_set_aside(db, caplog, keep):
 
 # Bad disks ----------------------------------------------------------------------------------
 
+@pytest.mark.expect_log("kiosk.signups.store", r"cannot save the sign-up \(SQLITE_FULL\)")
 def test_disk_full_loses_nothing_and_writes_nothing_half(store, db):
     """SQLite's max_page_count makes it hit a real SQLITE_FULL, as root or not."""
     kept = store.add(b"k" * 100, "v")
@@ -307,6 +315,8 @@ def test_disk_full_loses_nothing_and_writes_nothing_half(store, db):
     assert store.add(b"after", "v") > kept
 
 
+@pytest.mark.expect_log(
+    "kiosk.signups.store", r"cannot (save|delete|mark) the sign-up.*\(SQLITE_READONLY\)")
 def test_a_write_refused_by_sqlite_is_unavailable(store):
     """``query_only`` makes SQLite refuse writes with SQLITE_READONLY, as for a read-only file."""
     kept = store.add(b"k", "v")
@@ -445,6 +455,7 @@ def signup(name: str = "Ana Ruiz", note: str = "") -> Signup:
                   consent_version="en-1")
 
 
+@pytest.mark.expect_log("kiosk.signups.service", r"cannot save a sign-up: KeysMissing")
 def test_not_ready_without_keys_and_never_stores_plain_text(tmp_path, store):
     service = SignupService(store, tmp_path / "none.json", AuditLog(tmp_path / "a.log"))
     assert not service.ready()
@@ -515,11 +526,12 @@ def test_automatic_purge_needs_no_passphrase_and_is_audited_only_when_it_deletes
     assert svc.purge_expired(90) == 1
     assert [r["detail"] for r in svc.audit.records()] == [
         "1 entries older than 90 days, automatic"]
-    assert svc.store.count_new() == 1
+    assert new_count(svc.store) == 1
     with pytest.raises(ValueError, match="at least 1"):
         svc.purge_expired(0)
 
 
+@pytest.mark.expect_log("kiosk.signups.service", r"sign-up \d+ cannot be opened with this key")
 def test_an_entry_that_cannot_be_opened_is_listed_exported_and_logged_by_id(service, caplog,
                                                                            tmp_path):
     svc, _now = service

@@ -98,6 +98,9 @@ def test_the_timer_check_saves_entries_when_no_save_follows_the_removal(db):
 
 
 @pytest.mark.parametrize("how", ["removed", "replaced"])
+@pytest.mark.expect_log("kiosk.signups.store", r"-wal file was removed or replaced while in use")
+@pytest.mark.expect_log(
+    "kiosk.signups.store", r"sign-up database reopened; nothing acknowledged was lost")
 def test_the_store_reopens_on_a_moved_wal_and_keeps_everything(db, caplog, how):
     with SignupStore.open(db) as store:
         first = [store.add(b"before-%d" % n, "v") for n in range(5)]
@@ -117,6 +120,8 @@ def test_the_store_reopens_on_a_moved_wal_and_keeps_everything(db, caplog, how):
                                                            for n in range(4, -1, -1)]
 
 
+@pytest.mark.expect_log(
+    "kiosk.signups.store", r"database file was removed or replaced while in use")
 def test_a_removed_database_file_stops_every_save(db, caplog):
     with SignupStore.open(db) as store:
         store.add(b"kept in the unlinked file only", "v")

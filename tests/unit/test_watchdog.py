@@ -84,6 +84,7 @@ def test_the_watchdog_is_ours_only_if_systemd_watches_us_or_our_parent(manager, 
     assert notifier.ping_interval_ms == expected
 
 
+@pytest.mark.expect_log("kiosk.watchdog", r"cannot reach the service manager")
 def test_a_vanished_manager_is_logged_once_and_the_kiosk_goes_on(manager, caplog):
     address, s = manager
     notifier = Notifier(address)

@@ -30,7 +30,8 @@ class InSlices(QObject):
 
     A slice always runs at least one step, so a slow step delays but never stops the work.
     ``finished`` comes once, after the last step; ``cancel`` drops the steps not yet run. A
-    step that raises stops the work: the error is logged and ``failed`` comes instead.
+    step that raises stops the work: ``failed`` comes instead, and the error goes on to
+    ``sys.excepthook`` like any other unexpected error (error_guard's restart rule).
     """
 
     finished = Signal()
@@ -69,10 +70,10 @@ class InSlices(QObject):
             try:
                 self._steps.popleft()()
             except Exception:
-                log.exception("work in slices stopped: a step failed")
+                log.error("work in slices stopped: a step failed")
                 self.cancel()
                 self.failed.emit()
-                return
+                raise  # on to sys.excepthook as from any slot: error_guard logs and counts it
             if time.perf_counter() >= deadline:
                 break
         if self._steps:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.session import consent_version
-from kiosk.signups.entry import CONTACT_TIMES, validate, validate_field
+from kiosk.signups.entry import CONTACT_TIMES, MAX_LENGTH, validate, validate_field
 from kiosk.ui.input.touch import make_touch_scrollable
 from kiosk.ui.pages.signup.fields import ConsentRow, ErrorMessage, FieldEdit
 from kiosk.ui.pages.signup.spoken_names import spoken
@@ -37,10 +37,10 @@ from kiosk.ui.widgets.theme import Metrics
 
 # field -> (label key, keyboard layout, max length)
 FIELDS = {
-    "name": ("name_label", TEXT, 100),
-    "phone": ("phone_label", PHONE, 30),
-    "email": ("email_label", EMAIL, 254),
-    "note": ("note_label", TEXT, 500),
+    "name": ("name_label", TEXT, MAX_LENGTH["name"]),
+    "phone": ("phone_label", PHONE, MAX_LENGTH["phone"]),
+    "email": ("email_label", EMAIL, MAX_LENGTH["email"]),
+    "note": ("note_label", TEXT, MAX_LENGTH["note"]),
 }
 # Room kept above and below a field scrolled into view, so it never touches an edge.
 _VIEW_MARGIN = 16

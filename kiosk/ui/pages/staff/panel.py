@@ -267,14 +267,13 @@ class StaffPanel(QWidget):
         self._confirm_delete = None
         self.signups.delete.setText(self._strings["staff_delete"])
 
-    def _safely(self, action: Callable[[], object]) -> bool:
-        """Run a storage action; a bad disk becomes a message, not a crash."""
+    def _safely(self, action: Callable[[], object], failed: str) -> bool:
+        """Run a storage action; a bad disk becomes the ``failed`` message, not a crash."""
         try:
             action()
         except StoreUnavailable as e:
             log.error("staff action failed: %s", e)
-            self.signups.status.setText(self._strings["staff_export_failed"].format(
-                reason=str(e)))
+            self.signups.status.setText(self._strings[failed].format(reason=str(e)))
             return False
         return True
 
@@ -283,7 +282,7 @@ class StaffPanel(QWidget):
         reader = self._staff.reader
         if reader is None or entry_id is None:
             return
-        if self._safely(lambda: reader.mark_contacted(entry_id)):
+        if self._safely(lambda: reader.mark_contacted(entry_id), "staff_mark_failed"):
             self.refresh()
 
     def _delete(self) -> None:
@@ -295,7 +294,7 @@ class StaffPanel(QWidget):
             self._confirm_delete = entry_id
             self.signups.delete.setText(self._strings["staff_delete_confirm"])
             return
-        if self._safely(lambda: reader.delete(entry_id)):
+        if self._safely(lambda: reader.delete(entry_id), "staff_delete_failed"):
             self.refresh()
 
     def _export(self) -> None:
@@ -325,5 +324,6 @@ class StaffPanel(QWidget):
         reader, counted = self._staff.reader, []
         if reader is None:
             return
-        if self._safely(lambda: counted.append(reader.purge(self._retention_days))):
+        if self._safely(lambda: counted.append(reader.purge(self._retention_days)),
+                        "staff_purge_failed"):
             self.refresh(self._strings["staff_purged"].format(count=counted[0]))
