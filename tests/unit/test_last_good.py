@@ -29,14 +29,15 @@ def test_good_content_is_used_and_copied(content_dir, make_settings):
 @pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
 def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, make_settings):
     settings = make_settings(content_dir)
-    load_for_startup(settings)
+    later = lambda: time.time() + 3600  # noqa: E731 - files written now count as settled
+    load_for_startup(settings, clock=later)
     first = (content_dir / "en" / sorted(p.name for p in (content_dir / "en").iterdir())[0])
     first.write_text(first.read_text(encoding="utf-8").replace(
         "title:", "title: CHANGED", 1), encoding="utf-8")
     # Once the change has settled (a clock an hour on), it becomes the last good.
     assert load_for_startup(settings, clock=lambda: time.time() + 3600).result.ok
     break_a_section(content_dir)
-    startup = load_for_startup(settings)
+    startup = load_for_startup(settings, clock=later)
     assert startup.source == settings.last_good_content_dir
     assert startup.result.ok
     assert not startup.live_result.ok
@@ -47,6 +48,7 @@ def test_broken_content_at_start_falls_back_to_the_last_good_copy(content_dir, m
 @pytest.mark.expect_log("kiosk.content.last_good", r"unknown key 'titel'")
 @pytest.mark.expect_log("kiosk.content.last_good", r"showing the content from")
 @pytest.mark.expect_log("kiosk.content.last_good", r"has \d+ error\(s\)|'title:' is missing")
+@pytest.mark.expect_log("kiosk.content.last_good", r"still changing at start-up")
 def test_with_no_good_copy_the_bundled_content_is_shown(content_dir, make_settings):
     settings = make_settings(content_dir)
     break_a_section(content_dir)
@@ -118,6 +120,7 @@ def _shown_files(content) -> list:
     return [path for section in content.sections() for path in (section.source, section.image)]
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"was not copied to the kiosk's data disk")
 def test_short_of_room_shows_the_previous_copy_never_the_live_folder(content_dir,
                                                                      make_settings):
     settings = make_settings(content_dir)
@@ -136,6 +139,7 @@ def test_short_of_room_shows_the_previous_copy_never_the_live_folder(content_dir
     assert "the last content that was copied is shown until it can be copied" in warning
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"was not copied to the kiosk's data disk")
 def test_short_of_room_with_no_copy_yet_shows_the_shipped_content(content_dir, make_settings):
     result, _settled = load_and_keep(_short_of_room(make_settings, content_dir))
     assert result.ok
@@ -145,6 +149,7 @@ def test_short_of_room_with_no_copy_yet_shows_the_shipped_content(content_dir, m
                for p in result.problems)
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"could not be copied to the kiosk's data disk")
 def test_a_copy_that_fails_shows_the_previous_copy_never_the_live_folder(
         content_dir, make_settings, tmp_path):
     # A real disk error: the data folder is on a tmpfs remounted read-only after a first copy.
@@ -178,6 +183,7 @@ def _write_half_a_page(content_dir):
     return page, partial
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"still changing at start-up")
 def test_a_folder_still_being_written_at_start_up_is_not_taken(content_dir, make_settings):
     settings = make_settings(content_dir, reload_settle_ms=5000)
     later = settings.last_good_content_dir / "en" / "85-get-care-right-away.md"
@@ -201,6 +207,7 @@ def test_a_folder_still_being_written_at_start_up_is_not_taken(content_dir, make
     assert later.read_text(encoding="utf-8") == partial
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"still changing at start-up")
 def test_a_folder_still_being_written_at_first_start_shows_the_shipped_content(
         content_dir, make_settings):
     settings = make_settings(content_dir, reload_settle_ms=5000)
@@ -212,6 +219,7 @@ def test_a_folder_still_being_written_at_first_start_shows_the_shipped_content(
     assert not settings.last_good_content_dir.exists()
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"still changing at start-up")
 def test_a_change_time_in_the_future_counts_as_just_now(content_dir, make_settings):
     import os
 
