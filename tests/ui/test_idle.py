@@ -100,7 +100,7 @@ def test_still_there_keeps_its_words_off_the_screen_edges(qtbot, make_window, ma
     window.idle.warn_now()
     notice = window.still_there
     qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
-    margin = window._metrics.margin
+    margin = window._pages.metrics.margin
     for label in notice.findChildren(QLabel):
         if not label.isVisible():
             continue

@@ -301,6 +301,7 @@ def _text_lines(image, rect) -> int:
     return sum(1 for y, ink in enumerate(inked) if ink and (y == 0 or not inked[y - 1]))
 
 
+@pytest.mark.expect_log("kiosk.signups.service", r"cannot be opened with this key")
 def test_an_unreadable_entry_shows_its_whole_message(qtbot, desk):
     """Its two lines were drawn as one cut to '…': the row was sized for the list's font,
     but the time's narrow no-break space (U+202F, not in the kiosk's font) is drawn from a

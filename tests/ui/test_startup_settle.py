@@ -3,12 +3,15 @@ takes it once it has stayed the same, even if it never changes again."""
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.content.last_good import load_for_startup
 from kiosk.ui.services.content_watcher import ContentWatcher
 
 from .conftest import WAIT_MS
 
 
+@pytest.mark.expect_log("kiosk.content.last_good", r"still changing at start-up")
 def test_the_watcher_takes_a_folder_that_was_unsettled_at_start_up(
         qtbot, make_window, make_settings, content_dir):
     settings = make_settings(content_dir, reload_quiet_ms=50, reload_settle_ms=200)

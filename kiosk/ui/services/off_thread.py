@@ -8,12 +8,11 @@ result, or the exception it raised, comes back through a queued signal.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 
 @dataclass(frozen=True)
@@ -26,14 +25,15 @@ class OffThread(QObject):
     """Runs one call at a time; ``finished`` carries an `Outcome` on the UI thread."""
 
     finished = Signal(object)
-    # Internal: emitted on the worker thread, delivered (queued) on this object's thread.
-    _done = Signal(object)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, parent: QObject | None = None, poll_ms: int = 10) -> None:
         super().__init__(parent)
         self._name = name
         self._thread: threading.Thread | None = None
-        self._done.connect(self._deliver)
+        self._box: list[Outcome] = []
+        self._poll = QTimer(self)
+        self._poll.setInterval(poll_ms)
+        self._poll.timeout.connect(self._collect)
 
     @property
     def busy(self) -> bool:
@@ -44,21 +44,29 @@ class OffThread(QObject):
         if self._thread is not None:
             return False
 
+        box: list[Outcome] = []
+
         def work() -> None:
             try:
-                outcome = Outcome(value=call())
+                box.append(Outcome(value=call()))
             except Exception as e:  # noqa: BLE001 - handed to the UI thread, which reports it
-                outcome = Outcome(error=e)
-            # RuntimeError: the panel was deleted meanwhile, and nobody waits for the answer.
-            with contextlib.suppress(RuntimeError):
-                self._done.emit(outcome)
+                box.append(Outcome(error=e))
 
+        self._box = box
         self._thread = threading.Thread(target=work, name=self._name, daemon=True)
         self._thread.start()
+        self._poll.start()
         return True
 
-    def _deliver(self, outcome: Outcome) -> None:
+    def _collect(self) -> None:
+        thread = self._thread
+        if thread is None or thread.is_alive():
+            return
+        self._poll.stop()
         self._thread = None
+        outcome = self._box[0] if self._box else Outcome(
+            error=RuntimeError("the check ended without an answer"))
+        self._box = []  # the answer may hold the private key: keep no copy of it here
         self.finished.emit(outcome)
 
     def join(self, timeout: float) -> bool:
