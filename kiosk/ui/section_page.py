@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content.model import Section
+from kiosk.speech import shown_html
 from kiosk.ui.illustration import Illustration
 from kiosk.ui.theme import Metrics
 from kiosk.ui.touch import make_touch_scrollable
@@ -191,7 +192,9 @@ class SectionPage(QWidget):
         self.title = PageTitle(section.title, metrics)
         # The urgent page's lines a little closer (Qt's line-height is a share of the font's
         # own line spacing, already about 1.25 times its size): more signs at a larger size.
-        self.text = SectionText(two_columns(section.html) if self._two_columns else section.html,
+        # [[text not read aloud]] shows without its brackets (kiosk/speech.py).
+        self._html = shown_html(section.html)
+        self.text = SectionText(two_columns(self._html) if self._two_columns else self._html,
                                 css + URGENT_CSS if self.urgent else css,
                                 indent=round(metrics.body_px * 1.6))
         # No accessible name: the title above is the page's heading, and naming the text
@@ -199,8 +202,9 @@ class SectionPage(QWidget):
         self.text.linkTapped.connect(self.linkTapped)
         self.text_px = metrics.body_px
 
+        self.listen: QWidget | None = None
         self._column = QWidget()
-        column_layout = QVBoxLayout(self._column)
+        column_layout = self._column_layout = QVBoxLayout(self._column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.setSpacing(metrics.margin // 2)
         column_layout.addWidget(self.title)
@@ -212,6 +216,11 @@ class SectionPage(QWidget):
         self._layout.setSpacing(metrics.margin)
         self._layout.addWidget(self.illustration, 0)
         self._layout.addWidget(self._column, 1)
+
+    def add_listen(self, button: QWidget) -> None:
+        """The Listen button (ui/listen_button.py), above the title."""
+        self.listen = button
+        self._column_layout.insertWidget(0, button, 0, Qt.AlignmentFlag.AlignLeft)
 
     @property
     def is_portrait(self) -> bool:
@@ -231,6 +240,8 @@ class SectionPage(QWidget):
         share = PICTURE_SHARE_LARGER if larger else PICTURE_SHARE
         inner_w = width - 2 * m.margin
         inner_h = height - m.margin  # top and bottom margins are margin / 2 each
+        if self.listen is not None:
+            inner_h -= self.listen.sizeHint().height() + m.margin // 2
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.
@@ -243,8 +254,7 @@ class SectionPage(QWidget):
                 picture_w = 0
         if self.urgent and self._two_columns == portrait:
             self._two_columns = not portrait
-            self.text.setHtml(two_columns(self.section.html) if self._two_columns
-                              else self.section.html)
+            self.text.setHtml(two_columns(self._html) if self._two_columns else self._html)
         text_w = inner_w - (picture_w + gap if picture_w else 0)
         # Landscape at larger text has height to spare for nothing: a one-line title if a
         # slightly smaller size allows it.

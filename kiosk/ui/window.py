@@ -22,12 +22,14 @@ from kiosk.security import PinGuard
 from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
+from kiosk.speech import paragraphs
 from kiosk.ui.access_buttons import AccessButtons, Presentation
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
 from kiosk.ui.header_bar import HeaderBar
 from kiosk.ui.idle import IdleGuard, StillThere
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.listen_button import ListenButton, Speaker
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage, ThanksPage
 from kiosk.ui.nav_bar import NavBar
@@ -60,6 +62,8 @@ class Services:
     pin: PinGuard
     # Problems with the live content folder, as 'file:line: message', for the staff panel.
     content_status: Callable[[], list[str]] = field(default=lambda: [])
+    # Reads pages aloud; None when the kiosk has no engine or no sound (app.py logs why).
+    speaker: Speaker | None = None
 
 
 class KioskWindow(QWidget):
@@ -228,6 +232,8 @@ class KioskWindow(QWidget):
         # The field being typed in keeps the focus, and so the keyboard stays open.
         typing_in = self.form.focused_field() if previous == SIGNUP else None
         self._presentation = presentation
+        if self._services.speaker is not None:
+            self._services.speaker.stop()
         if self.keyboard.isVisible():
             self._keyboard_done()
         self._section_pages.cancel()
@@ -304,6 +310,9 @@ class KioskWindow(QWidget):
         page = SectionPage(section, self._css, self._metrics,
                            landscape=self.width() >= self.height())
         page.linkTapped.connect(self.follow_link)
+        if self._services.speaker is not None:
+            page.add_listen(ListenButton(self._services.speaker, self._strings, section.language,
+                                         paragraphs(section.title, section.html), page.text))
         return page
 
     def _show_sections(self) -> None:
@@ -471,6 +480,8 @@ class KioskWindow(QWidget):
         """Forget the last patient: start screen in the clinic's language, text size and
         colours, empty form, every page scrolled to the top."""
         self.still_there.hide()
+        if self._services.speaker is not None:
+            self._services.speaker.stop()
         self.staff.clear()
         self._current = ATTRACT
         self.present(Presentation.default(self._settings))
