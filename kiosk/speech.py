@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from kiosk.content import frontmatter
+from kiosk.content.model import ContentSet, Problem, Severity
+
 log = logging.getLogger(__name__)
 
 # Text between these is shown (without them) but never read aloud.
@@ -122,6 +125,22 @@ def reading_problems(markdown: str, language: str, first_line: int = 1) -> list[
             if re.search(rf"(?<![\w.]){re.escape(word)}(?!\w)", read):
                 found.append((number, f"'{word}' would be read aloud badly: write the word "
                                       "out, or put it in [[...]] so Listen skips it"))
+    return found
+
+
+def content_reading_problems(content: ContentSet) -> list[Problem]:
+    """``kiosk check``'s warnings for every page that speech would read badly."""
+    found = []
+    for language, sections in content.by_language.items():
+        for section in sections:
+            try:
+                text = section.source.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # the loader already reported it
+            first = frontmatter.parse(text).body_first_line
+            body = "\n".join(text.splitlines()[first - 1:])
+            found.extend(Problem(section.source, line, message, Severity.WARNING)
+                         for line, message in reading_problems(body, language, first))
     return found
 
 
