@@ -130,7 +130,7 @@ def reading_problems(markdown: str, language: str, first_line: int = 1) -> list[
 
 def content_reading_problems(content: ContentSet) -> list[Problem]:
     """``kiosk check``'s warnings for every page that speech would read badly."""
-    found = []
+    found: list[Problem] = []
     for language, sections in content.by_language.items():
         for section in sections:
             try:

@@ -1,0 +1,216 @@
+"""The Listen button with the real espeak-ng, its sound going to a file instead of a sound
+card (tests/wav_sink.py as the player): its states, what stops it, and what it highlights."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
+
+from kiosk.config import I18N_DIR
+from kiosk.content.last_good import load_live
+from kiosk.i18n import load_translations
+from kiosk.speech import SpeechConfig
+from kiosk.ui.listen_button import ListenButton, Speaker
+from kiosk.ui.section_page import URGENT_SLUG
+from kiosk.ui.window import ATTRACT, KioskWindow
+
+from .conftest import LANDSCAPE, WAIT_MS, cheap_services
+
+SINK = Path(__file__).resolve().parents[1] / "wav_sink.py"
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,
+                                reason="espeak-ng is not installed (scripts/system-packages.sh)")
+
+
+@pytest.fixture
+def sink(tmp_path):
+    return tmp_path / "heard.wav", tmp_path / "player-pids"
+
+
+def speaker_to(out: Path, pids: Path, *, paced: bool) -> Speaker:
+    player = (sys.executable, str(SINK), str(out), "--pids", str(pids),
+              *(("--paced",) if paced else ()))
+    return Speaker(SpeechConfig(player=player, rate=300))
+
+
+@pytest.fixture
+def listening(qtbot, make_settings, tmp_path, sink):
+    """A kiosk window whose Listen buttons play through the sink, at a sound card's pace."""
+    stores = []
+
+    def make(size=LANDSCAPE, *, paced=True, **changes) -> KioskWindow:
+        settings = make_settings(data_dir=tmp_path / f"data{len(stores)}", **changes)
+        services = cheap_services(settings)
+        stores.append(services.signups.store)
+        services.speaker = speaker_to(*sink, paced=paced)
+        window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages),
+                             load_live(settings).content, services)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def listen_button(window: KioskWindow) -> ListenButton:
+    index = window.current_index()
+    assert index is not None
+    button = window.section_pages[index].listen
+    assert isinstance(button, ListenButton)
+    return button
+
+
+def accessible_name(widget) -> str:
+    return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+
+def players_alive(pids: Path) -> list[int]:
+    alive = []
+    for pid in map(int, pids.read_text(encoding="ascii").split()):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.append(pid)
+    return alive
+
+
+def start_reading(qtbot, window: KioskWindow, heard: Path) -> ListenButton:
+    button = listen_button(window)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.speaking
+    qtbot.waitUntil(lambda: heard.exists() and heard.stat().st_size > 4000, timeout=WAIT_MS)
+    return button
+
+
+def test_every_section_page_has_listen_first_in_both_languages(listening):
+    window = listening()
+    for language in ("en", "es"):
+        window.present(replace(window.presentation, language=language))
+        pages = window.section_pages
+        assert pages
+        strings = window.strings
+        for page in pages:
+            assert isinstance(page.listen, ListenButton), page.section.slug
+            # Above the title: the first thing on the page, the urgent page included.
+            column = page.listen.parentWidget().layout()
+            assert column.itemAt(0).widget() is page.listen
+            assert page.listen.text() == strings["listen"]
+            assert accessible_name(page.listen) == strings["listen_name"]
+        assert any(page.section.slug == URGENT_SLUG for page in pages)
+
+
+def test_listen_turns_into_stop_reads_aloud_and_comes_back(qtbot, listening, sink):
+    heard, _ = sink
+    window = listening(paced=False)
+    window.show_section(0)
+    button = listen_button(window)
+    strings = window.strings
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.text() == strings["listen_stop"]
+    assert accessible_name(button) == strings["listen_stop_name"]
+    with qtbot.waitSignal(window.services.speaker.finished, timeout=WAIT_MS * 6):
+        pass
+    assert button.text() == strings["listen"]
+    assert accessible_name(button) == strings["listen_name"]
+    assert button.highlighted is None
+    # Every paragraph was spoken: one WAV stream each, all with sound in them.
+    streams = heard.read_bytes().count(b"RIFF")
+    assert streams == len(button._paragraphs) >= 3
+
+
+def test_stop_ends_the_reading_and_its_processes(qtbot, listening, sink):
+    heard, pids = sink
+    window = listening()
+    window.show_section(1)
+    button = start_reading(qtbot, window, heard)
+    assert players_alive(pids)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.speaking
+    assert button.text() == window.strings["listen"]
+    assert players_alive(pids) == []
+
+
+def test_a_page_change_stops_the_reading(qtbot, listening, sink):
+    heard, pids = sink
+    window = listening()
+    window.show_section(2)
+    button = start_reading(qtbot, window, heard)
+    window.go_next()
+    assert not button.speaking
+    assert window.services.speaker.owner is None
+    assert players_alive(pids) == []
+
+
+def test_a_language_change_stops_the_reading(qtbot, listening, sink):
+    heard, pids = sink
+    window = listening()
+    window.show_section(2)
+    start_reading(qtbot, window, heard)
+    window.present(replace(window.presentation, language="es"))
+    assert window.services.speaker.owner is None
+    assert players_alive(pids) == []
+    assert listen_button(window).text() == "Escuchar"
+
+
+def test_the_idle_reset_stops_the_reading(qtbot, listening, sink):
+    heard, pids = sink
+    window = listening(idle_ms=400, idle_countdown_ms=400)
+    window.show_section(3)
+    start_reading(qtbot, window, heard)
+    qtbot.waitUntil(lambda: window.current_page == ATTRACT, timeout=WAIT_MS * 3)
+    assert window.services.speaker.owner is None
+    assert players_alive(pids) == []
+
+
+def test_the_paragraph_being_read_is_highlighted(qtbot, listening):
+    window = listening()
+    window.show_section(0)
+    button = listen_button(window)
+    text = window.section_pages[0].text
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # Paragraph 0 is the title (a label, not highlighted in the text); then the first block.
+    qtbot.waitUntil(lambda: button.highlighted == 1, timeout=WAIT_MS * 3)
+    selections = text.extraSelections()
+    assert len(selections) == 1
+    first_block = next(b for b in _blocks(text) if b.strip())
+    assert selections[0].cursor.selectedText().strip() == first_block.strip()
+    button.stop()
+    assert text.extraSelections() == []
+
+
+def _blocks(text):
+    block = text.document().begin()
+    while block.isValid():
+        yield block.text()
+        block = block.next()
+
+
+def test_no_speaker_means_no_button_on_any_page(make_window):
+    # app.py makes no speaker when the engine, the player or a sound output is missing.
+    window = make_window()
+    assert window.services.speaker is None
+    assert all(page.listen is None for page in window.section_pages)
+    window.present(replace(window.presentation, language="es"))
+    assert all(page.listen is None for page in window.section_pages)
+
+
+def test_a_player_that_fails_stops_quietly(qtbot, listening, sink, caplog):
+    window = listening()
+    window.services.speaker._config = SpeechConfig(player=("false",))
+    window.show_section(0)
+    button = listen_button(window)
+    with qtbot.waitSignal(window.services.speaker.finished, timeout=WAIT_MS):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.speaking
+    assert "reading stopped" in caplog.text
