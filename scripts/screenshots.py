@@ -17,12 +17,14 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
+SINK = ROOT / "tests" / "wav_sink.py"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # High contrast: the start screen, one section, topics, the form with its keyboard and errors.
 CONTRAST_SHOTS = ("00", "03", "90", "92", "93", "97")
@@ -40,7 +42,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
 
     from argon2 import PasswordHasher
-    from PySide6.QtTest import QTest
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
@@ -56,7 +58,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data:
         settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
                                  environ={})
-        settings = settings.with_overrides(export_dir=Path(data) / "usb")
+        # The Listen button shows only with a sound output: here its sound goes to a stand-in
+        # that takes as long as a sound card, so "Stop" and the highlight can be shown.
+        speech = replace(settings.speech, player=(sys.executable, str(SINK), os.devnull,
+                                                  "--paced"))
+        settings = settings.with_overrides(export_dir=Path(data) / "usb", speech=speech)
         create_keys(settings.keys_file, DEMO_PASSPHRASE,
                     opslimit=OPSLIMIT_FLOOR,
                     memlimit=MEMLIMIT_FLOOR)
@@ -75,6 +81,12 @@ def main() -> int:
         window.show()
         args.out.mkdir(parents=True, exist_ok=True)
 
+        def wait_for(done: Callable[[], bool], ms: int) -> None:
+            # PySide6 6.11 has no QTest.qWaitFor: the same, by hand.
+            deadline = time.monotonic() + ms / 1000
+            while not done() and time.monotonic() < deadline:
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
         def form_with_keyboard() -> None:
             window.show_signup()
             window.form.edits["name"].setText("Zoë Peña-Núñez")
@@ -90,14 +102,22 @@ def main() -> int:
             window.show_staff()
             # Both checks run on a worker thread: wait for each answer.
             window.staff.pin.type_pin(DEMO_PIN)
-            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
+            wait_for(lambda: not window.staff.checking.busy, 10_000)
             window.staff.passphrase.edit.setText(DEMO_PASSPHRASE)
             window.staff.passphrase.edit.returnPressed.emit()
-            QTest.qWaitFor(lambda: not window.staff.checking.busy, 10_000)
+            wait_for(lambda: not window.staff.checking.busy, 10_000)
 
         def reading_options() -> None:
             window.show_section(0)
             window.header.access.more.setChecked(True)
+
+        def listen_playing() -> None:
+            window.show_section(1)
+            button = window.section_pages[1].listen
+            assert button is not None
+            button.click()
+            # The second paragraph highlighted: the title has been read, the text is.
+            wait_for(lambda: getattr(button, "highlighted", None) == 2, 20_000)
 
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),
@@ -113,6 +133,7 @@ def main() -> int:
             ("97-still-there", lambda: (window.show_section(0), window.idle.warn_now())),
             # Larger text: the header's "Aa" opened (at normal text the three show anyway).
             ("98-reading-options", reading_options),
+            ("99-listen-playing", listen_playing),
         ]
         default = Presentation.default(settings)
         variants = {"": default, "contrast-": replace(default, high_contrast=True)}
@@ -133,6 +154,8 @@ def main() -> int:
                     if name.startswith("98-") and not window.header.folded:
                         continue
                     window.reset_signup()
+                    if window.services.speaker is not None:
+                        window.services.speaker.stop()
                     show()
                     # The first paint starts reading this screen's pictures on workers; the
                     # shot waits for every one of them.

@@ -7,6 +7,8 @@ RUNTIME_PACKAGES=(
   libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1
   libxkbcommon-x11-0
+  # The Listen button: the speech engine (English and Spanish voices) and an ALSA player.
+  espeak-ng alsa-utils
 )
 # A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
 # xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QObject, QProcess, Signal
-from PySide6.QtGui import QHideEvent, QPalette, QTextCharFormat, QTextFormat
+from PySide6.QtGui import QColor, QHideEvent, QTextCharFormat, QTextFormat
 from PySide6.QtWidgets import QPushButton, QTextEdit, QWidget
 
 from kiosk.speech import Paragraph, SpeechConfig, commands
@@ -127,7 +127,10 @@ class ListenButton(QPushButton):
 
     def __init__(self, speaker: Speaker, strings: Mapping[str, str], language: str,
                  paragraphs: Sequence[Paragraph], text: QTextEdit | None = None,
+                 colours: tuple[str, str] = ("#FFFFFF", "#000000"),
                  parent: QWidget | None = None) -> None:
+        """``colours``: the page's background and text colours; the paragraph being read is
+        shown in them swapped, so it keeps the page's contrast in either theme."""
         super().__init__(parent)
         self.setObjectName("ListenButton")
         self._speaker = speaker
@@ -135,6 +138,7 @@ class ListenButton(QPushButton):
         self._language = language
         self._paragraphs = list(paragraphs)
         self._text = text
+        self._colours = (QColor(colours[0]), QColor(colours[1]))
         self._blocks: list[int | None] = []
         self.speaking = False
         self.highlighted: int | None = None  # the paragraph highlighted now, for tests
@@ -212,11 +216,9 @@ class ListenButton(QPushButton):
             selection.cursor.setPosition(block.position())
             selection.cursor.setPosition(block.position() + block.length() - 1,
                                          selection.cursor.MoveMode.KeepAnchor)
-            # Text and background swapped: the same contrast as the page, in either theme.
-            palette = self._text.palette()
             char_format = QTextCharFormat()
-            char_format.setBackground(palette.color(QPalette.ColorRole.Text))
-            char_format.setForeground(palette.color(QPalette.ColorRole.Base))
+            char_format.setBackground(self._colours[1])
+            char_format.setForeground(self._colours[0])
             char_format.setProperty(QTextFormat.Property.FullWidthSelection, False)
             selection.format = char_format
             selections.append(selection)

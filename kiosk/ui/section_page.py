@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QScroller,
     QTextBrowser,
@@ -218,9 +219,22 @@ class SectionPage(QWidget):
         self._layout.addWidget(self._column, 1)
 
     def add_listen(self, button: QWidget) -> None:
-        """The Listen button (ui/listen_button.py), above the title."""
+        """The Listen button (ui/listen_button.py), beside the title: above it, it pushed
+        the urgent page's last warning signs off a landscape screen at 200% text."""
         self.listen = button
-        self._column_layout.insertWidget(0, button, 0, Qt.AlignmentFlag.AlignLeft)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(self._metrics.margin // 2)
+        self._column_layout.removeWidget(self.title)
+        row.addWidget(self.title, 1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._column_layout.insertLayout(0, row)
+
+    def _title_width(self, width: int) -> int:
+        """What is left of ``width`` for the title beside the Listen button."""
+        if self.listen is None:
+            return width
+        return width - self.listen.sizeHint().width() - self._metrics.margin // 2
 
     @property
     def is_portrait(self) -> bool:
@@ -240,15 +254,13 @@ class SectionPage(QWidget):
         share = PICTURE_SHARE_LARGER if larger else PICTURE_SHARE
         inner_w = width - 2 * m.margin
         inner_h = height - m.margin  # top and bottom margins are margin / 2 each
-        if self.listen is not None:
-            inner_h -= self.listen.sizeHint().height() + m.margin // 2
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.
         picture_w = 0 if self.urgent or portrait else round(inner_w * share)
         if picture_w and larger:
             # Beside a long first paragraph the picture goes: the words must come first.
-            title_h = self.title.fit(inner_w - picture_w - gap, 1)
+            title_h = self.title.fit(self._title_width(inner_w - picture_w - gap), 1)
             first = self.text.height_at(inner_w - picture_w - gap, self.text_px).first_paragraph
             if first > inner_h - title_h - spacing - 4:
                 picture_w = 0
@@ -258,7 +270,9 @@ class SectionPage(QWidget):
         text_w = inner_w - (picture_w + gap if picture_w else 0)
         # Landscape at larger text has height to spare for nothing: a one-line title if a
         # slightly smaller size allows it.
-        title_h = self.title.fit(text_w, 1 if larger and not portrait else TITLE_LINES)
+        title_h = max(self.title.fit(self._title_width(text_w),
+                                     1 if larger and not portrait else TITLE_LINES),
+                      self.listen.sizeHint().height() if self.listen is not None else 0)
         text_h = inner_h - title_h - spacing
         if self.urgent:
             self._fit_urgent_text(text_w, text_h)

@@ -312,7 +312,8 @@ class KioskWindow(QWidget):
         page.linkTapped.connect(self.follow_link)
         if self._services.speaker is not None:
             page.add_listen(ListenButton(self._services.speaker, self._strings, section.language,
-                                         paragraphs(section.title, section.html), page.text))
+                                         paragraphs(section.title, section.html), page.text,
+                                         (self._theme.background, self._theme.text)))
         return page
 
     def _show_sections(self) -> None:
