@@ -22,7 +22,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QScroller,
     QTextBrowser,
@@ -204,6 +203,7 @@ class SectionPage(QWidget):
         self.text_px = metrics.body_px
 
         self.listen: QWidget | None = None
+        self._title_row: QBoxLayout | None = None
         self._column = QWidget()
         column_layout = self._column_layout = QVBoxLayout(self._column)
         column_layout.setContentsMargins(0, 0, 0, 0)
@@ -219,22 +219,36 @@ class SectionPage(QWidget):
         self._layout.addWidget(self._column, 1)
 
     def add_listen(self, button: QWidget) -> None:
-        """The Listen button (ui/listen_button.py), beside the title: above it, it pushed
-        the urgent page's last warning signs off a landscape screen at 200% text."""
+        """The Listen button (ui/listen_button.py), beside the title, or above it when the
+        title would need a third line beside it (Spanish at 200% in portrait). Always above
+        pushed the urgent page's last warning sign off a landscape screen at 200% text."""
         self.listen = button
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(self._metrics.margin // 2)
+        self._title_row = QBoxLayout(QBoxLayout.Direction.RightToLeft)
+        self._title_row.setContentsMargins(0, 0, 0, 0)
+        self._title_row.setSpacing(self._metrics.margin // 2)
         self._column_layout.removeWidget(self.title)
-        row.addWidget(self.title, 1)
-        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        self._column_layout.insertLayout(0, row)
+        self._title_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._title_row.addWidget(self.title, 1)
+        self._column_layout.insertLayout(0, self._title_row)
 
-    def _title_width(self, width: int) -> int:
-        """What is left of ``width`` for the title beside the Listen button."""
-        if self.listen is None:
-            return width
-        return width - self.listen.sizeHint().width() - self._metrics.margin // 2
+    def _fit_title(self, width: int, lines: int) -> int:
+        """The title's size for ``width`` (see PageTitle.fit) and the height it takes with
+        the Listen button."""
+        row = self._title_row
+        if self.listen is None or row is None:
+            return self.title.fit(width, lines)
+        button = self.listen.sizeHint()
+        gap = self._metrics.margin // 2
+        height = self.title.fit(width - button.width() - gap, lines)
+        font = QFont(self.title.font())
+        font.setPixelSize(self.title.pixel_size)
+        if height <= QFontMetrics(font).lineSpacing() * TITLE_LINES + 1:
+            row.setDirection(QBoxLayout.Direction.RightToLeft)
+            row.setAlignment(self.listen, Qt.AlignmentFlag.AlignTop)
+            return max(height, button.height())
+        row.setDirection(QBoxLayout.Direction.BottomToTop)
+        row.setAlignment(self.listen, Qt.AlignmentFlag.AlignLeft)
+        return self.title.fit(width, lines) + button.height() + gap
 
     @property
     def is_portrait(self) -> bool:
@@ -260,7 +274,7 @@ class SectionPage(QWidget):
         picture_w = 0 if self.urgent or portrait else round(inner_w * share)
         if picture_w and larger:
             # Beside a long first paragraph the picture goes: the words must come first.
-            title_h = self.title.fit(self._title_width(inner_w - picture_w - gap), 1)
+            title_h = self._fit_title(inner_w - picture_w - gap, 1)
             first = self.text.height_at(inner_w - picture_w - gap, self.text_px).first_paragraph
             if first > inner_h - title_h - spacing - 4:
                 picture_w = 0
@@ -270,9 +284,7 @@ class SectionPage(QWidget):
         text_w = inner_w - (picture_w + gap if picture_w else 0)
         # Landscape at larger text has height to spare for nothing: a one-line title if a
         # slightly smaller size allows it.
-        title_h = max(self.title.fit(self._title_width(text_w),
-                                     1 if larger and not portrait else TITLE_LINES),
-                      self.listen.sizeHint().height() if self.listen is not None else 0)
+        title_h = self._fit_title(text_w, 1 if larger and not portrait else TITLE_LINES)
         text_h = inner_h - title_h - spacing
         if self.urgent:
             self._fit_urgent_text(text_w, text_h)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QFontMetrics
 
 from kiosk.config import I18N_DIR
 from kiosk.content.last_good import load_live
@@ -22,6 +22,7 @@ from kiosk.ui.section_page import URGENT_SLUG
 from kiosk.ui.window import ATTRACT, KioskWindow
 
 from .conftest import LANDSCAPE, WAIT_MS, cheap_services
+from .test_layout import LOOKS, SIZES, _block_rect, _blocks, _show, lengthen
 
 SINK = Path(__file__).resolve().parents[1] / "wav_sink.py"
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,
@@ -44,8 +45,8 @@ def listening(qtbot, make_settings, tmp_path, sink):
     """A kiosk window whose Listen buttons play through the sink, at a sound card's pace."""
     stores = []
 
-    def make(size=LANDSCAPE, *, paced=True, **changes) -> KioskWindow:
-        settings = make_settings(data_dir=tmp_path / f"data{len(stores)}", **changes)
+    def make(size=LANDSCAPE, *, paced=True, content_dir=None, **changes) -> KioskWindow:
+        settings = make_settings(content_dir, data_dir=tmp_path / f"data{len(stores)}", **changes)
         services = cheap_services(settings)
         stores.append(services.signups.store)
         services.speaker = speaker_to(*sink, paced=paced)
@@ -186,17 +187,10 @@ def test_the_paragraph_being_read_is_highlighted(qtbot, listening):
     qtbot.waitUntil(lambda: button.highlighted == 1, timeout=WAIT_MS * 3)
     selections = text.extraSelections()
     assert len(selections) == 1
-    first_block = next(b for b in _blocks(text) if b.strip())
+    first_block = _blocks(window.section_pages[0])[0].text()
     assert selections[0].cursor.selectedText().strip() == first_block.strip()
     button.stop()
     assert text.extraSelections() == []
-
-
-def _blocks(text):
-    block = text.document().begin()
-    while block.isValid():
-        yield block.text()
-        block = block.next()
 
 
 def test_no_speaker_means_no_button_on_any_page(make_window):
@@ -217,3 +211,32 @@ def test_a_player_that_fails_stops_quietly(qtbot, listening, sink, caplog):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert not button.speaking
     assert "reading stopped" in caplog.text
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("look", LOOKS)
+def test_with_listen_every_sign_still_fits_and_the_words_keep_their_room(
+        qtbot, listening, content_dir, size, look):
+    """The layout tests' two promises, on pages that have the Listen button (as every kiosk
+    with a sound output does): the urgent page's signs all on screen, titles of two lines
+    at most, the first paragraph whole. Staff may write a fifth more: the longer content."""
+    lengthen(content_dir)
+    window = listening(size, content_dir=content_dir, languages=("en", "es"))
+    window.present(replace(window.presentation, language=look[0], text_percent=look[1]))
+    problems = []
+    for index, section in enumerate(window.sections):
+        page = _show(qtbot, window, index)
+        assert page.listen is not None
+        viewport = page.text.viewport().rect()
+        blocks = _blocks(page)
+        if not viewport.contains(_block_rect(page, blocks[0])):
+            problems.append(f"{section.slug}: first paragraph not whole")
+        line = QFontMetrics(page.title.font()).lineSpacing()
+        if page.title.height() > 2 * line + 2:
+            problems.append(f"{section.slug}: title of more than two lines")
+        if section.slug == URGENT_SLUG:
+            hidden = [b.text() for b in blocks if b.textList() is not None
+                      and not viewport.contains(_block_rect(page, b))]
+            if hidden:
+                problems.append(f"urgent signs below the fold: {hidden}")
+    assert problems == [], "\n".join(problems)
