@@ -88,12 +88,12 @@ def test_commands_fill_voice_rate_and_volume_per_language():
 def test_a_clinic_points_speech_at_another_command(tmp_path):
     own = tmp_path / "kiosk.toml"
     own.write_text('[speech]\nengine = ["piper", "--model", "/opt/voices/{voice}.onnx",'
-                   ' "--output_file", "-"]\nplayer = ["paplay"]\n'
+                   ' "--output-raw"]\nplayer = ["paplay"]\n'
                    'voices = { es = "es_MX-claude-high" }\nrate = 120\nvolume = 150\n',
                    encoding="utf-8")
     speech = load_settings(own, environ={}).speech
     assert commands(speech, "es").engine == [
-        "piper", "--model", "/opt/voices/es_MX-claude-high.onnx", "--output_file", "-"]
+        "piper", "--model", "/opt/voices/es_MX-claude-high.onnx", "--output-raw"]
     assert commands(speech, "en").engine[2] == "/opt/voices/en-us.onnx"
     assert (speech.rate, speech.volume, speech.player) == (120, 150, ("paplay",))
 
