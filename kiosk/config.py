@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from kiosk.speech import SpeechConfig
+from kiosk.take_home import TakeHomeConfig
 
 APP_NAME = "sciatica-kiosk"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,8 @@ class Settings:
     cache_dir: Path | None = None
     # The Listen button: speech engine, player, voices, rate and volume ([speech]).
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    # QR codes to take a page home ([take_home]).
+    take_home: TakeHomeConfig = field(default_factory=TakeHomeConfig)
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -331,6 +334,7 @@ def load_settings(
         reduced_motion=reduced_motion,
         cache_dir=cache_dir.resolve(),
         speech=_speech(_section(data, "speech", source), where),
+        take_home=_take_home(_section(data, "take_home", source), where),
         **limits,
     )
 
@@ -402,3 +406,25 @@ def _speech(table: Mapping[str, Any], where: str) -> SpeechConfig:
                                   f"{lowest} and {highest}")
             values[key] = value
     return replace(defaults, **values)
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _take_home(table: Mapping[str, Any], where: str) -> TakeHomeConfig:
+    """[take_home]: off unless switched on; the clinic's domains, phone and address."""
+    for key in table:
+        if key not in TakeHomeConfig.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key '{key}' in [take_home]")
+    enabled = _typed(table, "enabled", bool, where) if "enabled" in table else False
+    domains = table.get("domains", [])
+    if not isinstance(domains, list) or not all(
+            isinstance(d, str) and _DOMAIN.match(d) for d in domains):
+        raise ConfigError(f"{where}: 'domains' in [take_home] must be a list of the clinic's "
+                          f"web domains, like [\"example-clinic.com\"]")
+    text = {key: _typed(table, key, str, where) if key in table else ""
+            for key in ("phone", "address")}
+    for key, value in text.items():
+        if len(value) > 200 or any(ch in value for ch in "\n\r"):
+            raise ConfigError(f"{where}: '{key}' in [take_home] must be one line")
+    return TakeHomeConfig(enabled, tuple(domains), text["phone"], text["address"])

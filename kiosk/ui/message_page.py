@@ -67,6 +67,11 @@ class ThanksPage(MessagePage):
         self._tick.setSingleShot(True)
         self._tick.timeout.connect(self._update)
 
+    def add_take_home(self, code: QWidget) -> None:
+        """The clinic's contact card as a QR code (ui/qr_code.py), under the countdown."""
+        self._layout.insertWidget(self._layout.count() - 1, code, 0,
+                                  Qt.AlignmentFlag.AlignHCenter)
+
     def start_countdown(self, ms: int) -> None:
         """Count down ``ms`` (the window's own timer goes back to the start)."""
         self._deadline = QDeadlineTimer(ms)

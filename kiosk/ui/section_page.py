@@ -203,6 +203,7 @@ class SectionPage(QWidget):
         self.text_px = metrics.body_px
 
         self.listen: QWidget | None = None
+        self.take_home: QWidget | None = None
         self._title_row: QBoxLayout | None = None
         self._column = QWidget()
         column_layout = self._column_layout = QVBoxLayout(self._column)
@@ -230,6 +231,11 @@ class SectionPage(QWidget):
         self._title_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         self._title_row.addWidget(self.title, 1)
         self._column_layout.insertLayout(0, self._title_row)
+
+    def add_take_home(self, code: QWidget) -> None:
+        """The page's QR code (ui/qr_code.py), under the text; the text gives up its height."""
+        self.take_home = code
+        self._column_layout.addWidget(code, 0)
 
     def _fit_title(self, width: int, lines: int) -> int:
         """The title's size for ``width`` (see PageTitle.fit) and the height it takes with
@@ -268,6 +274,8 @@ class SectionPage(QWidget):
         share = PICTURE_SHARE_LARGER if larger else PICTURE_SHARE
         inner_w = width - 2 * m.margin
         inner_h = height - m.margin  # top and bottom margins are margin / 2 each
+        if self.take_home is not None:
+            inner_h -= self.take_home.sizeHint().height() + m.margin // 2
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.

@@ -23,6 +23,7 @@ from kiosk.signups.entry import Signup
 from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
 from kiosk.speech import paragraphs
+from kiosk.take_home import contact_card, section_address
 from kiosk.ui.access_buttons import AccessButtons, Presentation
 from kiosk.ui.activity import ActivityWatcher
 from kiosk.ui.attract_page import AttractPage
@@ -33,6 +34,7 @@ from kiosk.ui.listen_button import ListenButton, Speaker
 from kiosk.ui.long_press import LongPress
 from kiosk.ui.message_page import MessagePage, ThanksPage
 from kiosk.ui.nav_bar import NavBar
+from kiosk.ui.qr_code import QrCode
 from kiosk.ui.section_page import URGENT_SLUG, SectionPage
 from kiosk.ui.section_pages import SectionPages
 from kiosk.ui.signup_page import SignupForm
@@ -150,6 +152,10 @@ class KioskWindow(QWidget):
         self.form = self._new_form()
         self.thanks = ThanksPage(self._metrics, strings)
         self.thanks.buttonTapped.connect(self.show_attract)
+        card = contact_card(settings.clinic_name, settings.take_home)
+        if card is not None:
+            self.thanks.add_take_home(QrCode(card, strings["take_home_card"],
+                                             strings["take_home_card_name"]))
         # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
         self.not_ready = MessagePage(self._metrics, strings["signup_not_ready"],
                                      button=f"‹  {strings['signup_back']}", primary=False)
@@ -314,6 +320,10 @@ class KioskWindow(QWidget):
             page.add_listen(ListenButton(self._services.speaker, self._strings, section.language,
                                          paragraphs(section.title, section.html), page.text,
                                          (self._theme.background, self._theme.text)))
+        address = section_address(section, self._settings.take_home)
+        if address is not None:
+            page.add_take_home(QrCode(address, self._strings["take_home_page"],
+                                      self._strings["take_home_page_name"]))
         return page
 
     def _show_sections(self) -> None:
