@@ -17,7 +17,7 @@ import math
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kiosk.take_home import QUIET_ZONE, qr_svg
 
@@ -59,8 +59,18 @@ class QrCode(QWidget):
         self.caption.setObjectName("Hint")
         self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(16)
-        layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.caption, 1, Qt.AlignmentFlag.AlignVCenter)
+        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(16)
+        self._layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self.caption, 1, Qt.AlignmentFlag.AlignVCenter)
+
+    def set_stacked(self, stacked: bool) -> None:
+        """The line under the code (a narrow column) instead of beside it."""
+        self._layout.setDirection(QBoxLayout.Direction.TopToBottom if stacked
+                                  else QBoxLayout.Direction.LeftToRight)
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter if stacked
+                                  else Qt.AlignmentFlag.AlignLeft)
+        self.caption.setMaximumWidth(round(self.picture.width() * 1.3) if stacked
+                                     else 16_777_215)
+        self.updateGeometry()
