@@ -14,7 +14,8 @@ RUNTIME_PACKAGES=(
 # xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor
 # test; systemd itself gives systemd-analyze and the user manager it starts; xclip reads the
 # X selections as another client would (tests/e2e/test_primary_selection.py).
-TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip)
+# libzbar0 is the QR decoder pyzbar uses to read the take-home codes off the screen.
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip libzbar0)
 
 install_packages() {
   local missing=()
