@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -46,18 +47,32 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
-    from kiosk.config import load_settings
+    from kiosk.config import RESOURCES, load_settings
     from kiosk.security import PinGuard
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
+    from kiosk.take_home import TakeHomeConfig
     from kiosk.ui import fonts, pictures
     from kiosk.ui.access_buttons import Presentation
 
     app = QApplication(sys.argv[:1])
     fonts.load_fonts(app)
     with tempfile.TemporaryDirectory() as data:
-        settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
+        # Take home (issue 17) as a clinic would switch it on: a demo domain, phone and
+        # address, and the second page pointing at the clinic's page on its topic.
+        content = Path(data) / "content"
+        shutil.copytree(args.content or RESOURCES / "content", content)
+        for language in ("en", "es"):
+            for page in sorted((content / language).glob("20-*.md"))[:1]:
+                text = page.read_text(encoding="utf-8")
+                page.write_text(text.replace(
+                    "\norder:", f"\nmore_info: https://www.example-clinic.com/{language}/"
+                    f"{page.stem[3:]}\norder:", 1), encoding="utf-8")
+        settings = load_settings(content_dir=content, data_dir=Path(data), windowed=True,
                                  environ={})
+        settings = settings.with_overrides(take_home=TakeHomeConfig(
+            enabled=True, domains=("example-clinic.com",), phone="+1 202 555 0143",
+            address="12 Elm Street, Springfield"))
         # The Listen button shows only with a sound output: here its sound goes to a stand-in
         # that takes as long as a sound card, so "Stop" and the highlight can be shown.
         speech = replace(settings.speech, player=(sys.executable, str(SINK), os.devnull,
