@@ -10,6 +10,9 @@ import pytest
 from PySide6.QtGui import QAccessible, QImage
 from PySide6.QtWidgets import QLabel
 
+from kiosk.config import I18N_DIR
+from kiosk.content.last_good import load_live
+from kiosk.i18n import load_translations
 from kiosk.take_home import TakeHomeConfig
 from kiosk.ui.qr_code import MIN_CODE_PX, QrCode
 from kiosk.ui.window import KioskWindow
@@ -136,3 +139,42 @@ def test_an_address_off_the_clinics_domains_gets_no_code(qtbot, make_window, mak
     settings = make_settings(content_dir, data_dir=tmp_path / "data", take_home=TAKE_HOME)
     window = make_window(LANDSCAPE, settings=settings)
     assert all(page.take_home is None for page in window.section_pages)
+
+
+@pytest.mark.parametrize("size", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+@pytest.mark.parametrize(("language", "percent", "contrast"),
+                         [("es", 200, False), ("en", 100, True)], ids=["es-200", "contrast"])
+def test_listen_and_codes_keep_every_screen_accessible(qtbot, make_settings, content_dir,
+                                                       tmp_path, size, language, percent,
+                                                       contrast):
+    """The accessibility walk (44 px targets that do not overlap, names on every control,
+    7:1 contrast on rendered pixels, nothing cut) on a kiosk with Listen buttons and codes."""
+    from tests.ui.test_accessibility import _problems, _screens, _settle
+    from tests.ui.test_listen import speaker_to
+
+    from .conftest import cheap_services
+
+    add_more_info(content_dir, "what-sciatica-feels-like", ADDRESS)
+    settings = make_settings(content_dir, data_dir=tmp_path / "data", languages=("en", "es"),
+                             take_home=TAKE_HOME)
+    services = cheap_services(settings)
+    services.speaker = speaker_to(tmp_path / "heard.wav", tmp_path / "pids", paced=False)
+    window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages),
+                         load_live(settings).content, services)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.present(replace(window.presentation, language=language, text_percent=percent,
+                           high_contrast=contrast))
+    problems = []
+    try:
+        for name, show in _screens(window):
+            window.reset_signup()
+            show()
+            qtbot.waitUntil(lambda: window.stack.currentWidget().isVisible(), timeout=WAIT_MS)
+            _settle(window)
+            problems += [f"{name}: {p}" for p in _problems(window, window.grab().toImage())]
+    finally:
+        services.signups.store.close()
+    assert problems == [], "\n".join(problems)
