@@ -4,7 +4,7 @@ takes it once it has stayed the same, even if it never changes again."""
 from __future__ import annotations
 
 from kiosk.content.last_good import load_for_startup
-from kiosk.ui.content_watcher import ContentWatcher
+from kiosk.ui.services.content_watcher import ContentWatcher
 
 from .conftest import WAIT_MS
 

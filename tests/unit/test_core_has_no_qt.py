@@ -8,7 +8,7 @@ CORE_MODULES = [
     "kiosk.logging_setup", "kiosk.cli", "kiosk.app", "kiosk.error_guard",
     "kiosk.signups.entry", "kiosk.signups.crypto", "kiosk.signups.store",
     "kiosk.signups.export", "kiosk.signups.service", "kiosk.security", "kiosk.audit",
-    "kiosk.private_files", "kiosk.session", "kiosk.staff_session",
+    "kiosk.private_files", "kiosk.session", "kiosk.staff_session", "kiosk.speech",
 ]
 
 
