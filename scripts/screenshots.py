@@ -81,7 +81,10 @@ def main() -> int:
         # that takes as long as a sound card, so "Stop" and the highlight can be shown.
         speech = replace(settings.speech, player=(sys.executable, str(SINK), os.devnull,
                                                   "--paced"))
-        settings = settings.with_overrides(export_dir=Path(data) / "usb", speech=speech)
+        # The content was written a moment ago: start-up must take it, not wait for it to
+        # settle (it would show the shipped pages, without the take-home address).
+        settings = settings.with_overrides(export_dir=Path(data) / "usb", speech=speech,
+                                           reload_settle_ms=0)
         create_keys(settings.keys_file, DEMO_PASSPHRASE,
                     opslimit=OPSLIMIT_FLOOR,
                     memlimit=MEMLIMIT_FLOOR)
