@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.shell.window import KioskWindow
+    from kiosk.ui.widgets.listen_button import Speaker
 
 log = logging.getLogger(__name__)
 EXIT_ALREADY_RUNNING = 3
@@ -88,7 +89,7 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         return [str(p) for p in result.errors]
 
     services = Services(signups=signups, pin=PinGuard(settings.pin_file),
-                        content_status=content_status)
+                        content_status=content_status, speaker=_speaker(settings))
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
@@ -114,6 +115,20 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.timeout.connect(store.check_files)
         file_check.start()
     return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
+
+
+def _speaker(settings: Settings) -> Speaker | None:
+    """The Listen buttons' speaker, or None (and the reason in the log) when this kiosk has
+    no speech engine, no player or no sound output."""
+    from kiosk.speech import unavailable_reason
+    from kiosk.ui.widgets.listen_button import Speaker
+
+    reason = unavailable_reason(settings.speech)
+    if reason is not None:
+        log.info("no Listen button: %s", reason)
+        return None
+    log.info("Listen button: %s, then %s", settings.speech.engine[0], settings.speech.player[0])
+    return Speaker(settings.speech)
 
 
 def _quit_on_signals(app: QCoreApplication, quit_kiosk: Callable[[], None]) -> None:

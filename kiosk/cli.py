@@ -27,6 +27,8 @@ from kiosk.contrast import theme_problems
 from kiosk.i18n import check_strings
 from kiosk.private_files import private_dir
 from kiosk.signups.entry import ERROR_STRINGS
+from kiosk.speech import content_reading_problems
+from kiosk.take_home import content_problems as take_home_problems
 
 if TYPE_CHECKING:
     from kiosk.signups.service import SignupService
@@ -186,7 +188,12 @@ def check(args: Check, settings: Settings) -> int:
     result = load_live(settings)
     # Buttons and messages too: a language whose strings are broken shows English instead.
     problems = [*result.problems, *check_strings(I18N_DIR, settings.languages, ERROR_STRINGS),
-                *theme_problems(settings.theme, args.config or DEFAULT_CONFIG)]
+                *theme_problems(settings.theme, args.config or DEFAULT_CONFIG),
+                # What the Listen button would read badly (a web address, "Dr.").
+                *(content_reading_problems(result.content) if result.content else []),
+                # A page's QR code only to the clinic's own https pages.
+                *(take_home_problems(result.content, settings.take_home)
+                  if result.content else [])]
     _print_problems(problems)
     errors = sum(p.severity is Severity.ERROR for p in problems)
     warnings = len(problems) - errors

@@ -17,6 +17,9 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.speech import SpeechConfig
+from kiosk.take_home import TakeHomeConfig
+
 APP_NAME = "sciatica-kiosk"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = PROJECT_ROOT / "resources"
@@ -93,6 +96,10 @@ class Settings:
     content_check_ms: int = 15_000
     # Verdicts worth keeping between runs (what each drawing costs to draw).
     cache_dir: Path | None = None
+    # The Listen button: speech engine, player, voices, rate and volume ([speech]).
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    # QR codes to take a page home ([take_home]).
+    take_home: TakeHomeConfig = field(default_factory=TakeHomeConfig)
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -327,6 +334,8 @@ def load_settings(
         high_contrast=high_contrast,
         reduced_motion=reduced_motion,
         cache_dir=cache_dir.resolve(),
+        speech=_speech(_section(data, "speech", source), where),
+        take_home=_take_home(_section(data, "take_home", source), where),
         **limits,
     )
 
@@ -357,3 +366,66 @@ def _content_limits(content: Mapping[str, Any], timing: Mapping[str, Any],
         values[name] = value * factor
     return values
 
+
+
+def _speech(table: Mapping[str, Any], where: str) -> SpeechConfig:
+    """[speech]: a key left out keeps the default (espeak-ng piped to aplay)."""
+    known = {"enabled", "engine", "player", "voices", "rate", "volume"}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' in [speech]")
+    defaults = SpeechConfig()
+    values: dict[str, Any] = {}
+    if "enabled" in table:
+        values["enabled"] = _typed(table, "enabled", bool, where)
+    for key in ("engine", "player"):
+        if key in table:
+            command = table[key]
+            if (not isinstance(command, list) or not command
+                    or not all(isinstance(x, str) and x for x in command)):
+                raise ConfigError(f"{where}: '{key}' in [speech] must be a command as a list "
+                                  f"of words, like [\"aplay\", \"-q\"]")
+            for word in command:
+                try:
+                    word.format(voice="", rate="", volume="")
+                except (KeyError, IndexError, ValueError) as e:
+                    raise ConfigError(f"{where}: '{key}' in [speech]: {word!r} may hold only "
+                                      "{voice}, {rate} and {volume}") from e
+            values[key] = tuple(command)
+    if "voices" in table:
+        voices = table["voices"]
+        if not isinstance(voices, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in voices.items()):
+            raise ConfigError(f"{where}: 'voices' in [speech] must be like "
+                              f"{{ en = \"en-us\", es = \"es\" }}")
+        values["voices"] = {**defaults.voices, **voices}
+    for key, lowest, highest in (("rate", 80, 450), ("volume", 10, 200)):
+        if key in table:
+            value = _typed(table, key, int, where)
+            if not lowest <= value <= highest:
+                raise ConfigError(f"{where}: '{key}' in [speech] must be between "
+                                  f"{lowest} and {highest}")
+            values[key] = value
+    return replace(defaults, **values)
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _take_home(table: Mapping[str, Any], where: str) -> TakeHomeConfig:
+    """[take_home]: off unless switched on; the clinic's domains, phone and address."""
+    for key in table:
+        if key not in TakeHomeConfig.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key '{key}' in [take_home]")
+    enabled = _typed(table, "enabled", bool, where) if "enabled" in table else False
+    domains = table.get("domains", [])
+    if not isinstance(domains, list) or not all(
+            isinstance(d, str) and _DOMAIN.match(d) for d in domains):
+        raise ConfigError(f"{where}: 'domains' in [take_home] must be a list of the clinic's "
+                          f"web domains, like [\"example-clinic.com\"]")
+    text = {key: _typed(table, key, str, where) if key in table else ""
+            for key in ("phone", "address")}
+    for key, value in text.items():
+        if len(value) > 200 or any(ch in value for ch in "\n\r"):
+            raise ConfigError(f"{where}: '{key}' in [take_home] must be one line")
+    return TakeHomeConfig(enabled, tuple(domains), text["phone"], text["address"])

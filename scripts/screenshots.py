@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = ROOT / "tests" / "ui" / "offscreen-screen.json"
+SINK = ROOT / "tests" / "wav_sink.py"
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 # High contrast: the start screen, one section, the urgent page, topics, the form with its
 # keyboard and errors, the thank-you page.
@@ -49,19 +51,40 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build
-    from kiosk.config import load_settings
+    from kiosk.config import RESOURCES, load_settings
     from kiosk.security import PinGuard
     from kiosk.session import Presentation
     from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
     from kiosk.signups.entry import Signup
+    from kiosk.take_home import TakeHomeConfig
     from kiosk.ui.services import fonts, pictures
 
     app = QApplication(sys.argv[:1])
     fonts.load_fonts(app)
     with tempfile.TemporaryDirectory() as data:
-        settings = load_settings(content_dir=args.content, data_dir=Path(data), windowed=True,
+        # Take home (issue 17) as a clinic would switch it on: a demo domain, phone and
+        # address, and the second page pointing at the clinic's page on its topic.
+        content = Path(data) / "content"
+        shutil.copytree(args.content or RESOURCES / "content", content)
+        for language in ("en", "es"):
+            for page in sorted((content / language).glob("20-*.md"))[:1]:
+                text = page.read_text(encoding="utf-8")
+                page.write_text(text.replace(
+                    "\norder:", f"\nmore_info: https://www.example-clinic.com/{language}/"
+                    f"{page.stem[3:]}\norder:", 1), encoding="utf-8")
+        settings = load_settings(content_dir=content, data_dir=Path(data), windowed=True,
                                  environ={})
-        settings = settings.with_overrides(export_dir=Path(data) / "usb")
+        settings = settings.with_overrides(take_home=TakeHomeConfig(
+            enabled=True, domains=("example-clinic.com",), phone="+1 202 555 0143",
+            address="12 Elm Street, Springfield"))
+        # The Listen button shows only with a sound output: here its sound goes to a stand-in
+        # that takes as long as a sound card, so "Stop" and the highlight can be shown.
+        speech = replace(settings.speech, player=(sys.executable, str(SINK), os.devnull,
+                                                  "--paced"))
+        # The content was written a moment ago: start-up must take it, not wait for it to
+        # settle (it would show the shipped pages, without the take-home address).
+        settings = settings.with_overrides(export_dir=Path(data) / "usb", speech=speech,
+                                           reload_settle_ms=0)
         create_keys(settings.keys_file, DEMO_PASSPHRASE,
                     opslimit=OPSLIMIT_FLOOR,
                     memlimit=MEMLIMIT_FLOOR)
@@ -82,12 +105,13 @@ def main() -> int:
         window.show()
         args.out.mkdir(parents=True, exist_ok=True)
 
-        def wait_for(done: Callable[[], bool], timeout_s: float = 30.0) -> None:
+        def wait_for(done: Callable[[], bool], timeout_s: float = 30.0,
+                     what: str = "the staff panel did not answer") -> None:
             """Let the event loop run until ``done()`` (PySide6's QTest has no qWaitFor)."""
             deadline = time.monotonic() + timeout_s
             while not done():
                 if time.monotonic() > deadline:
-                    raise TimeoutError("the staff panel did not answer")
+                    raise TimeoutError(what)
                 app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
         def form_with_keyboard() -> None:
@@ -133,6 +157,15 @@ def main() -> int:
             window.show_section(0)
             window.header.access.more.setChecked(True)
 
+        def listen_playing() -> None:
+            window.show_section(1)
+            button = window.section_pages[1].listen
+            assert button is not None
+            button.click()
+            # The second paragraph highlighted: the title has been read, the text is.
+            wait_for(lambda: getattr(button, "highlighted", None) == 2, 20.0,
+                     "Listen did not reach the second paragraph")
+
         shots: list[tuple[str, Callable[[], object]]] = [
             ("00-attract", window.show_attract),
             *[(f"{i + 1:02d}-{s.slug}", lambda i=i: window.show_section(i))
@@ -148,6 +181,7 @@ def main() -> int:
             ("97-still-there", still_there),
             # Larger text: the header's "Aa" opened (at normal text the three show anyway).
             ("98-reading-options", reading_options),
+            ("99-listen-playing", listen_playing),
         ]
         default = Presentation.default(settings)
         variants = {"": default, "contrast-": replace(default, high_contrast=True)}
@@ -168,6 +202,8 @@ def main() -> int:
                     if name.startswith("98-") and not window.header.folded:
                         continue
                     window.reset_signup()
+                    if window.services.speaker is not None:
+                        window.services.speaker.stop()
                     show()
                     # A paint starts drawing this screen's pictures on workers, at the size
                     # each has then; a picture not ready at once keeps its last (other-sized)

@@ -7,12 +7,15 @@ RUNTIME_PACKAGES=(
   libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1
   libxkbcommon-x11-0
+  # The Listen button: the speech engine (English and Spanish voices) and an ALSA player.
+  espeak-ng alsa-utils
 )
 # A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
 # xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor
 # test; systemd itself gives systemd-analyze and the user manager it starts; xclip reads the
 # X selections as another client would (tests/e2e/test_primary_selection.py).
-TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip)
+# libzbar0 is the QR decoder pyzbar uses to read the take-home codes off the screen.
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip libzbar0)
 
 install_packages() {
   local missing=()

@@ -20,7 +20,8 @@ from kiosk.content.markdown_body import find_placeholders
 
 FENCE = "---"
 REQUIRED_KEYS = ("title", "image", "image_alt")
-OPTIONAL_KEYS = ("order", "reviewed_by", "reviewed_on", "source")
+# more_info: the clinic's own web page on the topic, opened by the page's QR code.
+OPTIONAL_KEYS = ("order", "reviewed_by", "reviewed_on", "source", "more_info")
 KNOWN_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 # Keys that may appear on several lines, each value kept with its line.
 REPEATED_KEYS = ("source",)
@@ -99,6 +100,10 @@ def _value_problem(key: str, value: str) -> str | None:
         return f"'{key}' contains HTML; write plain words only"
     if len(value) > MAX_VALUE_LENGTH:
         return f"'{key}' is {len(value)} characters long; keep it under {MAX_VALUE_LENGTH}"
+    if key == "more_info" and not re.fullmatch(r"https://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#]\S*)?",
+                                              value):
+        return (f"'more_info' must be a web address starting with https://, not "
+                f"{_shorten(value)!r}")
     if key in ("title", "image_alt") and find_placeholders(value):
         return (f"words in braces such as {{emergency_number}} are filled in only in the page "
                 f"text below the '---' block, not in '{key}'")

@@ -283,6 +283,7 @@ def _to_section(draft: _Draft, images: Path, language: str) -> Section:
         language=language,
         source=draft.path,
         review=draft.review,
+        more_info=values.get("more_info", ""),
     )
 
 

@@ -72,6 +72,8 @@ class Section:
     language: str
     source: Path
     review: Review = field(default_factory=Review)
+    # The clinic's own web page on this topic, for the page's QR code (kiosk/take_home.py).
+    more_info: str = ""
 
 
 @dataclass(frozen=True)

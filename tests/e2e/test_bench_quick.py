@@ -45,6 +45,9 @@ FIGURES = {
         "CommonMark examples that differ and check reports (of 400)",
         "CommonMark examples that differ silently (of 400)",
         "check of the shipped pages, CommonMark yardstick on"],
+    "speech_latency.py": [
+        f"Listen tap to first sound at the player, {language}, {pick}"
+        for language in ("English", "Spanish") for pick in ("p50", "p90")],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

@@ -21,7 +21,8 @@ def test_values_may_contain_colons_and_quotes_are_dropped():
 def test_a_misspelt_key_suggests_the_right_one():
     parsed = frontmatter.parse("---\ntitel: x\nimage: a.svg\nimage_alt: x\n---\nBody")
     assert (2, "unknown key 'titel' (did you mean 'title'?); allowed keys: "
-               "title, image, image_alt, order, reviewed_by, reviewed_on, source") in parsed.errors
+               "title, image, image_alt, order, reviewed_by, reviewed_on, source, "
+               "more_info") in parsed.errors
     assert (5, "'title:' is missing from the '---' block") in parsed.errors
 
 

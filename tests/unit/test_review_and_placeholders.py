@@ -110,7 +110,7 @@ def test_a_bad_source_is_an_error_on_its_own_line():
 def test_unknown_keys_now_list_the_review_keys():
     parsed = frontmatter.parse(page("sources: Mayo https://www.mayoclinic.org/\n"))
     assert (5, "unknown key 'sources' (did you mean 'source'?); allowed keys: title, image, "
-               "image_alt, order, reviewed_by, reviewed_on, source") in parsed.errors
+               "image_alt, order, reviewed_by, reviewed_on, source, more_info") in parsed.errors
 
 
 def test_title_and_alt_text_cannot_hold_placeholders():

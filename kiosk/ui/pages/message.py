@@ -6,10 +6,11 @@ import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import QDeadlineTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.pages.signup.spoken_names import spoken
+from kiosk.ui.widgets.qr_code import QrCode
 from kiosk.ui.widgets.theme import Metrics
 
 
@@ -56,6 +57,9 @@ class ThanksPage(MessagePage):
         super().__init__(metrics, strings["thanks_body"], title=strings["thanks_title"],
                          button=strings["thanks_button"], parent=parent)
         self._strings = strings
+        self._margin = metrics.margin
+        self._sides: QBoxLayout | None = None
+        self._code: QrCode | None = None
         self.countdown = QLabel()
         self.countdown.setObjectName("Hint")
         self.countdown.setWordWrap(True)
@@ -66,6 +70,44 @@ class ThanksPage(MessagePage):
         self._tick = QTimer(self)
         self._tick.setSingleShot(True)
         self._tick.timeout.connect(self._update)
+
+    def add_take_home(self, code: QrCode) -> None:
+        """The clinic's contact card as a QR code (ui/widgets/qr_code.py): beside the
+        message on a landscape screen (under it, 200% text pushed the code and the words off
+        the screen), under it in portrait. The message moves into a column of its own."""
+        column = QWidget()
+        moved = QVBoxLayout(column)
+        moved.setContentsMargins(0, 0, 0, 0)
+        while (item := self._layout.takeAt(0)) is not None:
+            widget = item.widget()
+            if widget is not None:
+                moved.addWidget(widget, 0, item.alignment())
+            else:
+                moved.addItem(item)
+        self._code = code
+        # The message needs all the room it can get beside the code at 200% text.
+        self._layout.setContentsMargins(self._margin, self._margin // 2, self._margin,
+                                        self._margin // 2)
+        self._sides = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._sides.setSpacing(self._margin)
+        self._sides.addWidget(column, 1)
+        self._sides.addWidget(code, 0, Qt.AlignmentFlag.AlignCenter)
+        self._layout.addLayout(self._sides)
+        self._place_code(self.width(), self.height())
+
+    def _place_code(self, width: int, height: int) -> None:
+        if self._sides is None or self._code is None:
+            return
+        portrait = height > width
+        self._sides.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                 else QBoxLayout.Direction.LeftToRight)
+        # Beside the message, a narrow column: the words under the code; under it, beside.
+        self._code.set_stacked(not portrait)
+        self._layout.activate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_code(event.size().width(), event.size().height())
+        super().resizeEvent(event)
 
     def start_countdown(self, ms: int) -> None:
         """Count down ``ms`` (the window's own timer goes back to the start)."""

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content.model import Section
+from kiosk.speech import shown_html
 from kiosk.ui.input.touch import make_touch_scrollable
 from kiosk.ui.widgets.illustration import Illustration
 from kiosk.ui.widgets.theme import Metrics
@@ -193,7 +194,9 @@ class SectionPage(QWidget):
         self.title = PageTitle(section.title, metrics)
         # The urgent page's lines a little closer (Qt's line-height is a share of the font's
         # own line spacing, already about 1.25 times its size): more signs at a larger size.
-        self.text = SectionText(two_columns(section.html) if self._two_columns else section.html,
+        # [[text not read aloud]] shows without its brackets (kiosk/speech.py).
+        self._html = shown_html(section.html)
+        self.text = SectionText(two_columns(self._html) if self._two_columns else self._html,
                                 css + URGENT_CSS if self.urgent else css,
                                 indent=round(metrics.body_px * 1.6))
         # No accessible name: the title above is the page's heading, and naming the text
@@ -201,8 +204,11 @@ class SectionPage(QWidget):
         self.text.linkTapped.connect(self.linkTapped)
         self.text_px = metrics.body_px
 
+        self.listen: QWidget | None = None
+        self.take_home: QWidget | None = None
+        self._title_row: QBoxLayout | None = None
         self._column = QWidget()
-        column_layout = QVBoxLayout(self._column)
+        column_layout = self._column_layout = QVBoxLayout(self._column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.setSpacing(metrics.margin // 2)
         column_layout.addWidget(self.title)
@@ -214,6 +220,45 @@ class SectionPage(QWidget):
         self._layout.setSpacing(metrics.margin)
         self._layout.addWidget(self.illustration, 0)
         self._layout.addWidget(self._column, 1)
+
+    def add_listen(self, button: QWidget) -> None:
+        """The Listen button (ui/widgets/listen_button.py), beside the title, or above it
+        when the title would need a third line beside it (Spanish at 200% in portrait).
+        Always above pushed the urgent page's last warning sign off a landscape screen at
+        200% text."""
+        self.listen = button
+        self._title_row = QBoxLayout(QBoxLayout.Direction.RightToLeft)
+        self._title_row.setContentsMargins(0, 0, 0, 0)
+        self._title_row.setSpacing(self._metrics.margin // 2)
+        self._column_layout.removeWidget(self.title)
+        self._title_row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self._title_row.addWidget(self.title, 1)
+        self._column_layout.insertLayout(0, self._title_row)
+
+    def add_take_home(self, code: QWidget) -> None:
+        """The page's QR code (ui/widgets/qr_code.py), under the text; the text gives up
+        its height."""
+        self.take_home = code
+        self._column_layout.addWidget(code, 0)
+
+    def _fit_title(self, width: int, lines: int) -> int:
+        """The title's size for ``width`` (see PageTitle.fit) and the height it takes with
+        the Listen button."""
+        row = self._title_row
+        if self.listen is None or row is None:
+            return self.title.fit(width, lines)
+        button = self.listen.sizeHint()
+        gap = self._metrics.margin // 2
+        height = self.title.fit(width - button.width() - gap, lines)
+        font = QFont(self.title.font())
+        font.setPixelSize(self.title.pixel_size)
+        if height <= QFontMetrics(font).lineSpacing() * TITLE_LINES + 1:
+            row.setDirection(QBoxLayout.Direction.RightToLeft)
+            row.setAlignment(self.listen, Qt.AlignmentFlag.AlignTop)
+            return max(height, button.height())
+        row.setDirection(QBoxLayout.Direction.BottomToTop)
+        row.setAlignment(self.listen, Qt.AlignmentFlag.AlignLeft)
+        return self.title.fit(width, lines) + button.height() + gap
 
     @property
     def is_portrait(self) -> bool:
@@ -233,6 +278,8 @@ class SectionPage(QWidget):
         share = PICTURE_SHARE_LARGER if larger else PICTURE_SHARE
         inner_w = width - 2 * m.margin
         inner_h = height - m.margin  # top and bottom margins are margin / 2 each
+        if self.take_home is not None:
+            inner_h -= self.take_home.sizeHint().height() + m.margin // 2
         gap = m.margin  # between picture and words
         spacing = m.margin // 2  # between title and text
         # The urgent page in landscape: no picture, and its lists in two columns.
@@ -240,12 +287,11 @@ class SectionPage(QWidget):
             inner_w, inner_h - spacing, round(inner_w * share), larger)
         if self.urgent and self._two_columns == portrait:
             self._two_columns = not portrait
-            self.text.setHtml(two_columns(self.section.html) if self._two_columns
-                              else self.section.html)
+            self.text.setHtml(two_columns(self._html) if self._two_columns else self._html)
         text_w = inner_w - (picture_w + gap if picture_w else 0)
         # Landscape at larger text has height to spare for nothing: a one-line title if a
         # slightly smaller size allows it.
-        title_h = self.title.fit(text_w, 1 if larger and not portrait else TITLE_LINES)
+        title_h = self._fit_title(text_w, 1 if larger and not portrait else TITLE_LINES)
         text_h = inner_h - title_h - spacing
         if self.urgent and not self._fit_urgent_text(text_w, text_h):
             # The whole list comes before a large title: one line if a smaller size allows.

@@ -17,6 +17,8 @@ from kiosk.config import CHECK_MARK, Settings, Theme
 from kiosk.content.model import Section
 from kiosk.i18n import LANGUAGE_NAME
 from kiosk.session import Presentation
+from kiosk.speech import paragraphs
+from kiosk.take_home import contact_card, section_address
 from kiosk.ui.input.long_press import LongPress
 from kiosk.ui.pages.attract import AttractPage
 from kiosk.ui.pages.message import MessagePage, ThanksPage
@@ -30,7 +32,9 @@ from kiosk.ui.shell.services import Services
 from kiosk.ui.widgets.access_buttons import AccessButtons
 from kiosk.ui.widgets.header_bar import HeaderBar
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.listen_button import ListenButton
 from kiosk.ui.widgets.nav_bar import NavBar
+from kiosk.ui.widgets.qr_code import QrCode
 from kiosk.ui.widgets.theme import Metrics, document_css, presented_theme, style_sheet
 
 
@@ -95,6 +99,10 @@ class PageFactory:
         keyboard.hide()
         thanks = ThanksPage(metrics, strings)
         thanks.buttonTapped.connect(controller.show_start)
+        card = contact_card(settings.clinic_name, settings.take_home)
+        if card is not None:
+            thanks.add_take_home(QrCode(card, strings["take_home_card"],
+                                        strings["take_home_card_name"]))
         # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
         not_ready = MessagePage(metrics, strings["signup_not_ready"],
                                 button=f"‹  {strings['signup_back']}", primary=False)
@@ -143,6 +151,16 @@ class PageFactory:
         page = SectionPage(section, pages.css, pages.metrics,
                            landscape=owner.width() >= owner.height())
         page.linkTapped.connect(self._controller.follow_link)
+        speaker = self._services.speaker
+        if speaker is not None:
+            page.add_listen(ListenButton(speaker, pages.strings, section.language,
+                                         paragraphs(section.title, section.html), page.text,
+                                         (pages.theme.background, pages.theme.text)))
+        # None unless take-home is on and the address is https on the clinic's own domains.
+        address = section_address(section, self._settings.take_home)
+        if address is not None:
+            page.add_take_home(QrCode(address, pages.strings["take_home_page"],
+                                      pages.strings["take_home_page_name"]))
         return page
 
     def _access_buttons(self, presentation: Presentation, strings: Mapping[str, str],

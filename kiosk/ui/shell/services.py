@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from kiosk.security import PinGuard
 from kiosk.signups.service import SignupService
 from kiosk.staff_session import StaffSession
+from kiosk.ui.widgets.listen_button import Speaker
 
 
 @dataclass
@@ -18,9 +19,18 @@ class Services:
     pin: PinGuard
     # Problems with the live content folder, as 'file:line: message', for the staff panel.
     content_status: Callable[[], list[str]] = field(default=lambda: [])
+    # Reads pages aloud; None when the kiosk has no engine or no sound (app.py logs why).
+    speaker: Speaker | None = None
     # The front desk's way in, around ``pin`` and ``signups``: it outlives every rebuild of
     # the panel, so a check still running finds the same generation count.
     staff: StaffSession = field(init=False)
 
     def __post_init__(self) -> None:
         self.staff = StaffSession(self.pin, self.signups)
+
+    def stop_reading(self) -> None:
+        """Whatever is being read aloud stops: the pages are rebuilt (language, text size,
+        contrast) or the idle reset forgets the patient. A page change needs no call: the
+        Listen button stops its reading when its page hides."""
+        if self.speaker is not None:
+            self.speaker.stop()

@@ -158,6 +158,7 @@ class KioskWindow(QWidget):
 
     def _rebuild(self, _presentation: Presentation) -> None:
         self.staff.clear("rebuilt")  # the key never outlives the panel that showed it
+        self._services.stop_reading()
         if self.keyboard.isVisible():
             self._keyboard_done()
         self._section_pages.cancel()
@@ -297,6 +298,7 @@ class KioskWindow(QWidget):
         colours, empty form, every page scrolled to the top."""
         self.still_there.hide()
         self.staff.clear("patient idle reset")
+        self._services.stop_reading()
         self.controller.start_over(rebuilt=self._scroll_all_to_top)
 
     def _scroll_all_to_top(self) -> None:
