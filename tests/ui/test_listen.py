@@ -203,6 +203,7 @@ def test_no_speaker_means_no_button_on_any_page(make_window):
     assert all(page.listen is None for page in window.section_pages)
 
 
+@pytest.mark.expect_log("kiosk.ui.widgets.listen_button", r"speech player ended")
 def test_a_player_that_fails_stops_quietly(qtbot, listening, sink, caplog):
     window = listening()
     window.services.speaker._config = SpeechConfig(player=("false",))

@@ -323,7 +323,7 @@ class SectionPage(QWidget):
         def heights(picture_w: int) -> tuple[TextHeights, int]:
             text_w = inner_w - (picture_w + gap if picture_w else 0)
             return (self.text.height_at(text_w, self.text_px),
-                    room_h - self.title.fit(text_w, lines))
+                    room_h - self._fit_title(text_w, lines))
 
         def fits(picture_w: int) -> bool:
             text, text_h = heights(picture_w)
