@@ -7,6 +7,7 @@ fingerprints and checks it), but only the files pages use are ever copied to the
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,3 +54,13 @@ def budget_problems(root: Path, files: Iterable[tuple[str, int, int]],
             root, 1, f"{len(unused)} file(s) ({_mb(unused_size)}) are used by no page and are "
                      f"not copied to the kiosk: {names}", Severity.WARNING))
     return problems
+
+
+def room_after_copy(source: Path, used: Iterable[str], disk: Path,
+                    keep_free_mb: int) -> tuple[int, int] | None:
+    """``(needed, free)`` in bytes when copying ``used`` (names under ``source``) onto the
+    disk holding ``disk`` would leave less than ``keep_free_mb`` for sign-ups; else None.
+    The last good copy and ``kiosk publish`` both ask this before they copy."""
+    needed = sum((source / name).stat().st_size for name in used)
+    free = shutil.disk_usage(disk).free
+    return None if free - needed >= keep_free_mb * MB else (needed, free)

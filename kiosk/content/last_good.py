@@ -25,7 +25,7 @@ from pathlib import Path
 from kiosk.config import RESOURCES, Settings
 from kiosk.content.drawing_cost import DrawingBudget
 from kiosk.content.files import Fingerprint, fingerprint
-from kiosk.content.folder_budget import MB, FolderBudget
+from kiosk.content.folder_budget import MB, FolderBudget, room_after_copy
 from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
 from kiosk.private_files import private_dir
@@ -88,10 +88,11 @@ def _copy(root: Path, used: list[str], into: Path) -> None:
 
 def _short_of_room(settings: Settings, root: Path, used: list[str]) -> str | None:
     """Why copying ``used`` would leave the data disk short of room for sign-ups, or None."""
-    needed = sum((root / name).stat().st_size for name in used)
-    free = shutil.disk_usage(settings.last_good_content_dir.parent).free
-    if free - needed >= settings.keep_free_mb * MB:
+    short = room_after_copy(root, used, settings.last_good_content_dir.parent,
+                            settings.keep_free_mb)
+    if short is None:
         return None
+    needed, free = short
     return (f"the good content ({needed / MB:.1f} MB) was not copied to the kiosk's data disk: "
             f"only {free / MB:.0f} MB is free there and {settings.keep_free_mb} MB is kept for "
             "sign-ups (keep_free_for_signups_mb in kiosk.toml)")

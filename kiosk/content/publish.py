@@ -28,7 +28,7 @@ from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.content.files import Fingerprint
-from kiosk.content.folder_budget import MB
+from kiosk.content.folder_budget import MB, room_after_copy
 from kiosk.content.last_good import drawing_budget, folder_budget, used_files
 from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import Problem
@@ -110,10 +110,10 @@ def exchange(first: Path, second: Path) -> bool:
 def _short_of_room(source: Path, used: list[str], settings: Settings) -> str | None:
     """Why a copy of ``used`` beside the live folder would leave its disk short of the
     room kept for sign-ups (the content folder may share the data disk), or None."""
-    needed = sum((source / name).stat().st_size for name in used)
-    free = shutil.disk_usage(settings.content_dir.parent).free
-    if free - needed >= settings.keep_free_mb * MB:
+    short = room_after_copy(source, used, settings.content_dir.parent, settings.keep_free_mb)
+    if short is None:
         return None
+    needed, free = short
     return (f"publishing needs {needed / MB:.1f} MB beside the content folder, where only "
             f"{free / MB:.0f} MB is free and {settings.keep_free_mb} MB is kept for sign-ups "
             "(keep_free_for_signups_mb in kiosk.toml); nothing was changed")
