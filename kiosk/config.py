@@ -17,8 +17,11 @@ from typing import Any
 
 import platformdirs
 
+from kiosk.config_tables import ConfigError, speech_table, take_home_table, typed
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
+
+__all__ = ["ConfigError", "Settings", "Theme", "load_settings"]
 
 APP_NAME = "sciatica-kiosk"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,10 +37,6 @@ _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _EMERGENCY_NUMBER = re.compile(r"\+?[0-9](?:[0-9 -]{0,18}[0-9])?")
 # The text sizes "Larger text" steps through, in percent of body_px (WCAG 1.4.4 asks 200%).
 TEXT_PERCENTS = (100, 150, 200)
-
-
-class ConfigError(Exception):
-    """The clinic's settings file cannot be used; the message says where and why."""
 
 
 @dataclass(frozen=True)
@@ -172,16 +171,6 @@ def _section(data: Mapping[str, Any], name: str, source: Path) -> Mapping[str, A
     return value
 
 
-def _typed(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
-    if key not in table:
-        raise ConfigError(f"{where}: '{key}' is missing")
-    value = table[key]
-    # bool is an int in Python; a clinic writing `body_px = true` means a mistake.
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, not {value!r}")
-    return value
-
-
 def _theme(table: Mapping[str, Any], where: str) -> Theme:
     defaults = Theme()
     values: dict[str, Any] = {}
@@ -192,12 +181,12 @@ def _theme(table: Mapping[str, Any], where: str) -> Theme:
         if key not in table:
             continue
         if key == "body_px":
-            px = _typed(table, key, int, where)
+            px = typed(table, key, int, where)
             if not 24 <= px <= 80:
                 raise ConfigError(f"{where}: 'body_px' must be between 24 and 80")
             values[key] = px
         else:
-            colour = _typed(table, key, str, where)
+            colour = typed(table, key, str, where)
             if not _COLOUR.match(colour):
                 raise ConfigError(f"{where}: '{key}' must look like #1A4E72, not {colour!r}")
             values[key] = colour
@@ -246,11 +235,11 @@ def load_settings(
         isinstance(x, str) and re.fullmatch(r"[a-z]{2}", x) for x in languages
     ):
         raise ConfigError(f"{where}: 'languages' must be a list like [\"en\", \"es\"]")
-    default_language = _typed(content, "default_language", str, where)
+    default_language = typed(content, "default_language", str, where)
     if default_language not in languages:
         raise ConfigError(f"{where}: default_language {default_language!r} is not in languages")
 
-    emergency = _typed(clinic, "emergency_number", str, where)
+    emergency = typed(clinic, "emergency_number", str, where)
     if not _EMERGENCY_NUMBER.fullmatch(emergency):
         raise ConfigError(f"{where}: 'emergency_number' must be the digits patients dial, "
                           f"like \"911\", not {emergency!r}")
@@ -266,16 +255,16 @@ def load_settings(
             raise ConfigError(f"{where}: '{key}' must be true or false, not {value!r}")
 
     signup = _section(data, "signup", source)
-    region = _typed(signup, "phone_region", str, where)
+    region = typed(signup, "phone_region", str, where)
     if not re.fullmatch(r"[A-Z]{2}", region):
         raise ConfigError(f"{where}: 'phone_region' must be a country code like \"US\"")
-    retention = _typed(signup, "retention_days", int, where)
+    retention = typed(signup, "retention_days", int, where)
     if not 1 <= retention <= 3650:
         raise ConfigError(f"{where}: 'retention_days' must be between 1 and 3650")
-    export_folder = _typed(signup, "export_folder", str, where)
+    export_folder = typed(signup, "export_folder", str, where)
 
     seconds = {
-        key: _typed(timing, key, int, where)
+        key: typed(timing, key, int, where)
         for key in ("thank_you_seconds", "staff_hold_seconds", "staff_idle_seconds",
                     "idle_seconds", "idle_form_seconds", "idle_countdown_seconds")
     }
@@ -284,8 +273,8 @@ def load_settings(
             raise ConfigError(f"{where}: '{key}' must be between 1 and 3600")
     if seconds["idle_countdown_seconds"] < 20:
         raise ConfigError(f"{where}: 'idle_countdown_seconds' must be at least 20")
-    attract_s = _typed(timing, "attract_cycle_seconds", int, where)
-    reload_ms = _typed(timing, "reload_quiet_ms", int, where)
+    attract_s = typed(timing, "attract_cycle_seconds", int, where)
+    reload_ms = typed(timing, "reload_quiet_ms", int, where)
     limits = _content_limits(content, timing, where)
 
     env_content = env.get("KIOSK_CONTENT_DIR")
@@ -293,7 +282,7 @@ def load_settings(
     resolved_content = (
         content_dir
         or (Path(env_content) if env_content else None)
-        or Path(_typed(content, "folder", str, where))
+        or Path(typed(content, "folder", str, where))
     )
     resolved_data = (
         data_dir
@@ -309,8 +298,8 @@ def load_settings(
         cache_dir = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
     return Settings(
-        clinic_name=_typed(clinic, "name", str, where),
-        logo=Path(_typed(clinic, "logo", str, where)),
+        clinic_name=typed(clinic, "name", str, where),
+        logo=Path(typed(clinic, "logo", str, where)),
         content_dir=resolved_content.resolve(),
         data_dir=resolved_data.resolve(),
         log_dir=log_dir.resolve(),
@@ -334,8 +323,8 @@ def load_settings(
         high_contrast=high_contrast,
         reduced_motion=reduced_motion,
         cache_dir=cache_dir.resolve(),
-        speech=_speech(_section(data, "speech", source), where),
-        take_home=_take_home(_section(data, "take_home", source), where),
+        speech=speech_table(_section(data, "speech", source), where),
+        take_home=take_home_table(_section(data, "take_home", source), where),
         **limits,
     )
 
@@ -360,72 +349,8 @@ def _content_limits(content: Mapping[str, Any], timing: Mapping[str, Any],
     for (table, key), (name, lowest, highest, factor) in _LIMITS.items():
         if key not in tables[table]:
             continue
-        value = _typed(tables[table], key, int, where)
+        value = typed(tables[table], key, int, where)
         if not lowest <= value <= highest:
             raise ConfigError(f"{where}: '{key}' must be between {lowest} and {highest}")
         values[name] = value * factor
     return values
-
-
-
-def _speech(table: Mapping[str, Any], where: str) -> SpeechConfig:
-    """[speech]: a key left out keeps the default (espeak-ng piped to aplay)."""
-    known = {"enabled", "engine", "player", "voices", "rate", "volume"}
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' in [speech]")
-    defaults = SpeechConfig()
-    values: dict[str, Any] = {}
-    if "enabled" in table:
-        values["enabled"] = _typed(table, "enabled", bool, where)
-    for key in ("engine", "player"):
-        if key in table:
-            command = table[key]
-            if (not isinstance(command, list) or not command
-                    or not all(isinstance(x, str) and x for x in command)):
-                raise ConfigError(f"{where}: '{key}' in [speech] must be a command as a list "
-                                  f"of words, like [\"aplay\", \"-q\"]")
-            for word in command:
-                try:
-                    word.format(voice="", rate="", volume="")
-                except (KeyError, IndexError, ValueError) as e:
-                    raise ConfigError(f"{where}: '{key}' in [speech]: {word!r} may hold only "
-                                      "{voice}, {rate} and {volume}") from e
-            values[key] = tuple(command)
-    if "voices" in table:
-        voices = table["voices"]
-        if not isinstance(voices, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, str) and v for k, v in voices.items()):
-            raise ConfigError(f"{where}: 'voices' in [speech] must be like "
-                              f"{{ en = \"en-us\", es = \"es\" }}")
-        values["voices"] = {**defaults.voices, **voices}
-    for key, lowest, highest in (("rate", 80, 450), ("volume", 10, 200)):
-        if key in table:
-            value = _typed(table, key, int, where)
-            if not lowest <= value <= highest:
-                raise ConfigError(f"{where}: '{key}' in [speech] must be between "
-                                  f"{lowest} and {highest}")
-            values[key] = value
-    return replace(defaults, **values)
-
-
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def _take_home(table: Mapping[str, Any], where: str) -> TakeHomeConfig:
-    """[take_home]: off unless switched on; the clinic's domains, phone and address."""
-    for key in table:
-        if key not in TakeHomeConfig.__dataclass_fields__:
-            raise ConfigError(f"{where}: unknown key '{key}' in [take_home]")
-    enabled = _typed(table, "enabled", bool, where) if "enabled" in table else False
-    domains = table.get("domains", [])
-    if not isinstance(domains, list) or not all(
-            isinstance(d, str) and _DOMAIN.match(d) for d in domains):
-        raise ConfigError(f"{where}: 'domains' in [take_home] must be a list of the clinic's "
-                          f"web domains, like [\"example-clinic.com\"]")
-    text = {key: _typed(table, key, str, where) if key in table else ""
-            for key in ("phone", "address")}
-    for key, value in text.items():
-        if len(value) > 200 or any(ch in value for ch in "\n\r"):
-            raise ConfigError(f"{where}: '{key}' in [take_home] must be one line")
-    return TakeHomeConfig(enabled, tuple(domains), text["phone"], text["address"])

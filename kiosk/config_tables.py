@@ -1,0 +1,90 @@
+"""Readers of kiosk.toml's values and optional tables ([speech], [take_home]), each checking
+types and ranges and naming the file and key in its ConfigError. Qt-free."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from kiosk.speech import SpeechConfig
+from kiosk.take_home import TakeHomeConfig
+
+
+class ConfigError(Exception):
+    """The clinic's settings file cannot be used; the message says where and why."""
+
+
+def typed(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"{where}: '{key}' is missing")
+    value = table[key]
+    # bool is an int in Python; a clinic writing `body_px = true` means a mistake.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: '{key}' must be {kind.__name__}, not {value!r}")
+    return value
+
+
+
+def speech_table(table: Mapping[str, Any], where: str) -> SpeechConfig:
+    """[speech]: a key left out keeps the default (espeak-ng piped to aplay)."""
+    known = {"enabled", "engine", "player", "voices", "rate", "volume"}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' in [speech]")
+    defaults = SpeechConfig()
+    values: dict[str, Any] = {}
+    if "enabled" in table:
+        values["enabled"] = typed(table, "enabled", bool, where)
+    for key in ("engine", "player"):
+        if key in table:
+            command = table[key]
+            if (not isinstance(command, list) or not command
+                    or not all(isinstance(x, str) and x for x in command)):
+                raise ConfigError(f"{where}: '{key}' in [speech] must be a command as a list "
+                                  f"of words, like [\"aplay\", \"-q\"]")
+            for word in command:
+                try:
+                    word.format(voice="", rate="", volume="")
+                except (KeyError, IndexError, ValueError) as e:
+                    raise ConfigError(f"{where}: '{key}' in [speech]: {word!r} may hold only "
+                                      "{voice}, {rate} and {volume}") from e
+            values[key] = tuple(command)
+    if "voices" in table:
+        voices = table["voices"]
+        if not isinstance(voices, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in voices.items()):
+            raise ConfigError(f"{where}: 'voices' in [speech] must be like "
+                              f"{{ en = \"en-us\", es = \"es\" }}")
+        values["voices"] = {**defaults.voices, **voices}
+    for key, lowest, highest in (("rate", 80, 450), ("volume", 10, 200)):
+        if key in table:
+            value = typed(table, key, int, where)
+            if not lowest <= value <= highest:
+                raise ConfigError(f"{where}: '{key}' in [speech] must be between "
+                                  f"{lowest} and {highest}")
+            values[key] = value
+    return replace(defaults, **values)
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def take_home_table(table: Mapping[str, Any], where: str) -> TakeHomeConfig:
+    """[take_home]: off unless switched on; the clinic's domains, phone and address."""
+    for key in table:
+        if key not in TakeHomeConfig.__dataclass_fields__:
+            raise ConfigError(f"{where}: unknown key '{key}' in [take_home]")
+    enabled = typed(table, "enabled", bool, where) if "enabled" in table else False
+    domains = table.get("domains", [])
+    if not isinstance(domains, list) or not all(
+            isinstance(d, str) and _DOMAIN.match(d) for d in domains):
+        raise ConfigError(f"{where}: 'domains' in [take_home] must be a list of the clinic's "
+                          f"web domains, like [\"example-clinic.com\"]")
+    text = {key: typed(table, key, str, where) if key in table else ""
+            for key in ("phone", "address")}
+    for key, value in text.items():
+        if len(value) > 200 or any(ch in value for ch in "\n\r"):
+            raise ConfigError(f"{where}: '{key}' in [take_home] must be one line")
+    return TakeHomeConfig(enabled, tuple(domains), text["phone"], text["address"])
