@@ -71,9 +71,25 @@ class KioskLink:
         return conn
 
     def _run(self, statement: str, params: tuple[object, ...]) -> None:
+        reused = self._conn is not None and not self._conn.closed
         conn = self._connection()
         try:
             # autocommit: the statement is committed when execute returns.
+            conn.execute(statement, params)
+            return
+        except psycopg.OperationalError as e:
+            self.close()
+            if not reused:
+                raise ServerUnavailable(describe(e)) from e
+            # A connection kept from before a server restart fails at its first use; try
+            # once on a new one (safe: a send is idempotent, a heartbeat only appends).
+            log.debug("the kept server connection failed (%s); connecting again",
+                      type(e).__name__)
+        except psycopg.Error as e:
+            self.close()
+            raise ServerUnavailable(describe(e)) from e
+        conn = self._connection()
+        try:
             conn.execute(statement, params)
         except psycopg.Error as e:
             self.close()
