@@ -98,7 +98,7 @@ def test_the_password_never_reaches_the_server_log(postgres: PostgresServer) -> 
 
 
 def test_a_superuser_is_not_taken_as_the_kiosk_role(clinic: Clinic) -> None:
-    with pytest.raises(ServerUnavailable, match="is a superuser"):
+    with pytest.raises(ServerUnavailable, match="is a superuser or may replicate"):
         init_server(clinic.admin_conninfo, kiosk_role="clinic_admin",
                     desk_role=clinic.desk_role)
 
@@ -107,3 +107,32 @@ def test_a_superuser_is_not_taken_as_the_kiosk_role(clinic: Clinic) -> None:
 def test_a_role_name_that_is_not_plain_is_refused(clinic: Clinic, role: str) -> None:
     with pytest.raises(ValueError, match="lower-case letters"):
         init_server(clinic.admin_conninfo, kiosk_role=role, desk_role=clinic.desk_role)
+
+
+def test_the_database_owner_needs_no_superuser(postgres: PostgresServer) -> None:
+    # As scripts/server sets it up: the admin owns the database and may create roles, no more.
+    owner = f"owner_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres.admin_conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{owner}" LOGIN CREATEROLE PASSWORD \'owner-pw\'')
+    dbname = postgres.create_database()
+    with psycopg.connect(postgres.admin_conninfo, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{dbname}" OWNER TO "{owner}"')
+    admin = postgres.conninfo(owner, "owner-pw", dbname=dbname)
+    result = init_server(admin, kiosk_role=f"kiosk_{dbname}", desk_role=f"desk_{dbname}",
+                         kiosk_password="k-pw", desk_password="d-pw")
+    assert result.roles_created == (f"kiosk_{dbname}", f"desk_{dbname}")
+    # Again (after an update, say): the roles exist now, and only a superuser may name
+    # NOSUPERUSER in an ALTER ROLE, which the first version did.
+    again = init_server(admin, kiosk_role=f"kiosk_{dbname}", desk_role=f"desk_{dbname}",
+                        kiosk_password="k-pw")
+    assert again.roles_created == ()
+    clinic = Clinic(postgres, dbname, f"kiosk_{dbname}", "k-pw", f"desk_{dbname}", "d-pw")
+    assert _privileges(clinic, clinic.kiosk_role) == KIOSK
+    assert _privileges(clinic, clinic.desk_role) == DESK
+    with KioskLink(ServerConfig(clinic.kiosk_conninfo, "room 1")) as link:
+        link.send(uuid.uuid4(), b"sealed", NOW, "v1")
+    # A role of another database on the same server cannot connect to this one.
+    other = postgres.fresh_clinic()
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        psycopg.connect(postgres.conninfo(other.kiosk_role, other.kiosk_password,
+                                          dbname=dbname)).close()
