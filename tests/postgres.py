@@ -81,7 +81,7 @@ class PostgresServer:
         self.socket_dir = base / "socket"
         self.log_file = base / "postgres.log"
         self.port = port
-        self._run_as = run_as
+        self.run_as = run_as
         self.running = False
 
     # -- making and running the cluster ----------------------------------------------------
@@ -103,7 +103,7 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         result = subprocess.run(
             [str(self.bin_dir / args[0]), *args[1:]], capture_output=True, text=True,
-            user=self._run_as, cwd=self.base, timeout=120, check=False)
+            user=self.run_as, cwd=self.base, timeout=120, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"{args[0]} failed ({result.returncode}):\n{result.stdout}\n"
                                f"{result.stderr}\n{self._log_tail()}")

@@ -21,7 +21,7 @@ import psycopg
 
 from kiosk.server.config import ServerConfig
 from kiosk.server.connection import Conn, connect, describe
-from kiosk.server.errors import ServerUnavailable, WrongRole
+from kiosk.server.errors import EntryRejected, ServerUnavailable, WrongRole
 from kiosk.server.schema import check_schema
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,11 @@ class Heartbeat:
     waiting: int
     # The class of the last error (e.g. "ServerUnavailable"), None when all is well.
     last_error: str | None = None
+
+
+def _rejected(error: psycopg.Error) -> EntryRejected:
+    return EntryRejected(f"the clinic server refused this entry as malformed "
+                         f"({type(error).__name__}); sending it again will not help")
 
 
 class KioskLink:
@@ -77,6 +82,8 @@ class KioskLink:
             # autocommit: the statement is committed when execute returns.
             conn.execute(statement, params)
             return
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as e:
+            raise _rejected(e) from e
         except psycopg.OperationalError as e:
             self.close()
             if not reused:
@@ -91,6 +98,8 @@ class KioskLink:
         conn = self._connection()
         try:
             conn.execute(statement, params)
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as e:
+            raise _rejected(e) from e
         except psycopg.Error as e:
             self.close()
             raise ServerUnavailable(describe(e)) from e

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import uuid
 from datetime import UTC, datetime
 
@@ -10,10 +12,17 @@ import pytest
 
 from kiosk.server.config import ServerConfig
 from kiosk.server.desk_store import DeskStore
-from kiosk.server.errors import InsecureConnection, SchemaTooNew, ServerUnavailable, WrongRole
+from kiosk.server.errors import (
+    EntryRejected,
+    InsecureConnection,
+    SchemaTooNew,
+    ServerUnavailable,
+    WrongRole,
+)
 from kiosk.server.kiosk_link import KioskLink
 from kiosk.server.schema import SCHEMA_VERSION, init_server
 from tests.postgres import Clinic, PostgresServer
+from tests.small_disk import small_tmpfs
 
 NOW = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
 
@@ -133,3 +142,48 @@ def test_a_desk_that_loses_the_server_says_so_and_reconnects(
         private_postgres.start()
         assert desk.entries() == []
         assert desk.wait_for_change(0.05) is False
+
+
+@pytest.mark.parametrize(("sealed", "consent"), [(b"", "v1"), (b"x" * 65537, "v1"),
+                                                 (b"x", "v" * 101)])
+def test_a_malformed_entry_is_rejected_alone(clinic: Clinic, sealed: bytes,
+                                             consent: str) -> None:
+    with _link(clinic.kiosk_conninfo) as link:
+        with pytest.raises(EntryRejected, match="sending it again will not help"):
+            link.send(uuid.uuid4(), sealed, NOW, consent)
+        link.send(uuid.uuid4(), b"fine", NOW, "v1")
+    assert _on_server(clinic) == [b"fine"]
+
+
+def test_a_full_server_disk_is_named_and_nothing_is_lost(
+        private_postgres: PostgresServer) -> None:
+    clinic = private_postgres.fresh_clinic()
+    # Inside the server's own folder: the postgres user may not enter pytest's.
+    with small_tmpfs(private_postgres.base / "small", "1m") as small:
+        if private_postgres.run_as is not None:
+            user = pwd.getpwnam(private_postgres.run_as)
+            os.chown(small, user.pw_uid, user.pw_gid)
+        with psycopg.connect(clinic.admin_conninfo, autocommit=True) as conn:
+            conn.execute(f"CREATE TABLESPACE small LOCATION '{small}'")
+            conn.execute("ALTER TABLE entries SET TABLESPACE small")
+        acknowledged = []
+        with _link(clinic.kiosk_conninfo) as link:
+            for _ in range(1000):  # 1 MiB holds a few hundred of these
+                entry = uuid.uuid4()
+                try:
+                    link.send(entry, os.urandom(3000), NOW, "v1")
+                except ServerUnavailable as e:
+                    failed, message = entry, str(e)
+                    break
+                acknowledged.append(entry)
+            else:
+                pytest.fail("the small disk never filled")
+            assert "the clinic server's disk is full" in message
+            # IT makes room: the same entry, sent again, arrives once.
+            with psycopg.connect(clinic.admin_conninfo, autocommit=True) as conn:
+                conn.execute("ALTER TABLE entries SET TABLESPACE pg_default")
+                conn.execute("DROP TABLESPACE small")
+            link.send(failed, b"again", NOW, "v1")
+    with DeskStore(clinic.desk_conninfo, "front desk") as desk:
+        ids = [e.id for e in desk.entries()]
+    assert sorted(ids) == sorted([*acknowledged, failed])
