@@ -74,7 +74,8 @@ class Clinic:
 
 
 class PostgresServer:
-    def __init__(self, bin_dir: Path, base: Path, port: int, run_as: str | None) -> None:
+    def __init__(self, bin_dir: Path, base: Path, port: int, run_as: str | None,
+                 durable: bool = False) -> None:
         self.bin_dir = bin_dir
         self.base = base
         self.data_dir = base / "data"
@@ -82,15 +83,17 @@ class PostgresServer:
         self.log_file = base / "postgres.log"
         self.port = port
         self.run_as = run_as
+        self.durable = durable
         self.running = False
 
     # -- making and running the cluster ----------------------------------------------------
 
     @classmethod
-    def start_new(cls, bin_dir: Path) -> PostgresServer:
+    def start_new(cls, bin_dir: Path, *, durable: bool = False) -> PostgresServer:
+        """``durable``: fsync as a real server does (benchmarks); tests do without."""
         base = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
         run_as = "postgres" if os.geteuid() == 0 else None
-        server = cls(bin_dir, base, _free_port(), run_as)
+        server = cls(bin_dir, base, _free_port(), run_as, durable)
         server.socket_dir.mkdir()
         if run_as is not None:
             user = pwd.getpwnam(run_as)
@@ -124,9 +127,10 @@ class PostgresServer:
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                        f"unix_socket_directories = '{self.socket_dir}'\n"
-                       # A test cluster: the OS does not crash under it, so no fsync.
-                       "fsync = off\nfull_page_writes = off\n"
                        "password_encryption = 'scram-sha-256'\n")
+            if not self.durable:
+                # A test cluster: the OS does not crash under it, so no fsync.
+                conf.write("fsync = off\nfull_page_writes = off\n")
 
     def start(self) -> None:
         self._run("pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
