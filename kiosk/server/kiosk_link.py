@@ -62,10 +62,16 @@ class KioskLink:
         try:
             check_schema(conn)
             row = conn.execute(
-                "SELECT has_column_privilege('entries', 'sealed', 'INSERT')").fetchone()
+                "SELECT has_column_privilege('entries', 'sealed', 'INSERT'), "
+                "has_table_privilege('entries', 'SELECT')").fetchone()
             if not row or not row[0]:
                 raise WrongRole("this login may not send sign-ups to the clinic server: "
                                 "the kiosk needs the kiosk role's login")
+            # Fail closed: with a login that reads sign-ups, a stolen kiosk would give
+            # every clinic's sealed entries away (the desk's or the administrator's).
+            if row[1]:
+                raise WrongRole("this login can read sign-ups on the clinic server; a kiosk "
+                                "must use the kiosk role's login, which cannot")
         except psycopg.Error as e:
             conn.close()
             raise ServerUnavailable(describe(e)) from e

@@ -110,6 +110,14 @@ def test_a_kiosk_on_a_login_that_may_not_send_is_told_so(clinic: Clinic) -> None
         link.send(uuid.uuid4(), b"sealed", NOW, "v1")
 
 
+def test_a_kiosk_on_a_login_that_can_read_refuses_to_send(clinic: Clinic) -> None:
+    # The administrator may insert, but a stolen kiosk would then read everything.
+    with _link(clinic.admin_conninfo) as link, \
+            pytest.raises(WrongRole, match="can read sign-ups"):
+        link.send(uuid.uuid4(), b"sealed", NOW, "v1")
+    assert _on_server(clinic) == []
+
+
 def test_a_server_that_is_down_is_named_and_the_link_recovers(
         private_postgres: PostgresServer) -> None:
     clinic = private_postgres.fresh_clinic()
