@@ -30,6 +30,9 @@ import psycopg
 from psycopg import sql
 
 ADMIN = "clinic_admin"
+PREFIX = "kiosk-pg-"
+# The process that made a cluster; a cluster whose maker is gone was left by a killed run.
+OWNER = "owner.pid"
 _counter = itertools.count(1)
 
 
@@ -47,6 +50,34 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans(bin_dir: Path) -> None:
+    """Stop and remove the clusters of test runs that were killed before they could (a
+    SIGKILLed pytest leaves its server running); those of live runs are left alone."""
+    for base in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            pid = int((base / OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        if (base / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [str(bin_dir / "pg_ctl"), "stop", "-D", str(base / "data"), "-m", "immediate",
+                 "-w"], capture_output=True, timeout=60, check=False,
+                user="postgres" if os.geteuid() == 0 else None)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -91,7 +122,9 @@ class PostgresServer:
     @classmethod
     def start_new(cls, bin_dir: Path, *, durable: bool = False) -> PostgresServer:
         """``durable``: fsync as a real server does (benchmarks); tests do without."""
-        base = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+        stop_orphans(bin_dir)
+        base = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (base / OWNER).write_text(str(os.getpid()))
         run_as = "postgres" if os.geteuid() == 0 else None
         server = cls(bin_dir, base, _free_port(), run_as, durable)
         server.socket_dir.mkdir()
