@@ -151,8 +151,10 @@ def _server_commands(server: argparse.ArgumentParser,
                            "(default: ./clinic-logins)")
     init.add_argument("--new-passwords", action="store_true",
                       help="give both logins new passwords (the old files stop working)")
-    init.add_argument("--kiosk-role", default="kiosk", metavar="NAME")
-    init.add_argument("--desk-role", default="desk", metavar="NAME")
+    init.add_argument("--kiosk-role", default="kiosk", metavar="NAME",
+                      help="the kiosks' login (default: kiosk)")
+    init.add_argument("--desk-role", default="desk", metavar="NAME",
+                      help="the front desk's login (default: desk)")
     actions.add_parser("purge", parents=[*common, admin],
                        help="delete sign-ups older than retention_days from the server")
 
