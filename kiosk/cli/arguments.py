@@ -57,7 +57,16 @@ class Desk(Common):
     name: str = "setup"
 
 
-Command = Run | Preview | Check | Publish | Export | Desk
+@dataclasses.dataclass(frozen=True)
+class DeskApp(Common):
+    """``kiosk desk``: the front-desk app's window."""
+
+    language: str = ""
+    lock_after_minutes: float = 5.0
+    desk_user: str = ""
+
+
+Command = Run | Preview | Check | Publish | Export | Desk | DeskApp
 
 
 def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
@@ -115,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("export", "write every sign-up to a CSV file").add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the CSV file to write")
     command("purge", "delete sign-ups older than the retention period")
+    desk = command("desk", "the front-desk app: sign-ups from every kiosk, via the clinic server")
+    desk.add_argument("--language", default="", metavar="CODE",
+                      help="the desk's language, e.g. es (default: the clinic's)")
+    desk.add_argument("--lock-after-minutes", type=float, default=5.0, metavar="N",
+                      help="lock after N minutes without a key press or click (default 5)")
+    desk.add_argument("--desk-user", default="", metavar="NAME",
+                      help="who is at the desk, for the audit (default: the login name)")
     return parser
 
 
@@ -139,6 +155,9 @@ def parse_args(argv: Sequence[str]) -> Command:
         return Publish(**common, source=ns.source)
     if name == "export":
         return Export(**common, out=ns.out)
+    if name == "desk":
+        return DeskApp(**common, language=ns.language,
+                       lock_after_minutes=ns.lock_after_minutes, desk_user=ns.desk_user)
     return Desk(**common, name=name)
 
 

@@ -1,0 +1,206 @@
+"""The sign-ups from every kiosk, newest first: search, the new-arrival notice, and what the
+desk does with one (mark contacted, undo, delete) or all (export).
+
+Dates and phone numbers are in the desk's language and the clinic's national format
+(`DeskFormat`); the patient's language is named in the desk's (CLDR, through Babel).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.desk.inbox import Inbox, InboxRow
+from kiosk.signups.entry import CONTACT_TIMES
+
+COLUMNS = ("received", "kiosk", "name", "phone", "email", "time", "language", "note",
+           "status")
+ARRIVAL_COLOUR = "#FFF4CC"
+# The locale puts it in times ("10:31\u202fAM"); not every desk font has a glyph for it.
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+def language_name(code: str, desk_language: str) -> str:
+    """The patient's language in the desk's words ("Spanish", "español"); "" if unknown."""
+    if not code:
+        return ""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(desk_language).languages.get(code, code))
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+class SignupsView(QWidget):
+    markRequested = Signal(object, bool)  # entry id (uuid.UUID), contacted
+    deleteRequested = Signal(object)  # entry id
+    exportRequested = Signal()
+
+    def __init__(self, strings: Mapping[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._strings = strings
+        self._inbox: Inbox | None = None
+        self.summary = QLabel()
+        self.summary.setObjectName("DeskHeading")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(strings["desk_search"])
+        self.search.setAccessibleName(strings["desk_search"])
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._fill)
+        self.arrivals = QLabel()
+        self.arrivals.setObjectName("DeskArrivals")
+        self.seen = QPushButton(strings["desk_arrived_seen"])
+        self.seen.clicked.connect(self.acknowledge)
+        self.notice = QWidget()
+        self.notice.setObjectName("DeskNotice")
+        notice_row = QHBoxLayout(self.notice)
+        notice_row.addWidget(self.arrivals, 1)
+        notice_row.addWidget(self.seen)
+        self.notice.hide()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([strings[f"desk_col_{c}"] for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("note"), QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.showing = QLabel()
+        self.mark = QPushButton(strings["desk_mark"])
+        self.delete = QPushButton(strings["desk_delete"])
+        self.export = QPushButton(strings["desk_export"])
+        self.mark.clicked.connect(self._mark)
+        self.delete.clicked.connect(self._delete)
+        self.export.clicked.connect(self.exportRequested)
+        actions = QHBoxLayout()
+        actions.addWidget(self.showing, 1)
+        for button in (self.mark, self.delete, self.export):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self._selection_changed()
+
+    # Filling -----------------------------------------------------------------------------
+
+    def show_inbox(self, inbox: Inbox | None) -> None:
+        """Draw ``inbox`` (None: forget every row, the desk locked)."""
+        self._inbox = inbox
+        if inbox is None:
+            self.search.clear()
+        self._fill()
+
+    def _fill(self) -> None:
+        selected = self.selected_id()
+        inbox = self._inbox
+        rows = [] if inbox is None else inbox.found(self.search.text())
+        table = self.table
+        table.setRowCount(0)
+        table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            for column, text in enumerate(self._cells(row)):
+                item = QTableWidgetItem(text.replace(NARROW_NO_BREAK_SPACE, " "))
+                item.setData(Qt.ItemDataRole.UserRole, row.id)
+                if not row.readable:
+                    font = QFont(table.font())
+                    font.setItalic(True)
+                    item.setFont(font)
+                if inbox is not None and inbox.is_arrival(row.id):
+                    item.setBackground(QBrush(QColor(ARRIVAL_COLOUR)))
+                table.setItem(index, column, item)
+            if row.id == selected:
+                table.selectRow(index)
+        table.resizeRowsToContents()
+        total = 0 if inbox is None else len(inbox.rows)
+        strings = self._strings
+        self.summary.setText(strings["desk_summary"].format(
+            total=total, new=0 if inbox is None else inbox.not_contacted()))
+        self.showing.setText(strings["desk_showing"].format(shown=len(rows), total=total)
+                             if self.search.text().strip() else "")
+        arrived = 0 if inbox is None else len(inbox.arrived)
+        self.arrivals.setText(strings["desk_arrived"].format(count=arrived))
+        self.notice.setVisible(arrived > 0)
+        self._selection_changed()
+
+    def _cells(self, row: InboxRow) -> list[str]:
+        strings = self._strings
+        assert self._inbox is not None
+        fmt = self._inbox.format
+        when = fmt.when(row.created_at)
+        status = (strings["desk_contacted"].format(when=fmt.when(row.contacted_at))
+                  if row.contacted_at else strings["desk_new"])
+        s = row.signup
+        if s is None:
+            return [when, row.kiosk, strings["desk_unreadable"], "", "", "", "", "", status]
+        time = (strings[f"time_{s.contact_time}"] if s.contact_time in CONTACT_TIMES
+                else s.contact_time)
+        return [when, row.kiosk, s.name, fmt.phone(s.phone), s.email, time,
+                language_name(s.language, fmt.language), s.note, status]
+
+    # Selection and actions ---------------------------------------------------------------
+
+    def selected_id(self) -> uuid.UUID | None:
+        items = self.table.selectedItems()
+        if not items:
+            return None
+        value = items[0].data(Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, uuid.UUID) else None
+
+    def selected_row(self) -> InboxRow | None:
+        entry_id = self.selected_id()
+        if entry_id is None or self._inbox is None:
+            return None
+        return self._inbox.row(entry_id)
+
+    def select(self, entry_id: uuid.UUID) -> bool:
+        for index in range(self.table.rowCount()):
+            item = self.table.item(index, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == entry_id:
+                self.table.selectRow(index)
+                return True
+        return False
+
+    def _selection_changed(self) -> None:
+        row = self.selected_row()
+        self.mark.setEnabled(row is not None)
+        self.delete.setEnabled(row is not None)
+        self.export.setEnabled(self._inbox is not None and bool(self._inbox.rows))
+        contacted = row is not None and row.contacted_at is not None
+        self.mark.setText(self._strings["desk_undo" if contacted else "desk_mark"])
+
+    def _mark(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.markRequested.emit(row.id, row.contacted_at is None)
+
+    def _delete(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.deleteRequested.emit(row.id)
+
+    def acknowledge(self) -> None:
+        if self._inbox is not None:
+            self._inbox.acknowledge()
+        self._fill()
