@@ -181,6 +181,7 @@ class PinGuard:
     def passphrase_only(self) -> None:
         """Count passphrase tries only (the desk app, which has no PIN): the file holds an
         empty hash, which no PIN matches. An existing file (and its count) is kept."""
+        private_dir(self.path.parent)  # a new desk computer has no data folder yet
         with self._exclusive():
             if not self.path.exists():
                 state = _fresh("")

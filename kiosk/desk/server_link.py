@@ -1,8 +1,8 @@
 """The desk's link to the clinic server, on two worker threads, so the window never waits.
 
-- The *watcher* waits on the server's LISTEN/NOTIFY (`DeskStore.wait_for_change`) with
-  ``poll_seconds`` as its timeout: a new sign-up wakes it at once, and a timeout asks for a
-  fresh list anyway (the polling fallback, and the kiosks' heartbeats, which notify nothing).
+- The *watcher* waits on the server's LISTEN/NOTIFY (`DeskStore.wait_for_change`): a new
+  sign-up wakes it at once, and every ``poll_seconds`` it asks for a fresh list anyway (the
+  polling fallback, and the kiosks' heartbeats, which notify nothing).
 - The *doer* runs what the desk asks, in order, on its own connection: a fresh list, mark,
   undo, delete, publishing the public key, audit records.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,6 +28,8 @@ from kiosk.server.errors import ServerUnavailable
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+# The watcher waits at most this long at a time, so `stop` never waits for a long poll.
+WAKE_SECONDS = 0.5
 
 
 class Store(Protocol):
@@ -160,10 +163,12 @@ class ServerLink:
     def _watch(self) -> None:
         store: Store | None = None
         failures = 0
+        next_poll = time.monotonic() + self.poll_seconds
         while not self._stop.is_set():
+            wait = min(WAKE_SECONDS, max(0.0, next_poll - time.monotonic()))
             try:
                 store = self._connect(store)
-                store.wait_for_change(self.poll_seconds)
+                changed = store.wait_for_change(wait)
                 failures = 0
             except ServerUnavailable as e:
                 _close(store)
@@ -171,8 +176,12 @@ class ServerLink:
                 self._went_down(e)
                 self._stop.wait(self._retry[min(failures, len(self._retry) - 1)])
                 failures += 1
-            if not self._stop.is_set():
+                changed = True  # a list to learn whether it is back
+            if self._stop.is_set():
+                break
+            if changed or time.monotonic() >= next_poll:
                 self.refresh()
+                next_poll = time.monotonic() + self.poll_seconds
         _close(store)
 
     def _work(self) -> None:
