@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,8 +78,7 @@ def build_desk(settings: Settings, options: DeskOptions, app: QApplication) -> D
     language = options.language or settings.default_language
     strings = load_strings(I18N_DIR, language)
     desk_user = options.desk_user or getpass.getuser()
-    guard = (PinGuard(settings.desk_guard_file, clock=options.guard_clock)
-             if options.guard_clock is not None else PinGuard(settings.desk_guard_file))
+    guard = PinGuard(settings.desk_guard_file, clock=options.guard_clock or time.time)
     guard.passphrase_only()
     link = ServerLink(lambda: DeskStore(options.conninfo, desk_user,
                                         timeout_s=options.connect_timeout_s),
@@ -88,8 +88,7 @@ def build_desk(settings: Settings, options: DeskOptions, app: QApplication) -> D
         link.submit("audit", lambda store: store.record(action))
 
     session = DeskSession(guard, settings.keys_file, record, key_cost=options.key_cost)
-    idle = (IdleLock(options.lock_after_s, options.idle_clock) if options.idle_clock
-            else IdleLock(options.lock_after_s))
+    idle = IdleLock(options.lock_after_s, options.idle_clock or time.monotonic)
     window = DeskWindow(strings, session, link, idle,
                         DeskFormat(language, settings.phone_region),
                         options.heartbeat_seconds,

@@ -1,5 +1,6 @@
-"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, ``desk`` (the front-desk
-app), and the front desk's ``setup``, ``set-pin``, ``unlock-panel``, ``change-passphrase``, ``export`` and ``purge``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, ``desk`` (the
+front-desk app), and the front desk's ``setup``, ``set-pin``, ``unlock-panel``,
+``change-passphrase``, ``export`` and ``purge``.
 
 The only package that prints; everything the kiosk does at run time goes to the log.
 ``main`` parses once (arguments.py), loads the settings once, and runs one command: content
@@ -40,7 +41,8 @@ from kiosk.cli.front_desk import (
 from kiosk.config import ConfigError, Settings
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
-           "DeskApp", "Export", "Preview", "Publish", "Run", "display_problem", "main", "parse_args"]
+           "DeskApp",
+           "Export", "Preview", "Publish", "Run", "display_problem", "main", "parse_args"]
 
 
 def run_command(command: Command, settings: Settings) -> int:

@@ -15,6 +15,7 @@ nothing on the server changes; the last list stays on screen. Qt-free.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -207,7 +208,7 @@ class ServerLink:
                     self._events.put(Failed(tag, str(e)))
                 self._went_down(e)
                 continue
-            except Exception:  # noqa: BLE001 - a bug must not end the thread: log, go on
+            except Exception:
                 log.exception("desk action %r failed", tag)
                 if action is not None:
                     self._events.put(Failed(tag, ""))
@@ -220,7 +221,5 @@ class ServerLink:
 def _close(store: Store | None) -> None:
     if store is None:
         return
-    try:
+    with contextlib.suppress(ServerUnavailable):
         store.close()
-    except ServerUnavailable:
-        pass

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,7 +74,7 @@ class KiosksView(QWidget):
                 if column == COLUMNS.index("state"):
                     item.setBackground(QBrush(QColor(background)))
                     item.setForeground(QBrush(QColor(text)))
-                    item.setData(0x0100, health.health.value)  # Qt.UserRole: for tests/AT
+                    item.setData(Qt.ItemDataRole.UserRole, health.health.value)
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()
 
@@ -83,6 +84,6 @@ class KiosksView(QWidget):
             name = self.table.item(index, 0)
             if name is not None and name.text() == kiosk:
                 state = self.table.item(index, COLUMNS.index("state"))
-                value = state.data(0x0100) if state is not None else None
+                value = state.data(Qt.ItemDataRole.UserRole) if state is not None else None
                 return value if isinstance(value, str) else None
         return None

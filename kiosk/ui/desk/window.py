@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -95,7 +95,7 @@ class DeskWindow(QMainWindow):
         self._unpublished: bytes | None = None
         self._dialogs: list[QDialog] = []
         title = strings["desk_title"]
-        self.setWindowTitle(f"{title} – {clinic_name}" if clinic_name else title)
+        self.setWindowTitle(f"{title} - {clinic_name}" if clinic_name else title)
         self.setStyleSheet(STYLE)
         self.checker = OffThread("desk-passphrase", self)
         self.checker.finished.connect(self._checked)
@@ -255,10 +255,7 @@ class DeskWindow(QMainWindow):
             if isinstance(event, Snapshot):
                 self._listed(event)
             elif isinstance(event, Down):
-                key = "desk_server_lasting" if event.lasting else "desk_server_down"
-                when = ("–" if self._listed_at is None
-                        else self.format.when(self._listed_at).replace("\u202f", " "))
-                self.banner.setText(self._strings[key].format(reason=event.message, when=when))
+                self.banner.setText(self._down_text(event))
                 self.banner.show()
                 self.statusBar().clearMessage()
             elif isinstance(event, Up):
@@ -271,6 +268,14 @@ class DeskWindow(QMainWindow):
                 self._failed(event)
         if self.session.unlocked and self.idle.due():
             self.lock("idle")
+
+    def _down_text(self, event: Down) -> str:
+        if event.lasting:
+            return self._strings["desk_server_lasting"].format(reason=event.message)
+        if self._listed_at is None:
+            return self._strings["desk_server_down_new"].format(reason=event.message)
+        when = self.format.when(self._listed_at).replace("\u202f", " ")
+        return self._strings["desk_server_down"].format(reason=event.message, when=when)
 
     def _listed(self, snapshot: Snapshot) -> None:
         if self._listed_at is None:
@@ -290,8 +295,7 @@ class DeskWindow(QMainWindow):
         if event.tag == "publish key":
             self._unpublished = None
         elif event.tag in ("mark", "delete") and event.value is False:
-            self.statusBar().showMessage(self._strings["desk_action_failed"].format(
-                reason="–"))
+            self.statusBar().showMessage(self._strings["desk_gone"])
 
     def _failed(self, event: Failed) -> None:
         if event.tag == "publish key":
@@ -299,7 +303,7 @@ class DeskWindow(QMainWindow):
                 reason=event.message))
         elif event.tag != "audit":
             self.statusBar().showMessage(self._strings["desk_action_failed"].format(
-                reason=event.message or "–"))
+                reason=event.message or self._strings["desk_see_log"]))
 
     def record(self, action: str) -> None:
         """An audit row on the server (never patient data); lost only if it is down."""

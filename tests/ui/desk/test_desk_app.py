@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kiosk.security import DELAYS
-from kiosk.server.desk_store import DeskStore
 from kiosk.server.kiosk_link import Heartbeat
 from kiosk.signups import crypto
 from tests.ui.desk.conftest import PASSPHRASE, WAIT_MS, Clock, make_signup, unlock
@@ -148,7 +147,8 @@ def test_delete_asks_first_and_cancel_keeps_it(qtbot, make_desk, make_settings, 
         signups.table.selectRow(0)
         qtbot.mouseClick(signups.delete, Qt.MouseButton.LeftButton)
         box = desk.window.findChild(QMessageBox, "DeskConfirmDelete")
-        assert box is not None and "Ana Peña" in box.text()
+        assert box is not None
+        assert "Ana Peña" in box.text()
         qtbot.mouseClick(box.button(answer), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: names(desk) == ["Zoë Quinn"], timeout=WAIT_MS)
     assert contacted_at(clinic, entry) == "gone"
@@ -166,7 +166,8 @@ def test_export_through_the_save_dialog(qtbot, make_desk, make_settings, kiosk, 
     qtbot.waitUntil(lambda: len(names(desk)) == 2, timeout=WAIT_MS)
     qtbot.mouseClick(desk.window.signups.export, Qt.MouseButton.LeftButton)
     dialog = desk.window.findChild(QFileDialog, "DeskSaveCsv")
-    assert dialog is not None and dialog.isVisible()
+    assert dialog is not None
+    assert dialog.isVisible()
     target = tmp_path / "for-the-schedule.csv"
     dialog.selectFile(str(target))
     dialog.accept()

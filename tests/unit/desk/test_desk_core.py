@@ -84,7 +84,8 @@ def test_the_right_passphrase_unlocks_and_the_lock_forgets_the_key(session) -> N
     desk, _clock, records = session
     ticket = desk.begin_check()
     assert desk.checked(ticket, desk.check(PASSPHRASE))
-    assert desk.unlocked and desk.key is not None
+    assert desk.unlocked
+    assert desk.key is not None
     desk.lock("idle")
     assert desk.key is None
     assert records == ["unlock", "lock: idle"]
@@ -94,13 +95,15 @@ def test_wrong_passphrases_wait_longer_each_time_and_a_try_too_soon_is_not_looke
         session) -> None:
     desk, clock, records = session
     first = desk.check("not the passphrase")
-    assert not first.result.ok and first.key is None
+    assert not first.result.ok
+    assert first.key is None
     assert first.result.wait_seconds == DELAYS[0]
     second = desk.check("still not it")
     assert second.result.wait_seconds == DELAYS[1]
     # Too soon: refused unchecked, even with the right passphrase.
     early = desk.check(PASSPHRASE)
-    assert early.result.unchecked and early.key is None
+    assert early.result.unchecked
+    assert early.key is None
     clock.now += DELAYS[1]
     assert desk.checked(desk.begin_check(), desk.check(PASSPHRASE))
     assert records == ["unlock"]
@@ -120,7 +123,8 @@ def test_the_count_survives_a_restart_of_the_desk(tmp_path: Path, keys: Path) ->
     assert answer.result.locked
     locked = DeskSession(PinGuard(guard_file, clock=clock), keys, lambda _a: None,
                          key_cost=crypto.FLOOR_COST).check(PASSPHRASE)
-    assert locked.result.locked and locked.key is None
+    assert locked.result.locked
+    assert locked.key is None
 
 
 def test_an_answer_from_before_a_lock_is_thrown_away(session) -> None:
@@ -137,7 +141,8 @@ def test_a_passphrase_change_rewraps_the_same_key_and_counts_the_old_one_as_a_tr
     desk, clock, _records = session
     before = crypto.load_public_key(keys)
     wrong = desk.change("not the old one", "a brand new passphrase")
-    assert not wrong.result.ok and wrong.result.wait_seconds == DELAYS[0]
+    assert not wrong.result.ok
+    assert wrong.result.wait_seconds == DELAYS[0]
     weak = desk.change(PASSPHRASE, "short")
     assert weak.problem == "weak"
     clock.now += 60
@@ -168,7 +173,8 @@ def test_inbox_newest_first_with_arrivals_counted_and_each_entry_opened_once(
     assert {r.id for r in arrived} == {fresh.id, damaged.id}
     assert list(inbox.arrived) == [fresh.id, damaged.id]
     assert inbox.rows[0].id == fresh.id
-    assert inbox.row(damaged.id) is not None and not inbox.row(damaged.id).readable
+    assert inbox.row(damaged.id) is not None
+    assert not inbox.row(damaged.id).readable
     assert inbox.not_contacted() == 4
     inbox.acknowledge()
     assert inbox.arrived == ()
@@ -184,7 +190,8 @@ def test_an_entry_that_does_not_open_is_a_row_not_a_gap(keys: Path, tmp_path: Pa
     make_keys(stranger)
     foreign = sealed(stranger, signup("Not Ours"), 1)
     inbox.update([foreign])
-    assert len(inbox.rows) == 1 and inbox.rows[0].signup is None
+    assert len(inbox.rows) == 1
+    assert inbox.rows[0].signup is None
     assert not inbox.matches(inbox.rows[0], "Not")
 
 
@@ -218,7 +225,8 @@ def test_idle_lock_on_a_test_clock() -> None:
     assert not idle.due()
     idle.touch()
     clock.now += 299
-    assert not idle.due() and idle.remaining() == pytest.approx(1)
+    assert not idle.due()
+    assert idle.remaining() == pytest.approx(1)
     clock.now += 1
     assert idle.due()
     with pytest.raises(ValueError, match="more than 0"):
@@ -232,10 +240,12 @@ def test_csv_export_keeps_the_kiosks_columns_and_escaping(keys: Path, tmp_path: 
     path = tmp_path / "out.csv"
     assert write_desk_csv(inbox.rows, path) == 1
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw
     assert path.stat().st_mode & 0o077 == 0
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert tuple(rows[0]) == DESK_HEADER and DESK_HEADER[:len(HEADER)] == HEADER
+    assert tuple(rows[0]) == DESK_HEADER
+    assert DESK_HEADER[:len(HEADER)] == HEADER
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["name"] == "'=HYPERLINK(1)"
     assert row["phone"] == "'+12025550143"
