@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -28,8 +29,9 @@ from PySide6.QtWidgets import (
 from kiosk.desk.inbox import Inbox, InboxRow
 from kiosk.signups.entry import CONTACT_TIMES
 
-COLUMNS = ("received", "kiosk", "name", "phone", "email", "time", "language", "note",
-           "status")
+# Status second: on a narrow (portrait) screen the note scrolls, never whether it was done.
+# Phone above e-mail in one column, so the note keeps room on a portrait screen.
+COLUMNS = ("received", "status", "kiosk", "name", "contact", "time", "language", "note")
 ARRIVAL_COLOUR = "#FFF4CC"
 # The locale puts it in times ("10:31\u202fAM"); not every desk font has a glyph for it.
 NARROW_NO_BREAK_SPACE = "\u202f"
@@ -148,16 +150,22 @@ class SignupsView(QWidget):
         strings = self._strings
         assert self._inbox is not None
         fmt = self._inbox.format
-        when = fmt.when(row.created_at)
-        status = (strings["desk_contacted"].format(when=fmt.when(row.contacted_at))
+
+        def two_lines(moment: datetime) -> str:
+            # DeskFormat.when is "<date>, <time>": the time under the date keeps it narrow.
+            return "\n".join(fmt.when(moment).rsplit(", ", 1))
+
+        when = two_lines(row.created_at)
+        status = (strings["desk_contacted"].format(when=two_lines(row.contacted_at))
                   if row.contacted_at else strings["desk_new"])
         s = row.signup
         if s is None:
-            return [when, row.kiosk, strings["desk_unreadable"], "", "", "", "", "", status]
+            return [when, status, row.kiosk, strings["desk_unreadable"], "", "", "", ""]
         time = (strings[f"time_{s.contact_time}"] if s.contact_time in CONTACT_TIMES
                 else s.contact_time)
-        return [when, row.kiosk, s.name, fmt.phone(s.phone), s.email, time,
-                language_name(s.language, fmt.language), s.note, status]
+        contact = "\n".join(x for x in (fmt.phone(s.phone), s.email) if x)
+        return [when, status, row.kiosk, s.name, contact, time,
+                language_name(s.language, fmt.language), s.note]
 
     # Selection and actions ---------------------------------------------------------------
 

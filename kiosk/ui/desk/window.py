@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 TICK_MS = 100
 STYLE = """
+QWidget { font-size: 17px; }
 QLabel#DeskHeading { font-size: 20px; font-weight: bold; }
 QLabel#DeskBanner { background: #8E1F24; color: white; padding: 10px; font-size: 16px; }
 QWidget#DeskNotice { background: #FFF4CC; border: 2px solid #8A6100; }

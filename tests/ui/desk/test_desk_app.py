@@ -62,7 +62,8 @@ def test_unlock_shows_every_kiosks_signups_newest_first_in_the_desks_words(
     qtbot.waitUntil(lambda: names(desk) == ["Zoë Quinn", "Ana Peña"], timeout=WAIT_MS)
     assert cell(desk, 0, "kiosk") == "Hall"
     assert cell(desk, 1, "kiosk") == "Waiting room 1"
-    assert cell(desk, 1, "phone") == "(202) 555-0143"
+    assert cell(desk, 1, "contact") == "(202) 555-0143"
+    assert cell(desk, 0, "contact") == "zoe@example.org"
     assert cell(desk, 1, "language") == "Spanish"
     assert cell(desk, 1, "time") == "Morning"
     assert cell(desk, 0, "time") == "Evening"
@@ -123,7 +124,7 @@ def test_mark_contacted_and_undo(qtbot, make_desk, make_settings, kiosk, clinic)
     signups.table.selectRow(0)
     assert signups.mark.text() == "Mark contacted"
     qtbot.mouseClick(signups.mark, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: cell(desk, 0, "status").startswith("Contacted "), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: cell(desk, 0, "status").startswith("Contacted\n"), timeout=WAIT_MS)
     assert contacted_at(clinic, entry) is not None
     assert signups.mark.text() == "Undo contacted"
     assert signups.summary.text() == "Sign-ups: 1. Not contacted yet: 0."
