@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
+import psycopg.sql
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -275,6 +276,19 @@ def test_a_desk_on_the_kiosk_login_says_so(qtbot, make_desk, clinic) -> None:
     qtbot.waitUntil(lambda: desk.window.banner.isVisible(), timeout=WAIT_MS)
     assert "Ask IT" in desk.window.banner.text()
     assert "desk role" in desk.window.banner.text()
+
+
+@pytest.mark.expect_log("kiosk.desk.server_link", "cannot be reached")
+def test_a_server_set_up_by_a_newer_program_is_left_alone(qtbot, make_desk, clinic) -> None:
+    from kiosk.server.schema import SCHEMA_VERSION, VERSION_TABLE
+
+    with psycopg.connect(clinic.admin_conninfo) as conn:
+        conn.execute(psycopg.sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(
+            psycopg.sql.Identifier(VERSION_TABLE)), (SCHEMA_VERSION + 1,))
+    desk = make_desk()
+    qtbot.waitUntil(lambda: desk.window.banner.isVisible(), timeout=WAIT_MS)
+    assert "newer" in desk.window.banner.text()
+    assert "Ask IT" in desk.window.banner.text()
 
 
 def test_change_passphrase_rewraps_the_key(qtbot, make_desk, make_settings) -> None:
