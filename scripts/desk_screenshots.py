@@ -34,6 +34,7 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
     sys.path.insert(0, str(ROOT))
 
+    import nacl.public
     import psycopg
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
@@ -44,6 +45,7 @@ def main() -> int:
     from kiosk.server.kiosk_link import Heartbeat, KioskLink
     from kiosk.signups import crypto
     from kiosk.signups.entry import Signup
+    from kiosk.ui.desk.window import DeskWindow
     from kiosk.ui.services import fonts
     from tests.postgres import PostgresServer, find_bin_dir
 
@@ -96,7 +98,8 @@ def main() -> int:
                          for name in ("Waiting room", "Hall", "Upstairs")}
 
                 def send(s: Signup, kiosk: str, minutes_ago: int,
-                         links: dict[str, KioskLink] = links) -> uuid.UUID:
+                         links: dict[str, KioskLink] = links,
+                         public: nacl.public.PublicKey = public) -> uuid.UUID:
                     entry = uuid.uuid4()
                     links[kiosk].send(entry, crypto.seal(public, s.to_json()),
                                       now - timedelta(minutes=minutes_ago), s.consent_version)
@@ -127,7 +130,8 @@ def main() -> int:
                 window.show()
                 desk.link.start()
 
-                def shot(name: str, orientation: str = orientation) -> None:
+                def shot(name: str, orientation: str = orientation,
+                         window: DeskWindow = window) -> None:
                     app.processEvents()
                     path = args.out / f"desk-{orientation}-{name}.png"
                     window.grab().save(str(path))

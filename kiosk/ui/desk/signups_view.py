@@ -53,6 +53,7 @@ class SignupsView(QWidget):
     markRequested = Signal(object, bool)  # entry id (uuid.UUID), contacted
     deleteRequested = Signal(object)  # entry id
     exportRequested = Signal()
+    acknowledged = Signal()  # "Seen": the new arrivals are no longer new
 
     def __init__(self, strings: Mapping[str, str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,3 +213,4 @@ class SignupsView(QWidget):
         if self._inbox is not None:
             self._inbox.acknowledge()
         self._fill()
+        self.acknowledged.emit()

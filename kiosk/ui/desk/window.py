@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -95,8 +95,8 @@ class DeskWindow(QMainWindow):
         self._listed_at: datetime | None = None
         self._unpublished: bytes | None = None
         self._dialogs: list[QDialog] = []
-        title = strings["desk_title"]
-        self.setWindowTitle(f"{title} - {clinic_name}" if clinic_name else title)
+        self._clinic_name = clinic_name
+        self._show_title()
         self.setStyleSheet(STYLE)
         self.checker = OffThread("desk-passphrase", self)
         self.checker.finished.connect(self._checked)
@@ -113,6 +113,7 @@ class DeskWindow(QMainWindow):
         self.signups.markRequested.connect(self._mark)
         self.signups.deleteRequested.connect(self._ask_delete)
         self.signups.exportRequested.connect(self._ask_export)
+        self.signups.acknowledged.connect(self._show_title)
         self.kiosks = KiosksView(strings, desk_format, heartbeat_seconds)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.signups, strings["desk_tab_signups"])
@@ -139,11 +140,25 @@ class DeskWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage(strings["desk_connecting"])
 
+        # Keys for a desk that prefers them: find, export, lock (only while unlocked).
+        for keys, action in (("Ctrl+F", self.signups.search.setFocus),
+                             ("Ctrl+E", self.signups.export.click),
+                             ("Ctrl+L", self.lock_button.click)):
+            QShortcut(QKeySequence(keys), self.main, action)
+
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
         self._show_locked()
+
+    def _show_title(self) -> None:
+        """The window's title (and so its taskbar entry) counts new arrivals, never names."""
+        title = self._strings["desk_title"]
+        arrived = len(self.inbox.arrived) if self.inbox is not None else 0
+        if arrived:
+            title = self._strings["desk_title_new"].format(title=title, count=arrived)
+        self.setWindowTitle(f"{title} - {self._clinic_name}" if self._clinic_name else title)
 
     # Views from elsewhere ----------------------------------------------------------------
 
@@ -174,6 +189,7 @@ class DeskWindow(QMainWindow):
         self.inbox = None
         self.signups.show_inbox(None)
         self._show_locked()
+        self._show_title()
         self.locked.emit()
 
     def _run(self, call: Callable[[], object], then: Callable[[Outcome], None]) -> bool:
@@ -288,6 +304,7 @@ class DeskWindow(QMainWindow):
             return
         new = self.inbox.update(snapshot.entries)
         self.signups.show_inbox(self.inbox)
+        self._show_title()
         if new:
             QApplication.alert(self)  # the taskbar entry flashes if the desk is behind
             self.arrived.emit(len(new))

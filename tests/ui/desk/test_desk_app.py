@@ -88,11 +88,13 @@ def test_a_new_signup_appears_by_notify_with_a_notice_and_a_count(
         room.send(ZOE)
     assert arrived.args == [1]
     assert names(desk) == ["Zoë Quinn", "Ana Peña"]
+    assert desk.window.windowTitle().startswith("Front desk: sign-ups (1 new)")
     signups = desk.window.signups
     assert signups.notice.isVisible()
     assert signups.arrivals.text() == "New sign-ups: 1"
     qtbot.mouseClick(signups.seen, Qt.MouseButton.LeftButton)
     assert not signups.notice.isVisible()
+    assert "new" not in desk.window.windowTitle()
 
 
 def test_search_by_name_phone_or_email(qtbot, make_desk, make_settings, kiosk) -> None:
