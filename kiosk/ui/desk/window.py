@@ -140,11 +140,15 @@ class DeskWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage(strings["desk_connecting"])
 
-        # Keys for a desk that prefers them: find, export, lock (only while unlocked).
-        for keys, action in (("Ctrl+F", self.signups.search.setFocus),
-                             ("Ctrl+E", self.signups.export.click),
-                             ("Ctrl+L", self.lock_button.click)):
-            QShortcut(QKeySequence(keys), self.main, action)
+        # Keys for a desk that prefers them (only while unlocked): find, save (export),
+        # lock. The platform's own Find and Save keys (Cmd on a Mac); not Ctrl+E, which a
+        # text field on Linux takes for "end of line".
+        for keys, action in ((QKeySequence(QKeySequence.StandardKey.Find),
+                              self.signups.search.setFocus),
+                             (QKeySequence(QKeySequence.StandardKey.Save),
+                              self.signups.export.click),
+                             (QKeySequence("Ctrl+L"), self.lock_button.click)):
+            QShortcut(keys, self.main, action)
 
         self.timer = QTimer(self)
         self.timer.setInterval(tick_ms)
