@@ -185,10 +185,8 @@ class DeskWindow(QMainWindow):
 
     def lock(self, reason: str = "") -> None:
         """Forget the key and every decrypted row; close any dialog that shows them."""
-        for dialog in self._dialogs:
-            dialog.reject()
-            dialog.deleteLater()
-        self._dialogs = []
+        for dialog in list(self._dialogs):
+            dialog.reject()  # answered(): forgotten and deleted
         self.session.lock(reason)
         self.inbox = None
         self.signups.show_inbox(None)
@@ -391,9 +389,16 @@ class DeskWindow(QMainWindow):
         self._run(lambda: session.change(old, new), answered)
 
     def _keep(self, dialog: QDialog | QMessageBox | QFileDialog) -> None:
-        self._dialogs = [d for d in self._dialogs if d.isVisible()]
+        """Remember an open dialog until it is answered, so a lock can close it (the delete
+        question names the patient)."""
         self._dialogs.append(dialog)
-        dialog.finished.connect(dialog.deleteLater)
+
+        def answered() -> None:
+            if dialog in self._dialogs:
+                self._dialogs.remove(dialog)
+            dialog.deleteLater()
+
+        dialog.finished.connect(answered)
 
     # Closing -------------------------------------------------------------------------------
 

@@ -207,6 +207,31 @@ def test_locks_itself_when_idle_and_forgets_every_row(qtbot, make_desk, make_set
     assert desk.window.stack.currentWidget() is desk.window.lock_view
 
 
+def test_a_lock_closes_the_question_that_names_the_patient(qtbot, make_desk, make_settings,
+                                                          kiosk, clinic) -> None:
+    settings = make_settings()
+    entry = kiosk(settings).send(ANA)
+    clock = Clock()
+    desk = make_desk(settings=settings, lock_after_s=60.0, idle_clock=clock)
+    unlock(qtbot, desk)
+    qtbot.waitUntil(lambda: names(desk) == ["Ana Peña"], timeout=WAIT_MS)
+    desk.window.signups.table.selectRow(0)
+    qtbot.mouseClick(desk.window.signups.delete, Qt.MouseButton.LeftButton)
+    first = desk.window.findChild(QMessageBox, "DeskConfirmDelete")
+    qtbot.mouseClick(first.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.window.findChild(QMessageBox, "DeskConfirmDelete") is None,
+                    timeout=WAIT_MS)  # answered and gone
+    qtbot.mouseClick(desk.window.signups.delete, Qt.MouseButton.LeftButton)
+    box = desk.window.findChild(QMessageBox, "DeskConfirmDelete")
+    assert box is not None
+    assert box.isVisible()
+    with qtbot.waitSignal(desk.window.locked, timeout=WAIT_MS):
+        clock.now += 60
+    qtbot.waitUntil(lambda: desk.window.findChild(QMessageBox, "DeskConfirmDelete") is None,
+                    timeout=WAIT_MS)
+    assert contacted_at(clinic, entry) is None  # closing the question deleted nothing
+
+
 def test_a_wrong_passphrase_is_refused_and_the_next_try_must_wait(
         qtbot, make_desk, make_settings) -> None:
     clock = Clock()
