@@ -93,7 +93,7 @@ class DeskWindow(QMainWindow):
         self.inbox: Inbox | None = None
         self._entries: Sequence[Any] | None = None
         self._listed_at: datetime | None = None
-        self._unpublished: bytes | None = None
+        self._setup_passphrase = ""
         self._dialogs: list[QDialog] = []
         self._clinic_name = clinic_name
         self._show_title()
@@ -126,8 +126,13 @@ class DeskWindow(QMainWindow):
         top.addStretch(1)
         top.addWidget(self.change_button)
         top.addWidget(self.lock_button)
+        self.key_warning = QLabel(strings["desk_key_differs"])
+        self.key_warning.setObjectName("DeskBanner")
+        self.key_warning.setWordWrap(True)
+        self.key_warning.hide()
         self.main = QWidget()
         main_layout = QVBoxLayout(self.main)
+        main_layout.addWidget(self.key_warning)
         main_layout.addLayout(top)
         main_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget()
@@ -240,9 +245,21 @@ class DeskWindow(QMainWindow):
         self.stack.setCurrentWidget(self.main)
         self.signups.search.setFocus()
         self.link.refresh()
+        self._sync_key()
         self.unlocked.emit()
 
     def _create_keys(self, passphrase: str) -> None:
+        """First run: only if the server has no clinic key yet (a second desk uses the first
+        desk's keys file; new keys published over it would leave every kiosk sealing to a
+        key the other desk cannot open)."""
+        self._setup_passphrase = passphrase
+        self.link.submit("server key before setup", lambda store: store.public_key())
+
+    def _server_key_before_setup(self, existing: object) -> None:
+        passphrase, self._setup_passphrase = self._setup_passphrase, ""
+        if existing is not None:
+            self.lock_view.show_setup(self._strings["desk_setup_other_desk"])
+            return
         session = self.session
 
         def make() -> bytes:
@@ -254,18 +271,27 @@ class DeskWindow(QMainWindow):
                 self.lock_view.show_setup(self._strings["desk_keys_problem"].format(
                     reason=outcome.error))
                 return
-            assert isinstance(outcome.value, bytes)
-            self._unpublished = outcome.value
-            self._publish_key()
+            self._sync_key()
             self._show_locked(self._strings["desk_setup_published"])
 
         if not self._run(make, made):
             self.lock_view.set_busy(False)
 
-    def _publish_key(self) -> None:
-        public_key = self._unpublished
-        if public_key is not None:
-            self.link.submit("publish key", lambda store: store.set_public_key(public_key))
+    def _sync_key(self) -> None:
+        """Publish this desk's public key if the server has none; say so if it has another."""
+        try:
+            mine = self.session.public_key()
+        except KeysError:
+            return
+
+        def sync(store: Any) -> str:
+            existing = store.public_key()
+            if existing is None:
+                store.set_public_key(mine)
+                return "published"
+            return "same" if existing == mine else "other"
+
+        self.link.submit("clinic key", sync)
 
     # The server ------------------------------------------------------------------------
 
@@ -280,7 +306,8 @@ class DeskWindow(QMainWindow):
             elif isinstance(event, Up):
                 self.banner.hide()
                 self.statusBar().showMessage(self._strings["desk_server_back"])
-                self._publish_key()
+                if self.session.has_keys():
+                    self._sync_key()
             elif isinstance(event, Done):
                 self._done(event)
             elif isinstance(event, Failed):
@@ -312,15 +339,20 @@ class DeskWindow(QMainWindow):
             self.arrived.emit(len(new))
 
     def _done(self, event: Done) -> None:
-        if event.tag == "publish key":
-            self._unpublished = None
+        if event.tag == "server key before setup":
+            self._server_key_before_setup(event.value)
+        elif event.tag == "clinic key":
+            self.key_warning.setVisible(event.value == "other")
         elif event.tag in ("mark", "delete") and event.value is False:
             self.statusBar().showMessage(self._strings["desk_gone"])
 
     def _failed(self, event: Failed) -> None:
-        if event.tag == "publish key":
-            self.statusBar().showMessage(self._strings["desk_setup_not_published"].format(
-                reason=event.message))
+        if event.tag == "server key before setup":
+            self._setup_passphrase = ""
+            self.lock_view.show_setup(self._strings["desk_setup_needs_server"].format(
+                reason=event.message or self._strings["desk_see_log"]))
+        elif event.tag == "clinic key":
+            pass  # checked again when the server is back (Up)
         elif event.tag != "audit":
             self.statusBar().showMessage(self._strings["desk_action_failed"].format(
                 reason=event.message or self._strings["desk_see_log"]))

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kiosk.security import DELAYS
+from kiosk.server.desk_store import DeskStore
 from kiosk.server.kiosk_link import Heartbeat
 from kiosk.signups import crypto
 from tests.ui.desk.conftest import PASSPHRASE, WAIT_MS, Clock, make_signup, unlock
@@ -276,6 +277,42 @@ def test_first_run_creates_the_keys_and_publishes_the_public_one(
     qtbot.waitUntil(lambda: room.link.public_key() == public, timeout=WAIT_MS)
     unlock(qtbot, desk)
     qtbot.waitUntil(lambda: desk.window.is_unlocked, timeout=WAIT_MS)
+
+
+def test_a_second_desk_never_makes_new_keys_over_the_first_ones(
+        qtbot, make_desk, make_settings, clinic, tmp_path) -> None:
+    first = make_settings(data_dir=tmp_path / "first-desk")
+    first_desk = make_desk(settings=first)
+    unlock(qtbot, first_desk)  # the first desk publishes its key at unlock
+    public = bytes(crypto.load_public_key(first.keys_file))
+    with DeskStore(clinic.desk_conninfo, "test") as store:
+        qtbot.waitUntil(lambda: store.public_key() == public, timeout=WAIT_MS)
+    second = make_settings(data_dir=tmp_path / "second-desk")
+    second_desk = make_desk(settings=second, keys=False)
+    view = second_desk.window.lock_view
+    qtbot.keyClicks(view.passphrase, PASSPHRASE)
+    qtbot.keyClicks(view.again, PASSPHRASE)
+    qtbot.mouseClick(view.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "already has keys" in view.message.text(), timeout=WAIT_MS)
+    assert view.setting_up
+    assert not second.keys_file.exists()
+    with DeskStore(clinic.desk_conninfo, "test") as store:
+        assert store.public_key() == public
+
+
+def test_a_changed_key_on_the_server_is_shown_at_unlock(qtbot, make_desk, make_settings,
+                                                        clinic, tmp_path) -> None:
+    other = tmp_path / "other-keys.json"
+    crypto.create_keys(other, PASSPHRASE, opslimit=crypto.OPSLIMIT_FLOOR,
+                       memlimit=crypto.MEMLIMIT_FLOOR)
+    with DeskStore(clinic.desk_conninfo, "someone") as store:
+        store.set_public_key(bytes(crypto.load_public_key(other)))
+    desk = make_desk()
+    unlock(qtbot, desk)
+    qtbot.waitUntil(lambda: desk.window.key_warning.isVisible(), timeout=WAIT_MS)
+    assert "another key" in desk.window.key_warning.text()
+    with DeskStore(clinic.desk_conninfo, "test") as store:  # left for IT, not overwritten
+        assert store.public_key() == bytes(crypto.load_public_key(other))
 
 
 def test_the_kiosks_tab_says_ok_late_or_not_draining(qtbot, make_desk, make_settings,
