@@ -96,6 +96,9 @@ class Inbox:
         self._opened: dict[tuple[uuid.UUID, bytes], Signup | None] = {}
         self._phones: dict[str, tuple[str, ...]] = {}
         self.rows: list[InboxRow] = []
+        # Whether the last `update` changed what the list shows (the server sends the whole
+        # list every couple of seconds; the window redraws only when something changed).
+        self.changed = False
         self._seen: set[uuid.UUID] | None = None  # None until the first list arrives
         self._arrived: list[uuid.UUID] = []
 
@@ -117,6 +120,8 @@ class Inbox:
             self._arrived = [i for i in self._arrived if i in ids]
             self._arrived.extend(r.id for r in new)
         self._seen = ids
+        self.changed = [(r.id, r.contacted_at) for r in rows] != [
+            (r.id, r.contacted_at) for r in self.rows]
         self.rows = rows
         return new
 

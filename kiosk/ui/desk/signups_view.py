@@ -59,13 +59,15 @@ class SignupsView(QWidget):
         super().__init__(parent)
         self._strings = strings
         self._inbox: Inbox | None = None
+        # The words of each row shown, by (id, contacted_at): made once, not every redraw.
+        self._texts: dict[tuple[uuid.UUID, datetime | None], list[str]] = {}
         self.summary = QLabel()
         self.summary.setObjectName("DeskHeading")
         self.search = QLineEdit()
         self.search.setPlaceholderText(strings["desk_search"])
         self.search.setAccessibleName(strings["desk_search"])
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._fill)
+        self.search.textChanged.connect(self._filter)
         self.arrivals = QLabel()
         self.arrivals.setObjectName("DeskArrivals")
         self.seen = QPushButton(strings["desk_arrived_seen"])
@@ -113,18 +115,26 @@ class SignupsView(QWidget):
         self._inbox = inbox
         if inbox is None:
             self.search.clear()
+            self._texts.clear()
         self._fill()
 
     def _fill(self) -> None:
+        """Every row of the inbox; the search then hides those it does not find. Each
+        row's words are made once (dates and numbers cost most of a redraw), so a new
+        arrival among hundreds redraws in a blink."""
         selected = self.selected_id()
         inbox = self._inbox
-        rows = [] if inbox is None else inbox.found(self.search.text())
+        rows = [] if inbox is None else inbox.rows
+        texts = {(row.id, row.contacted_at): self._texts.get((row.id, row.contacted_at))
+                 or self._cells(row) for row in rows}
+        self._texts = texts
         table = self.table
+        table.setUpdatesEnabled(False)
         table.setRowCount(0)
         table.setRowCount(len(rows))
         for index, row in enumerate(rows):
-            for column, text in enumerate(self._cells(row)):
-                item = QTableWidgetItem(text.replace(NARROW_NO_BREAK_SPACE, " "))
+            for column, text in enumerate(texts[(row.id, row.contacted_at)]):
+                item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.id)
                 if not row.readable:
                     font = QFont(table.font())
@@ -136,12 +146,27 @@ class SignupsView(QWidget):
             if row.id == selected:
                 table.selectRow(index)
         table.resizeRowsToContents()
-        total = 0 if inbox is None else len(inbox.rows)
+        table.setUpdatesEnabled(True)
+        self._filter()
+
+    def _filter(self) -> None:
+        inbox = self._inbox
+        query = self.search.text()
+        rows = [] if inbox is None else inbox.rows
+        shown = 0
+        for index, row in enumerate(rows):
+            found = inbox is not None and inbox.matches(row, query)
+            self.table.setRowHidden(index, not found)
+            shown += found
+        selected = self.table.selectedItems()
+        if selected and self.table.isRowHidden(selected[0].row()):
+            self.table.clearSelection()  # never act on a row the desk cannot see
+        total = len(rows)
         strings = self._strings
         self.summary.setText(strings["desk_summary"].format(
             total=total, new=0 if inbox is None else inbox.not_contacted()))
-        self.showing.setText(strings["desk_showing"].format(shown=len(rows), total=total)
-                             if self.search.text().strip() else "")
+        self.showing.setText(strings["desk_showing"].format(shown=shown, total=total)
+                             if query.strip() else "")
         arrived = 0 if inbox is None else len(inbox.arrived)
         self.arrivals.setText(strings["desk_arrived"].format(count=arrived))
         self.notice.setVisible(arrived > 0)
@@ -154,7 +179,8 @@ class SignupsView(QWidget):
 
         def two_lines(moment: datetime) -> str:
             # DeskFormat.when is "<date>, <time>": the time under the date keeps it narrow.
-            return "\n".join(fmt.when(moment).rsplit(", ", 1))
+            text = fmt.when(moment).replace(NARROW_NO_BREAK_SPACE, " ")
+            return "\n".join(text.rsplit(", ", 1))
 
         when = two_lines(row.created_at)
         status = (strings["desk_contacted"].format(when=two_lines(row.contacted_at))

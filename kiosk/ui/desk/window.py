@@ -332,6 +332,8 @@ class DeskWindow(QMainWindow):
         if self.inbox is None:
             return
         new = self.inbox.update(snapshot.entries)
+        if not self.inbox.changed:
+            return
         self.signups.show_inbox(self.inbox)
         self._show_title()
         if new:

@@ -34,7 +34,8 @@ def cell(desk, row: int, column: str) -> str:
 
 def names(desk) -> list[str]:
     table = desk.window.signups.table
-    return [cell(desk, row, "name") for row in range(table.rowCount())]
+    return [cell(desk, row, "name") for row in range(table.rowCount())
+            if not table.isRowHidden(row)]
 
 
 def contacted_at(clinic, entry_id):
@@ -116,6 +117,11 @@ def test_search_by_name_phone_or_email(qtbot, make_desk, make_settings, kiosk) -
     assert desk.window.signups.showing.text() == "Showing 0 of 3."
     search.clear()
     assert len(names(desk)) == 3
+    # A selected row the search hides is no longer selected: nothing acts on it unseen.
+    desk.window.signups.table.selectRow(0)
+    assert desk.window.signups.delete.isEnabled()
+    qtbot.keyClicks(search, "nobody")
+    assert not desk.window.signups.delete.isEnabled()
 
 
 def test_mark_contacted_and_undo(qtbot, make_desk, make_settings, kiosk, clinic) -> None:

@@ -19,7 +19,8 @@ def names(desk) -> list[str]:
     from kiosk.ui.desk.signups_view import COLUMNS
 
     table = desk.window.signups.table
-    return [table.item(row, COLUMNS.index("name")).text() for row in range(table.rowCount())]
+    return [table.item(row, COLUMNS.index("name")).text() for row in range(table.rowCount())
+            if not table.isRowHidden(row)]
 
 
 @DOWN

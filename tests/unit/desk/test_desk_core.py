@@ -162,9 +162,11 @@ def test_inbox_newest_first_with_arrivals_counted_and_each_entry_opened_once(
     newer = sealed(keys, signup("Zoë Quinn", email="zoe@example.org"), 5, kiosk="Hall")
     assert inbox.update([old, newer]) == []  # the first list is what was there: no news
     assert [r.signup.name for r in inbox.rows if r.signup] == ["Zoë Quinn", "Ana Peña"]
+    assert inbox.changed
     first = inbox.rows[0].signup
-    inbox.update([old, newer])
+    inbox.update([newer, old])
     assert inbox.rows[0].signup is first  # not opened again
+    assert not inbox.changed  # the same list: nothing to redraw
     other_key = crypto.load_public_key(keys)
     damaged = Sealed(uuid.uuid4(), "Hall", T0 + timedelta(minutes=9), "v1",
                      crypto.seal(other_key, b"not a sign-up"))
@@ -178,6 +180,9 @@ def test_inbox_newest_first_with_arrivals_counted_and_each_entry_opened_once(
     assert inbox.not_contacted() == 4
     inbox.acknowledge()
     assert inbox.arrived == ()
+    marked = Sealed(old.id, old.kiosk, old.created_at, "v1", old.sealed, contacted_at=T0)
+    inbox.update([marked, newer, fresh, damaged])
+    assert inbox.changed  # marked contacted (at another desk): redraw
     # Deleted on the server: gone from the list and from the arrivals.
     inbox.update([old])
     assert [r.id for r in inbox.rows] == [old.id]
