@@ -61,6 +61,7 @@ class SignupsView(QWidget):
         self._inbox: Inbox | None = None
         # The words of each row shown, by (id, contacted_at): made once, not every redraw.
         self._texts: dict[tuple[uuid.UUID, datetime | None], list[str]] = {}
+        self._shown: list[tuple[uuid.UUID, datetime | None]] = []  # the table's rows
         self.summary = QLabel()
         self.summary.setObjectName("DeskHeading")
         self.search = QLineEdit()
@@ -112,6 +113,8 @@ class SignupsView(QWidget):
 
     def show_inbox(self, inbox: Inbox | None) -> None:
         """Draw ``inbox`` (None: forget every row, the desk locked)."""
+        if inbox is not self._inbox:
+            self._shown = []  # another inbox (or none): draw every row
         self._inbox = inbox
         if inbox is None:
             self.search.clear()
@@ -119,35 +122,58 @@ class SignupsView(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        """Every row of the inbox; the search then hides those it does not find. Each
-        row's words are made once (dates and numbers cost most of a redraw), so a new
-        arrival among hundreds redraws in a blink."""
-        selected = self.selected_id()
+        """Show the inbox's rows; the search then hides those it does not find.
+
+        Each row's words are made once (dates and numbers cost most of a redraw), and the
+        two usual changes touch only their rows: sign-ups that arrived go in at the top,
+        and one marked (or unmarked) is rewritten in place. Anything else (a deletion,
+        "Seen") draws the list again.
+        """
         inbox = self._inbox
         rows = [] if inbox is None else inbox.rows
-        texts = {(row.id, row.contacted_at): self._texts.get((row.id, row.contacted_at))
-                 or self._cells(row) for row in rows}
-        self._texts = texts
+        keys = [(row.id, row.contacted_at) for row in rows]
+        self._texts = {key: self._texts.get(key) or self._cells(row)
+                       for key, row in zip(keys, rows, strict=True)}
+        shown, self._shown = self._shown, keys
         table = self.table
         table.setUpdatesEnabled(False)
-        table.setRowCount(0)
-        table.setRowCount(len(rows))
-        for index, row in enumerate(rows):
-            for column, text in enumerate(texts[(row.id, row.contacted_at)]):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, row.id)
-                if not row.readable:
-                    font = QFont(table.font())
-                    font.setItalic(True)
-                    item.setFont(font)
-                if inbox is not None and inbox.is_arrival(row.id):
-                    item.setBackground(QBrush(QColor(ARRIVAL_COLOUR)))
-                table.setItem(index, column, item)
-            if row.id == selected:
-                table.selectRow(index)
-        table.resizeRowsToContents()
+        added = len(keys) - len(shown)
+        # An empty ``shown`` asks for a whole redraw (a new inbox, a lock, "Seen").
+        if shown and added > 0 and keys[added:] == shown:
+            for index in range(added):
+                table.insertRow(index)
+                self._put(index, rows[index])
+        elif shown and [key[0] for key in keys] == [key[0] for key in shown]:
+            for index, (key, before) in enumerate(zip(keys, shown, strict=True)):
+                if key != before:
+                    self._put(index, rows[index])
+        else:
+            selected = self.selected_id()
+            table.setRowCount(0)
+            table.setRowCount(len(rows))
+            for index, row in enumerate(rows):
+                self._put(index, row, size=False)
+                if row.id == selected:
+                    table.selectRow(index)
+            table.resizeRowsToContents()
         table.setUpdatesEnabled(True)
         self._filter()
+
+    def _put(self, index: int, row: InboxRow, *, size: bool = True) -> None:
+        table = self.table
+        arrival = self._inbox is not None and self._inbox.is_arrival(row.id)
+        for column, text in enumerate(self._texts[(row.id, row.contacted_at)]):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            if not row.readable:
+                font = QFont(table.font())
+                font.setItalic(True)
+                item.setFont(font)
+            if arrival:
+                item.setBackground(QBrush(QColor(ARRIVAL_COLOUR)))
+            table.setItem(index, column, item)
+        if size:
+            table.resizeRowToContents(index)
 
     def _filter(self) -> None:
         inbox = self._inbox
@@ -238,5 +264,6 @@ class SignupsView(QWidget):
     def acknowledge(self) -> None:
         if self._inbox is not None:
             self._inbox.acknowledge()
+        self._shown = []  # the highlight goes: draw every row again
         self._fill()
         self.acknowledged.emit()
