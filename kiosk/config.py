@@ -128,6 +128,15 @@ class Settings:
         return self.data_dir / "audit.log"
 
     @property
+    def desk_guard_file(self) -> Path:
+        """The desk app's count of wrong passphrase tries (it has no PIN)."""
+        return self.data_dir / "desk-unlock.json"
+
+    @property
+    def desk_log_file(self) -> Path:
+        return self.log_dir / "desk.log"
+
+    @property
     def exports(self) -> Path | None:
         """Where the staff panel writes CSV files; None until the clinic sets one."""
         return self.export_dir

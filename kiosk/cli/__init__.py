@@ -1,5 +1,6 @@
-"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, and the front desk's
-``setup``, ``set-pin``, ``unlock-panel``, ``change-passphrase``, ``export`` and ``purge``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, ``desk`` (the
+front-desk app), and the front desk's ``setup``, ``set-pin``, ``unlock-panel``,
+``change-passphrase``, ``export`` and ``purge``.
 
 The only package that prints; everything the kiosk does at run time goes to the log.
 ``main`` parses once (arguments.py), loads the settings once, and runs one command: content
@@ -17,6 +18,7 @@ from kiosk.cli.arguments import (
     Check,
     Command,
     Desk,
+    DeskApp,
     Export,
     Preview,
     Publish,
@@ -26,6 +28,7 @@ from kiosk.cli.arguments import (
     parse_args,
 )
 from kiosk.cli.content import check, publish
+from kiosk.cli.desk import desk
 from kiosk.cli.display import display_problem
 from kiosk.cli.exits import EXIT_CONFIG, EXIT_ERROR, EXIT_NO_DISPLAY
 from kiosk.cli.front_desk import (
@@ -40,7 +43,8 @@ from kiosk.cli.server import server_command
 from kiosk.config import ConfigError, Settings
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
-           "Export", "Preview", "Publish", "Run", "Server", "display_problem", "main", "parse_args"]
+           "DeskApp", "Export", "Preview", "Publish", "Run", "Server", "display_problem", "main",
+           "parse_args"]
 
 
 def run_command(command: Command, settings: Settings) -> int:
@@ -82,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The one place a bad kiosk.toml, --config or environment value is reported.
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    if isinstance(command, DeskApp):
+        return desk(command, settings, program=argv[0] if argv else "kiosk")
     if not isinstance(command, Run | Preview):
         return run_command(command, settings)
     problem = display_problem(os.environ)

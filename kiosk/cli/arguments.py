@@ -58,6 +58,15 @@ class Desk(Common):
 
 
 @dataclasses.dataclass(frozen=True)
+class DeskApp(Common):
+    """``kiosk desk``: the front-desk app's window."""
+
+    language: str = ""
+    lock_after_minutes: float = 5.0
+    desk_user: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Server(Common):
     """``kiosk server init|purge``: the clinic server (kiosk/cli/server.py)."""
 
@@ -70,7 +79,7 @@ class Server(Common):
     desk_role: str = "desk"
 
 
-Command = Run | Preview | Check | Publish | Export | Desk | Server
+Command = Run | Preview | Check | Publish | Export | Desk | DeskApp | Server
 
 
 def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
@@ -130,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("purge", "delete sign-ups older than the retention period")
     _server_commands(command("server", "set up or look after the clinic server (PostgreSQL)"),
                      common)
+    desk = command("desk", "the front-desk app: sign-ups from every kiosk, via the clinic server")
+    desk.add_argument("--language", default="", metavar="CODE",
+                      help="the desk's language, e.g. es (default: the clinic's)")
+    desk.add_argument("--lock-after-minutes", type=float, default=5.0, metavar="N",
+                      help="lock after N minutes without a key press or click (default 5)")
+    desk.add_argument("--desk-user", default="", metavar="NAME",
+                      help="who is at the desk, for the audit (default: the login name)")
     return parser
 
 
@@ -180,6 +196,9 @@ def parse_args(argv: Sequence[str]) -> Command:
         return Publish(**common, source=ns.source)
     if name == "export":
         return Export(**common, out=ns.out)
+    if name == "desk":
+        return DeskApp(**common, language=ns.language,
+                       lock_after_minutes=ns.lock_after_minutes, desk_user=ns.desk_user)
     if name == "server":
         extra = ({"host": ns.host, "logins": ns.logins, "new_passwords": ns.new_passwords,
                   "kiosk_role": ns.kiosk_role, "desk_role": ns.desk_role}

@@ -179,6 +179,13 @@ class DeskStore:
                          (public_key,))
             self._audit(conn, SET_PUBLIC_KEY, None)
 
+    def public_key(self) -> bytes | None:
+        """The clinic's public key as published (None before any desk did): a desk checks
+        it is its own, and a second desk never publishes new keys over the first's."""
+        with self._using() as conn:
+            row = conn.execute("SELECT public_key FROM clinic_key").fetchone()
+        return bytes(row[0]) if row else None
+
     def record(self, action: str, entry_id: uuid.UUID | None = None) -> None:
         """An audit row for an action done at the desk itself (e.g. EXPORT)."""
         with self._using() as conn:

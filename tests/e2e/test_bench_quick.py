@@ -45,6 +45,8 @@ FIGURES = {
         "CommonMark examples that differ and check reports (of 400)",
         "CommonMark examples that differ silently (of 400)",
         "check of the shipped pages, CommonMark yardstick on"],
+    "desk_list.py": ["desk list redraw when one sign-up arrives among 50",
+                     "desk search keystroke among 50"],
     "speech_latency.py": [
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
