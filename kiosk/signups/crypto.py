@@ -211,6 +211,29 @@ def save_public_key(path: Path, public_key: bytes) -> None:
         raise KeysExist(f"{path} already exists; keeping it") from e
 
 
+def public_key_from_file(path: Path) -> bytes:
+    """The public key in ``path``: a keys file (only its public half is read), the key in
+    base64 on one line, or its 32 raw bytes. Raises KeysMissing or KeysDamaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise KeysMissing(f"{path} does not exist") from e
+    except OSError as e:
+        raise KeysDamaged(f"{path} cannot be read: {e.strerror}") from e
+    if len(raw) == nacl.public.PublicKey.SIZE:
+        return raw
+    if raw.lstrip().startswith(b"{"):
+        return bytes(_public_key(_read(path), path))
+    try:
+        key = _unb64(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError, binascii.Error) as e:
+        raise KeysDamaged(f"{path} holds no public key (a keys file, base64 or 32 bytes)") \
+            from e
+    if len(key) != nacl.public.PublicKey.SIZE:
+        raise KeysDamaged(f"{path}: a public key is 32 bytes, not {len(key)}")
+    return key
+
+
 def holds_private_key(path: Path) -> bool:
     """False for a public-key-only keys file (`save_public_key`); raises like `_read`."""
     return "private_key" in _read(path)
