@@ -17,7 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from kiosk.config_tables import ConfigError, speech_table, take_home_table, typed
+from kiosk.config_tables import ConfigError, server_table, speech_table, take_home_table, typed
+from kiosk.server.config import ServerConfig
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
 
@@ -99,6 +100,8 @@ class Settings:
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     # QR codes to take a page home ([take_home]).
     take_home: TakeHomeConfig = field(default_factory=TakeHomeConfig)
+    # The clinic server ([server]); None: the embedded default (sign-ups stay on the kiosk).
+    server: ServerConfig | None = None
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -325,6 +328,7 @@ def load_settings(
         cache_dir=cache_dir.resolve(),
         speech=speech_table(_section(data, "speech", source), where),
         take_home=take_home_table(_section(data, "take_home", source), where),
+        server=server_table(_section(data, "server", source), where),
         **limits,
     )
 
