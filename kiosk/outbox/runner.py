@@ -40,6 +40,9 @@ class ShipperThread:
             self._thread.join(timeout_s)
         return not self._thread.is_alive()
 
+    def join(self, timeout_s: float | None = None) -> None:
+        self._thread.join(timeout_s)
+
     def _run(self) -> None:
         try:
             while not self._stop.is_set():
