@@ -91,17 +91,19 @@ class OutboxQueue:
                         bytes(sealed))
                 for row_id, entry, created, consent, sealed in rows]
 
-    def sent(self, entry: Waiting) -> None:
-        """The server has committed ``entry``: delete it here, tombstone and all."""
+    def sent(self, entries: list[Waiting]) -> None:
+        """The server has committed ``entries``: delete them here, tombstones and all, in
+        one transaction (one disk flush for a whole batch)."""
         conn = self._connection()
         try:
             with copies.write(conn):
-                copies.bury(conn, [entry.sealed])
-                # The outbox row goes with it (ON DELETE CASCADE).
-                conn.execute("DELETE FROM signups WHERE id = ?", (entry.signup_id,))
+                copies.bury(conn, [entry.sealed for entry in entries])
+                # The outbox rows go with them (ON DELETE CASCADE).
+                conn.executemany("DELETE FROM signups WHERE id = ?",
+                                 [(entry.signup_id,) for entry in entries])
         except sqlite3.DatabaseError as e:
-            raise unavailable(e, "remove a sign-up the server has") from e
-        self._removed.append(entry.sealed)
+            raise unavailable(e, "remove sign-ups the server has") from e
+        self._removed.extend(entry.sealed for entry in entries)
 
     def tidy(self) -> bool:
         """After a run of removals: no copy left in the WAL or the store's own copies.

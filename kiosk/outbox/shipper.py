@@ -118,14 +118,19 @@ class Shipper:
         return now if more else self._next_beat
 
     def _send_batch(self, queue: OutboxQueue, link: Link) -> int:
-        sent = 0
-        for entry in queue.oldest(self._batch):
-            link.send(entry.entry_id, entry.sealed, entry.created_at, entry.consent_version)
-            queue.sent(entry)
-            sent += 1
-            self.sent += 1
-            self._tidy_due = True
-        return sent
+        """Send up to a batch, one committed INSERT each, then remove what the server has in
+        one local transaction, also when a send failed halfway (then its error goes on)."""
+        done = []
+        try:
+            for entry in queue.oldest(self._batch):
+                link.send(entry.entry_id, entry.sealed, entry.created_at, entry.consent_version)
+                done.append(entry)
+        finally:
+            if done:
+                queue.sent(done)
+                self.sent += len(done)
+                self._tidy_due = True
+        return len(done)
 
     def _take_public_key(self, link: Link) -> None:
         keys = self._keys_file

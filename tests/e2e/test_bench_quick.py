@@ -48,6 +48,7 @@ FIGURES = {
     "speech_latency.py": [
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
+    "outbox_drain.py": ["drain 1,200 queued sign-ups after an outage"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

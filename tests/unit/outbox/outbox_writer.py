@@ -39,9 +39,10 @@ def say(line: str) -> None:
 
 
 class ReportingQueue(OutboxQueue):
-    def sent(self, entry: Waiting) -> None:
-        super().sent(entry)
-        say("S")
+    def sent(self, entries: list[Waiting]) -> None:
+        super().sent(entries)
+        for _ in entries:
+            say("S")
         if not self.count():
             say("E")  # nothing waits
 

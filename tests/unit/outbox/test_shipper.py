@@ -154,11 +154,11 @@ class LosesTheAnswer(OutboxQueue):
 
     failures = 1
 
-    def sent(self, entry: Waiting) -> None:
+    def sent(self, entries: list[Waiting]) -> None:
         if LosesTheAnswer.failures:
             LosesTheAnswer.failures -= 1
-            raise StoreUnavailable("cannot remove a sign-up the server has: the disk is full")
-        super().sent(entry)
+            raise StoreUnavailable("cannot remove sign-ups the server has: the disk is full")
+        super().sent(entries)
 
 
 @pytest.mark.expect_log("kiosk.outbox.shipper", r"the disk is full; sign-ups wait")
@@ -171,7 +171,7 @@ def test_a_retry_after_the_server_committed_makes_no_second_copy(kiosk: Kiosk,
                       backoff=Backoff(first_s=1))
     due = shipper.tick(0.0)
     assert (due, kiosk.store.count()) == (1.0, 2)
-    assert len(on_server(clinic, kiosk)) == 1  # committed there, still here
+    assert len(on_server(clinic, kiosk)) == 2  # committed there, still here
     shipper.tick(due)
     assert kiosk.store.count() == 0
     assert on_server(clinic, kiosk) == ["Patient 0", "Patient 1"]
