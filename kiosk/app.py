@@ -135,8 +135,18 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
 
 
 def content_version(content: ContentSet | None) -> str:
-    """What the heartbeat reports as the content shown: a short digest of every section."""
-    return "none" if content is None else hashlib.sha256(repr(content).encode()).hexdigest()[:12]
+    """What the heartbeat reports as the content shown: a short digest of every section's
+    words and picture names, the same on every kiosk showing the same pages (wherever its
+    checked copy lives)."""
+    if content is None:
+        return "none"
+    digest = hashlib.sha256()
+    for language in sorted(content.by_language):
+        for s in content.by_language[language]:
+            for part in (language, s.slug, str(s.order), s.title, s.image.name, s.image_alt,
+                         s.html, s.more_info):
+                digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | None:
