@@ -219,3 +219,20 @@ def test_the_thread_sends_a_saved_entry_at_once(kiosk: Kiosk, clinic: Clinic) ->
             assert runner.stop()
         assert [e.kiosk for e in desk.entries()] == ["room 1"]
     assert kiosk.store.count() == 0
+
+
+@pytest.mark.expect_log("kiosk.outbox.shipper", r"outbox: .*password.*sign-ups wait")
+def test_a_wrong_password_keeps_every_entry_and_says_why(kiosk: Kiosk, clinic: Clinic,
+                                                          caplog) -> None:
+    kiosk.save(2)
+    wrong = clinic.server.conninfo(clinic.kiosk_role, "not-the-password", dbname=clinic.dbname)
+    shipper = kiosk.shipper(wrong)
+    try:
+        assert shipper.tick(0.0) == 1.0
+        assert kiosk.store.count() == 2
+        assert shipper.waiting == 2
+        assert shipper.last_error == "ServerUnavailable"
+    finally:
+        shipper.close()
+    [record] = [r for r in caplog.records if r.name == "kiosk.outbox.shipper"]
+    assert "Patient" not in record.getMessage()
