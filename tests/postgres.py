@@ -30,6 +30,9 @@ import psycopg
 from psycopg import sql
 
 ADMIN = "clinic_admin"
+PREFIX = "kiosk-pg-"
+# The process that made a cluster; a cluster whose maker is gone was left by a killed run.
+OWNER = "owner.pid"
 _counter = itertools.count(1)
 
 
@@ -47,6 +50,34 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop_orphans(bin_dir: Path) -> None:
+    """Stop and remove the clusters of test runs that were killed before they could (a
+    SIGKILLed pytest leaves its server running); those of live runs are left alone."""
+    for base in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            pid = int((base / OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        if (base / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [str(bin_dir / "pg_ctl"), "stop", "-D", str(base / "data"), "-m", "immediate",
+                 "-w"], capture_output=True, timeout=60, check=False,
+                user="postgres" if os.geteuid() == 0 else None)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -74,23 +105,28 @@ class Clinic:
 
 
 class PostgresServer:
-    def __init__(self, bin_dir: Path, base: Path, port: int, run_as: str | None) -> None:
+    def __init__(self, bin_dir: Path, base: Path, port: int, run_as: str | None,
+                 durable: bool = False) -> None:
         self.bin_dir = bin_dir
         self.base = base
         self.data_dir = base / "data"
         self.socket_dir = base / "socket"
         self.log_file = base / "postgres.log"
         self.port = port
-        self._run_as = run_as
+        self.run_as = run_as
+        self.durable = durable
         self.running = False
 
     # -- making and running the cluster ----------------------------------------------------
 
     @classmethod
-    def start_new(cls, bin_dir: Path) -> PostgresServer:
-        base = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+    def start_new(cls, bin_dir: Path, *, durable: bool = False) -> PostgresServer:
+        """``durable``: fsync as a real server does (benchmarks); tests do without."""
+        stop_orphans(bin_dir)
+        base = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (base / OWNER).write_text(str(os.getpid()))
         run_as = "postgres" if os.geteuid() == 0 else None
-        server = cls(bin_dir, base, _free_port(), run_as)
+        server = cls(bin_dir, base, _free_port(), run_as, durable)
         server.socket_dir.mkdir()
         if run_as is not None:
             user = pwd.getpwnam(run_as)
@@ -103,7 +139,7 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         result = subprocess.run(
             [str(self.bin_dir / args[0]), *args[1:]], capture_output=True, text=True,
-            user=self._run_as, cwd=self.base, timeout=120, check=False)
+            user=self.run_as, cwd=self.base, timeout=120, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"{args[0]} failed ({result.returncode}):\n{result.stdout}\n"
                                f"{result.stderr}\n{self._log_tail()}")
@@ -124,9 +160,10 @@ class PostgresServer:
         with (self.data_dir / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                        f"unix_socket_directories = '{self.socket_dir}'\n"
-                       # A test cluster: the OS does not crash under it, so no fsync.
-                       "fsync = off\nfull_page_writes = off\n"
                        "password_encryption = 'scram-sha-256'\n")
+            if not self.durable:
+                # A test cluster: the OS does not crash under it, so no fsync.
+                conf.write("fsync = off\nfull_page_writes = off\n")
 
     def start(self) -> None:
         self._run("pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),

@@ -25,7 +25,8 @@ _CONNECT_CAUSES = (
     ("password authentication failed", "the clinic server refused the password for this "
      "login: check the password in the .pgpass file (or the one `kiosk server init` wrote)"),
     ("no password supplied", "the clinic server asks for a password and none was found: "
-     "check the .pgpass file named by the server settings"),
+     "check the .pgpass file (it must be readable by its user only, mode 0600: libpq "
+     "ignores one that others may read)"),
     ("server does not support ssl", "the clinic server does not offer an encrypted (TLS) "
      "connection, and these settings require one: turn on ssl on the server"),
     ("certificate verify failed", "the clinic server's certificate could not be verified "

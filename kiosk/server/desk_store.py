@@ -64,6 +64,8 @@ class DeskStore:
         self._conn: Conn | None = None
         self._listener: Conn | None = None
         self._lock = threading.Lock()
+        self._listen_lock = threading.Lock()
+        self._closed = False
         self._read_recorded = False
 
     # -- connections ---------------------------------------------------------------------
@@ -186,17 +188,29 @@ class DeskStore:
 
     def wait_for_change(self, timeout_s: float) -> bool:
         """Block until an entry is added, changed or deleted (True) or ``timeout_s`` passes
-        (False). ServerUnavailable if the server cannot be listened to: poll instead."""
-        try:
-            if self._listener is None or self._listener.closed:
+        (False). ServerUnavailable if the server cannot be listened to: poll instead.
+        ``close()`` from another thread ends a wait at once with False."""
+        with self._listen_lock:
+            if self._closed:
+                return False
+            listener = self._listener
+            if listener is None or listener.closed:
                 listener = self._open()
-                listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                try:
+                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                except psycopg.Error as e:
+                    listener.close()
+                    raise ServerUnavailable(describe(e)) from e
                 self._listener = listener
-            for _ in self._listener.notifies(timeout=timeout_s, stop_after=1):
+        try:
+            for _ in listener.notifies(timeout=timeout_s, stop_after=1):
                 return True
             return False
         except psycopg.Error as e:
-            self._drop_listener()
+            with self._listen_lock:
+                if self._closed:
+                    return False
+                self._drop_listener()
             raise ServerUnavailable(describe(e)) from e
 
     def _drop_listener(self) -> None:
@@ -208,9 +222,13 @@ class DeskStore:
                 log.debug("closing a broken listen connection failed", exc_info=True)
 
     def close(self) -> None:
+        """Close both connections; a wait_for_change in another thread returns False, and
+        later ones return False at once (the other methods would connect again)."""
         with self._lock:
             self._drop_main()
-        self._drop_listener()
+        with self._listen_lock:
+            self._closed = True
+            self._drop_listener()
 
     def __enter__(self) -> DeskStore:
         return self

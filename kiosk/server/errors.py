@@ -26,3 +26,8 @@ class SchemaTooNew(ServerUnavailable):
 
 class WrongRole(ServerUnavailable):
     """The login lacks what this program needs (e.g. the desk on the kiosk's login)."""
+
+
+class EntryRejected(ServerUnavailable):
+    """The server refused this one entry as malformed (too big, an empty field...): sending
+    it again will not help. Keep it locally and report it; other entries may still go."""

@@ -21,7 +21,7 @@ import psycopg
 
 from kiosk.server.config import ServerConfig
 from kiosk.server.connection import Conn, connect, describe
-from kiosk.server.errors import ServerUnavailable, WrongRole
+from kiosk.server.errors import EntryRejected, ServerUnavailable, WrongRole
 from kiosk.server.schema import check_schema
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,11 @@ class Heartbeat:
     last_error: str | None = None
 
 
+def _rejected(error: psycopg.Error) -> EntryRejected:
+    return EntryRejected(f"the clinic server refused this entry as malformed "
+                         f"({type(error).__name__}); sending it again will not help")
+
+
 class KioskLink:
     def __init__(self, config: ServerConfig) -> None:
         self._config = config
@@ -57,10 +62,16 @@ class KioskLink:
         try:
             check_schema(conn)
             row = conn.execute(
-                "SELECT has_column_privilege('entries', 'sealed', 'INSERT')").fetchone()
+                "SELECT has_column_privilege('entries', 'sealed', 'INSERT'), "
+                "has_table_privilege('entries', 'SELECT')").fetchone()
             if not row or not row[0]:
                 raise WrongRole("this login may not send sign-ups to the clinic server: "
                                 "the kiosk needs the kiosk role's login")
+            # Fail closed: with a login that reads sign-ups, a stolen kiosk would give
+            # every clinic's sealed entries away (the desk's or the administrator's).
+            if row[1]:
+                raise WrongRole("this login can read sign-ups on the clinic server; a kiosk "
+                                "must use the kiosk role's login, which cannot")
         except psycopg.Error as e:
             conn.close()
             raise ServerUnavailable(describe(e)) from e
@@ -71,10 +82,30 @@ class KioskLink:
         return conn
 
     def _run(self, statement: str, params: tuple[object, ...]) -> None:
+        reused = self._conn is not None and not self._conn.closed
         conn = self._connection()
         try:
             # autocommit: the statement is committed when execute returns.
             conn.execute(statement, params)
+            return
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as e:
+            raise _rejected(e) from e
+        except psycopg.OperationalError as e:
+            self.close()
+            if not reused:
+                raise ServerUnavailable(describe(e)) from e
+            # A connection kept from before a server restart fails at its first use; try
+            # once on a new one (safe: a send is idempotent, a heartbeat only appends).
+            log.debug("the kept server connection failed (%s); connecting again",
+                      type(e).__name__)
+        except psycopg.Error as e:
+            self.close()
+            raise ServerUnavailable(describe(e)) from e
+        conn = self._connection()
+        try:
+            conn.execute(statement, params)
+        except (psycopg.errors.IntegrityError, psycopg.errors.DataError) as e:
+            raise _rejected(e) from e
         except psycopg.Error as e:
             self.close()
             raise ServerUnavailable(describe(e)) from e

@@ -148,23 +148,23 @@ def _ensure_role(conn: Conn, role: str,
     """Create ``role`` (a plain login) or set its password; True if it was created.
     The password goes to the server only as a SCRAM verifier made here, so no server log
     can show it."""
-    exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
-    if exists:
-        super_ = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s",
-                              (role,)).fetchone()
-        if super_ and super_[0]:
-            raise ServerUnavailable(f"the role {role!r} is a superuser; the kiosk and desk "
-                                    "need roles of their own")
-    verb = "ALTER" if exists else "CREATE"
-    statement = sql.SQL(verb + " ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
-                        "NOREPLICATION").format(sql.Identifier(role))
+    found = conn.execute("SELECT rolsuper OR rolreplication FROM pg_roles WHERE rolname = %s",
+                         (role,)).fetchone()
+    if found and found[0]:
+        raise ServerUnavailable(f"the role {role!r} is a superuser or may replicate; the "
+                                "kiosk and the desk need plain roles of their own")
+    # Naming (NO)SUPERUSER or (NO)REPLICATION in ALTER ROLE needs a superuser; the owner of
+    # the database who runs init need not be one (scripts/server makes it CREATEROLE only).
+    statement = (sql.SQL("ALTER ROLE {} LOGIN NOCREATEDB NOCREATEROLE") if found else
+                 sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                         "NOREPLICATION")).format(sql.Identifier(role))
     if password is not None:
         verifier = conn.pgconn.encrypt_password(password.encode(), role.encode(),
                                                 b"scram-sha-256")
         statement = sql.SQL("{} PASSWORD {}").format(statement,
                                                      sql.Literal(verifier.decode()))
     conn.execute(statement)
-    return not exists
+    return found is None
 
 
 def _grant(conn: Conn, role: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import UTC, datetime
 
@@ -74,3 +75,15 @@ def test_a_new_entry_wakes_the_waiting_desk(clinic: Clinic) -> None:
         link.send(uuid.uuid4(), b"sealed", NOW, "v1")
         assert desk.wait_for_change(10) is True
         assert desk.wait_for_change(0.05) is False
+
+
+def test_closing_the_store_ends_a_wait_in_another_thread(clinic: Clinic) -> None:
+    desk = DeskStore(clinic.desk_conninfo, "front desk")
+    assert desk.wait_for_change(0.01) is False
+    result: list[bool] = []
+    waiter = threading.Thread(target=lambda: result.append(desk.wait_for_change(60)))
+    waiter.start()
+    desk.close()
+    waiter.join(timeout=20)
+    assert not waiter.is_alive()
+    assert result == [False]
