@@ -7,7 +7,9 @@ An entry leaves this kiosk only after `Link.send` returned, which is after the s
 committed it; the server takes each entry UUID once, so sending again after a crash, a
 timeout or a lost answer never makes a second copy. While the server cannot be reached the
 entries wait here (the form keeps saving them locally) and the shipper tries again after
-1, 2, 4... seconds, up to `Backoff.most_s`; the first entry sent ends the wait.
+1, 2, 4... seconds, up to `Backoff.most_s`; the first entry sent ends the wait. An entry the
+server refuses as malformed (`EntryRejected`) stays here, is reported (log, heartbeat) and is
+passed over, so it never holds up the ones behind it.
 
 A kiosk set up without any key (server mode, nothing given to ``kiosk setup``) takes the
 clinic's public key from the server, once; a key it holds is never replaced from there.
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.outbox.queue import OutboxQueue
-from kiosk.server.errors import ServerUnavailable
+from kiosk.server.errors import EntryRejected, ServerUnavailable
 from kiosk.server.kiosk_link import Heartbeat
 from kiosk.signups.crypto import KeysError, save_public_key
 from kiosk.signups.db_file import StoreError
@@ -76,6 +78,8 @@ class Shipper:
         self._retry_at = float("-inf")
         self._next_beat = float("-inf")
         self._tidy_due = False
+        # Entries the server refused as malformed: kept here, not sent again by this run.
+        self._rejected: set[int] = set()
         # Read by the UI thread (one attribute each, so always a whole value).
         self.waiting: int | None = None
         # The class of the last failure, for the heartbeat and the staff panel; None once a
@@ -95,8 +99,7 @@ class Shipper:
             queue = self._queue = self._queue or self._open_queue()
             link = self._link = self._link or self._connect()
             self._take_public_key(link)
-            sent = self._send_batch(queue, link)
-            more = sent == self._batch
+            sent, more = self._send_batch(queue, link)
             if self._tidy_due and not more:
                 self._tidy_due = not queue.tidy()
             self.waiting = queue.count()
@@ -108,7 +111,7 @@ class Shipper:
             if now >= self._next_beat:
                 link.heartbeat(Heartbeat(self._program_version, self._content_version(),
                                          self.waiting, self.last_error))
-                self.last_error = None
+                self.last_error = "EntryRejected" if self._rejected else None
                 self._next_beat = now + self._heartbeat_s
         except (ServerUnavailable, StoreError) as e:
             return self._failed(now, e)
@@ -117,20 +120,30 @@ class Shipper:
             return self._failed(now, e)
         return now if more else self._next_beat
 
-    def _send_batch(self, queue: OutboxQueue, link: Link) -> int:
+    def _send_batch(self, queue: OutboxQueue, link: Link) -> tuple[int, bool]:
         """Send up to a batch, one committed INSERT each, then remove what the server has in
-        one local transaction, also when a send failed halfway (then its error goes on)."""
+        one local transaction, also when a send failed halfway (then its error goes on).
+        Return how many were sent and whether more may wait."""
         done = []
+        waiting = [entry for entry in queue.oldest(self._batch + len(self._rejected))
+                   if entry.signup_id not in self._rejected][:self._batch]
         try:
-            for entry in queue.oldest(self._batch):
-                link.send(entry.entry_id, entry.sealed, entry.created_at, entry.consent_version)
+            for entry in waiting:
+                try:
+                    link.send(entry.entry_id, entry.sealed, entry.created_at,
+                              entry.consent_version)
+                except EntryRejected as e:
+                    self._rejected.add(entry.signup_id)
+                    self.last_error = type(e).__name__
+                    log.error("outbox: sign-up %d stays on this kiosk: %s", entry.signup_id, e)
+                    continue
                 done.append(entry)
         finally:
             if done:
                 queue.sent(done)
                 self.sent += len(done)
                 self._tidy_due = True
-        return len(done)
+        return len(done), len(waiting) == self._batch
 
     def _take_public_key(self, link: Link) -> None:
         keys = self._keys_file

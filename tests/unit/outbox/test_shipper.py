@@ -28,6 +28,7 @@ from kiosk.signups.crypto import (
     OPSLIMIT_FLOOR,
     create_keys,
     load_public_key,
+    seal,
     unlock,
     unseal,
 )
@@ -236,3 +237,27 @@ def test_a_wrong_password_keeps_every_entry_and_says_why(kiosk: Kiosk, clinic: C
         shipper.close()
     [record] = [r for r in caplog.records if r.name == "kiosk.outbox.shipper"]
     assert "Patient" not in record.getMessage()
+
+
+@pytest.mark.expect_log("kiosk.outbox.shipper", r"sign-up 2 stays on this kiosk: .*malformed")
+def test_an_entry_the_server_refuses_stays_here_and_holds_up_nothing(kiosk: Kiosk,
+                                                                      clinic: Clinic,
+                                                                      caplog) -> None:
+    key = load_public_key(kiosk.keys)
+    kiosk.save(1)
+    kiosk.store.add(seal(key, b"{}"), "x" * 101, created_at=START + timedelta(minutes=2))
+    kiosk.now[0] = START + timedelta(minutes=2)
+    kiosk.save(1)
+    shipper = kiosk.shipper(clinic.kiosk_conninfo, batch=1)
+    try:
+        now = 0.0
+        for _ in range(4):
+            now = shipper.tick(now)
+        assert on_server(clinic, kiosk) == ["Patient 0", "Patient 0"]
+        assert kiosk.store.count() == 1  # kept, never lost
+        assert shipper.waiting == 1
+        shipper.tick(now + 30)  # a heartbeat later it is still said
+        assert heartbeats(clinic)[-1][3:] == (1, "EntryRejected")
+    finally:
+        shipper.close()
+    assert len([r for r in caplog.records if "stays on this kiosk" in r.getMessage()]) == 1
