@@ -68,13 +68,8 @@ def main() -> int:
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise SystemExit("PostgreSQL's server is not installed: apt-get install postgresql")
-    server = PostgresServer.start_new(bin_dir)
+    server = PostgresServer.start_new(bin_dir, durable=True)  # fsync on, as in a clinic
     try:
-        with psycopg.connect(server.admin_conninfo, autocommit=True) as conn:
-            conn.execute("ALTER SYSTEM SET fsync = on")
-            conn.execute("ALTER SYSTEM SET full_page_writes = on")
-        server.stop()
-        server.start()
         kiosk_clinic, raw_clinic = server.fresh_clinic(), server.fresh_clinic()
         with tempfile.TemporaryDirectory(prefix="bench-outbox-") as scratch:
             folder = Path(scratch)

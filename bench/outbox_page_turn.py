@@ -33,7 +33,6 @@ def main() -> int:
     os.environ["QT_QPA_PLATFORM"] = OFFSCREEN
     sys.path.insert(0, str(ROOT))
 
-    import psycopg
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
@@ -81,12 +80,8 @@ def main() -> int:
         target.removeEventFilter(seen)
         return elapsed * 1000
 
-    server = PostgresServer.start_new(bin_dir)
+    server = PostgresServer.start_new(bin_dir, durable=True)  # fsync on, as in a clinic
     try:
-        with psycopg.connect(server.admin_conninfo, autocommit=True) as conn:
-            conn.execute("ALTER SYSTEM SET fsync = on")
-        server.stop()
-        server.start()
         clinic = server.fresh_clinic()
         with tempfile.TemporaryDirectory(prefix="bench-outbox-turn-") as scratch:
             settings = load_settings(content_dir=BUNDLED_CONTENT,
