@@ -8,6 +8,7 @@ screenshot and bench scripts call ``build`` so they measure and show exactly wha
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from kiosk.logging_setup import setup_logging
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from kiosk.content.model import ContentSet
+    from kiosk.outbox.runner import ShipperThread
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.shell.window import KioskWindow
@@ -43,12 +46,17 @@ class Kiosk:
     purge_timer: QTimer
     # False when the content folder was still being written at start-up (not shown yet).
     live_settled: bool = True
+    # Server mode ([server]): sends saved sign-ups to the clinic server; started by run_kiosk.
+    outbox: ShipperThread | None = None
 
     def close(self) -> None:
         from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
         self.watcher.stop()
+        if self.outbox is not None and not self.outbox.stop():
+            log.warning("the outbox was still sending at exit; what it sent is kept here too "
+                        "and goes again next time (the server takes it once)")
         if self.store is not None:
             self.store.close()
         # Before the QApplication (and the image plugins with it) goes away.
@@ -78,10 +86,13 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         # The pages still show; the form sends patients to the desk until this is fixed.
         log.critical("sign-ups are unavailable: %s", e)
         store = None
+    shown = [content_version(startup.result.content)]
+    outbox = None if store is None else _outbox(settings, lambda: shown[0])
     if store is not None:
         if store.recovered_from is not None:
             log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
-        signups = SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+        signups = SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
+                                on_saved=None if outbox is None else outbox.wake)
     watcher = ContentWatcher(settings)
 
     def content_status() -> list[str]:
@@ -89,10 +100,16 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         return [str(p) for p in result.errors]
 
     services = Services(signups=signups, pin=PinGuard(settings.pin_file),
-                        content_status=content_status, speaker=_speaker(settings))
+                        content_status=content_status, speaker=_speaker(settings),
+                        sends_to_desk=settings.server is not None)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
+
+    def content_accepted(content: ContentSet) -> None:
+        shown[0] = content_version(content)  # one list item: a whole value for the outbox
+
+    watcher.accepted.connect(content_accepted)
 
     # Old sign-ups go on schedule even if nobody opens the panel.
     def purge() -> None:
@@ -114,7 +131,41 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.setInterval(STORE_FILE_CHECK_MS)
         file_check.timeout.connect(store.check_files)
         file_check.start()
-    return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
+    return Kiosk(window, watcher, store, purge_timer, startup.live_settled, outbox)
+
+
+def content_version(content: ContentSet | None) -> str:
+    """What the heartbeat reports as the content shown: a short digest of every section's
+    words and picture names, the same on every kiosk showing the same pages (wherever its
+    checked copy lives)."""
+    if content is None:
+        return "none"
+    digest = hashlib.sha256()
+    for language in sorted(content.by_language):
+        for s in content.by_language[language]:
+            for part in (language, s.slug, str(s.order), s.title, s.image.name, s.image_alt,
+                         s.html, s.more_info):
+                digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | None:
+    """Server mode: the thread that ships sign-ups and heartbeats (not started yet)."""
+    server = settings.server
+    if server is None:
+        return None
+    from kiosk import __version__
+    from kiosk.outbox.queue import OutboxQueue
+    from kiosk.outbox.runner import ShipperThread
+    from kiosk.outbox.shipper import Shipper
+    from kiosk.server.kiosk_link import KioskLink
+
+    db = settings.signups_db
+    shipper = Shipper(lambda: OutboxQueue(db), lambda: KioskLink(server),
+                      program_version=__version__, content_version=shown,
+                      heartbeat_s=server.heartbeat_seconds, keys_file=settings.keys_file)
+    log.info("server mode: sign-ups go to the clinic server as %r", server.kiosk_name)
+    return ShipperThread(shipper)
 
 
 def _speaker(settings: Settings) -> Speaker | None:
@@ -200,6 +251,8 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     lockdown.install(app)
     kiosk.window.show_kiosk()
     kiosk.watcher.start(live_settled=kiosk.live_settled)
+    if kiosk.outbox is not None:
+        kiosk.outbox.start()
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

@@ -37,6 +37,7 @@ from kiosk.cli.front_desk import (
     purge,
     set_pin,
     setup,
+    setup_public_key,
     unlock_panel,
 )
 from kiosk.cli.server import server_command
@@ -61,6 +62,8 @@ def run_command(command: Command, settings: Settings) -> int:
         if isinstance(command, Export):
             return export(settings, command.out)
         assert isinstance(command, Desk)
+        if command.public_key is not None:
+            return setup_public_key(settings, command.public_key)
         desk: dict[str, Callable[[Settings], int]] = {
             "setup": setup, "set-pin": set_pin, "unlock-panel": unlock_panel,
             "change-passphrase": change_passphrase, "purge": purge}

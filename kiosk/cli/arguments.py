@@ -55,6 +55,8 @@ class Desk(Common):
     """One of DESK_COMMANDS: the front desk's set-up and upkeep, no options of its own."""
 
     name: str = "setup"
+    # setup only: a kiosk that seals to this public key and keeps no private key (server mode).
+    public_key: Path | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help="the new content folder (en/, es/, images/)")
     command("preview", "open draft content in a window").add_argument(
         "folder", type=Path, metavar="DIR", help="draft content folder")
-    command("setup", "first run: create the clinic's keys, passphrase and staff PIN")
+    command("setup", "first run: create the clinic's keys, passphrase and staff PIN"
+            ).add_argument("--public-key", type=Path, metavar="FILE",
+                           help="server mode: keep only the clinic's public key from FILE "
+                                "(the desk's keys file or the key in base64); this kiosk "
+                                "then saves sign-ups and can never read them")
     command("set-pin", "change the staff PIN")
     command("unlock-panel", "end a lockout of the staff panel after wrong PINs (audited)")
     command("change-passphrase", "lock the clinic's key under a new front-desk passphrase")
@@ -204,7 +210,7 @@ def parse_args(argv: Sequence[str]) -> Command:
                   "kiosk_role": ns.kiosk_role, "desk_role": ns.desk_role}
                  if ns.server_action == "init" else {})
         return Server(**common, action=ns.server_action, admin=ns.admin, **extra)
-    return Desk(**common, name=name)
+    return Desk(**common, name=name, public_key=getattr(ns, "public_key", None))
 
 
 def load_settings_for(command: Command) -> Settings:

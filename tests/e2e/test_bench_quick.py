@@ -51,6 +51,9 @@ FIGURES = {
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
     "server_send.py": ["send a sealed sign-up to the clinic server"],
+    "outbox_drain.py": ["drain 1,200 queued sign-ups after an outage"],
+    "outbox_page_turn.py": ["page turn p99 while the outbox drains",
+                            "page turn p50 while the outbox drains"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

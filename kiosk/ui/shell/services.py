@@ -21,12 +21,15 @@ class Services:
     content_status: Callable[[], list[str]] = field(default=lambda: [])
     # Reads pages aloud; None when the kiosk has no engine or no sound (app.py logs why).
     speaker: Speaker | None = None
+    # A clinic server is configured ([server]): the panel says sign-ups go to the desk and
+    # how many wait here to be sent.
+    sends_to_desk: bool = False
     # The front desk's way in, around ``pin`` and ``signups``: it outlives every rebuild of
     # the panel, so a check still running finds the same generation count.
     staff: StaffSession = field(init=False)
 
     def __post_init__(self) -> None:
-        self.staff = StaffSession(self.pin, self.signups)
+        self.staff = StaffSession(self.pin, self.signups, sends_to_desk=self.sends_to_desk)
 
     def stop_reading(self) -> None:
         """Whatever is being read aloud stops: the pages are rebuilt (language, text size,

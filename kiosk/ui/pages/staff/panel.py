@@ -136,6 +136,10 @@ class StaffPanel(QWidget):
             return self._strings["staff_store_unavailable"]
         if status is StaffStatus.NOT_SET_UP:
             return self._strings["staff_not_set_up"]
+        if status is StaffStatus.SENT_TO_DESK:
+            waiting = self._staff.waiting()
+            return self._strings["staff_sent_to_desk"].format(
+                waiting="?" if waiting is None else waiting)
         return ""
 
     def clear(self, reason: str = "") -> None:
