@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.window import KioskWindow
     from kiosk.ui.widgets.listen_button import Speaker
 
@@ -41,6 +42,7 @@ class Kiosk:
     watcher: ContentWatcher
     store: SignupStore | None
     purge_timer: QTimer
+    scheduled_pages: ScheduledPages
     # False when the content folder was still being written at start-up (not shown yet).
     live_settled: bool = True
 
@@ -48,6 +50,7 @@ class Kiosk:
         from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
+        self.scheduled_pages.stop()
         self.watcher.stop()
         if self.store is not None:
             self.store.close()
@@ -61,12 +64,14 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     from PySide6.QtCore import QTimer
 
     from kiosk.audit import AuditLog
+    from kiosk.content.kiosk_pages import KioskPages, find_package
     from kiosk.content.last_good import load_for_startup
     from kiosk.i18n import load_translations
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.services import Services
     from kiosk.ui.shell.window import KioskWindow
 
@@ -88,8 +93,11 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         result = watcher.last_result or startup.live_result
         return [str(p) for p in result.errors]
 
+    pages = KioskPages(settings)
     services = Services(signups=signups, pin=PinGuard(settings.pin_file),
-                        content_status=content_status, speaker=_speaker(settings))
+                        content_status=content_status, speaker=_speaker(settings),
+                        pages=pages, find_stick=lambda: find_package(settings.usb_pages),
+                        pages_shown=watcher.take_now)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
@@ -114,7 +122,9 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.setInterval(STORE_FILE_CHECK_MS)
         file_check.timeout.connect(store.check_files)
         file_check.start()
-    return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
+    # A version loaded ahead with a start time goes live then (issue 16).
+    scheduled = ScheduledPages(pages, watcher.take_now, parent=window)
+    return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled)
 
 
 def _speaker(settings: Settings) -> Speaker | None:
@@ -200,6 +210,7 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     lockdown.install(app)
     kiosk.window.show_kiosk()
     kiosk.watcher.start(live_settled=kiosk.live_settled)
+    kiosk.scheduled_pages.start()
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

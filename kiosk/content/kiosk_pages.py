@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,14 +64,28 @@ class Offer:
         return not self.refused and self.folder is not None
 
 
+def find_package(patterns: tuple[str, ...]) -> FolderVersionStore | None:
+    """The first folder matching ``patterns`` (a USB stick's ``kiosk-pages``) that holds at
+    least one version, or None (no stick, or nothing published on it)."""
+    for pattern in patterns:
+        anchor = Path(Path(pattern).anchor or ".")
+        for found in sorted(anchor.glob(str(Path(pattern).relative_to(anchor)))):
+            store = FolderVersionStore(found)
+            if store.numbers():
+                return store
+    return None
+
+
 class KioskPages:
     def __init__(self, settings: Settings, *, keep: int = KEEP,
                  clock: Callable[[], datetime] = _utc_now) -> None:
         self._settings = settings
         self._keep = keep
         self._clock = clock
-        self.kept = FolderVersionStore(settings.data_dir / "content-versions")
-        self._state = settings.data_dir / "content-shown.json"
+        self.kept = FolderVersionStore(settings.content_versions_dir)
+        self._state = settings.content_shown_file
+        # The staff panel and the schedule may both swap (each on a worker thread).
+        self._swapping = threading.Lock()
 
     # What is shown ---------------------------------------------------------------------
 
@@ -164,9 +179,15 @@ class KioskPages:
         refused; the kiosk then shows what it showed."""
         if not offer.ok or offer.folder is None or offer.version is None:
             raise VersionError(offer.refused or "nothing to show")
+        with self._swapping:
+            return self._apply(offer, author)
+
+    def _apply(self, offer: Offer, author: str) -> VersionInfo:
+        folder = offer.folder
+        assert folder is not None
         try:
             self._keep_current()
-            done = publish(offer.folder, self._settings)
+            done = publish(folder, self._settings)
             if not done.swapped:
                 why = "; ".join(str(p) for p in done.result.errors[:3])
                 raise VersionError(f"the pages were not shown: {why}")
@@ -237,6 +258,17 @@ class KioskPages:
             return None
         version = max(waiting, key=lambda v: (v.starts_at or v.created_at, v.number))
         return self.offer(self.kept, version.number, origin="scheduled")
+
+    def apply_due(self) -> VersionInfo | None:
+        """Show a version whose start time has come (see `due`); its kept copy, or None when
+        nothing was due. Raises VersionError when it was due but refused."""
+        offer = self.due()
+        if offer is None:
+            return None
+        if not offer.ok:
+            self.discard(offer)
+            raise VersionError(offer.refused)
+        return self.apply(offer, author="schedule")
 
     def keep_scheduled(self, store: VersionStore, *, origin: str = "") -> list[VersionInfo]:
         """Copy ``store``'s versions that start later into the kept ones (checked and
