@@ -1,0 +1,144 @@
+"""What patients will see, drawn by the kiosk's own page widget (`SectionPage`) at the
+kiosk's screen size and text size, then scaled down: English and Spanish side by side, in
+landscape or portrait, at 100% or 200% text. Not an imitation: the very widget, style sheet
+and document CSS the kiosk uses, so a title that needs a third line or a picture that gives
+way at 200% shows here first."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import shiboken6
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import CHECK_MARK, Theme
+from kiosk.content.changes import LANGUAGE_NAMES
+from kiosk.content.model import Section
+from kiosk.ui.pages.section import SectionPage
+from kiosk.ui.widgets.theme import Metrics, document_css, style_sheet
+
+LANDSCAPE = (1920, 1080)
+PORTRAIT = (1080, 1920)
+# How wide a landscape page is drawn in the preview (a portrait one as tall as it is wide).
+PANE_WIDTH = 460
+
+
+class PagePreview(QWidget):
+    rendered = Signal()
+
+    def __init__(self, theme: Theme, languages: tuple[str, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._theme = theme
+        self.languages = languages
+        self._sections: Mapping[str, Section | None] = {}
+        self.caption = QLabel()
+        self.caption.setObjectName("PreviewCaption")
+        self.caption.setWordWrap(True)
+        self.landscape = QRadioButton("Landscape")
+        self.portrait = QRadioButton("Portrait")
+        self.normal = QRadioButton("100% text")
+        self.larger = QRadioButton("200% text")
+        self.landscape.setChecked(True)
+        self.normal.setChecked(True)
+        shape, size = QButtonGroup(self), QButtonGroup(self)
+        for group, buttons in ((shape, (self.landscape, self.portrait)),
+                               (size, (self.normal, self.larger))):
+            for button in buttons:
+                group.addButton(button)
+                button.toggled.connect(self._redraw_if_checked)
+        controls = QHBoxLayout()
+        for button in (self.landscape, self.portrait, self.normal, self.larger):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        self.panes: dict[str, QLabel] = {}
+        self.titles: dict[str, QLabel] = {}
+        # What each pane's page widget holds (its title and text), for staff and tests.
+        self.shown_text: dict[str, str] = {}
+        row = QHBoxLayout()
+        for language in languages:
+            column = QVBoxLayout()
+            title = QLabel(LANGUAGE_NAMES.get(language, language))
+            title.setObjectName("PreviewLanguage")
+            pane = QLabel()
+            pane.setObjectName(f"Preview-{language}")
+            pane.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+            pane.setMinimumWidth(PANE_WIDTH // 2)
+            column.addWidget(title)
+            column.addWidget(pane, 1)
+            row.addLayout(column)
+            self.panes[language] = pane
+            self.titles[language] = title
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.caption)
+        layout.addLayout(row, 1)
+
+    def _redraw_if_checked(self, checked: bool) -> None:
+        if checked:
+            self.redraw()
+
+    @property
+    def screen_size(self) -> tuple[int, int]:
+        return LANDSCAPE if self.landscape.isChecked() else PORTRAIT
+
+    @property
+    def text_percent(self) -> int:
+        return 200 if self.larger.isChecked() else 100
+
+    def show_sections(self, sections: Mapping[str, Section | None], caption: str = "") -> None:
+        """``language -> section`` (None: that language has no page; the kiosk shows the
+        default language's, and so does the preview, saying so)."""
+        self._sections = sections
+        self.caption.setText(caption)
+        self.redraw()
+
+    def redraw(self) -> None:
+        fallback = next((s for s in self._sections.values() if s is not None), None)
+        for language in self.languages:
+            section = self._sections.get(language)
+            name = LANGUAGE_NAMES.get(language, language)
+            if section is None and fallback is not None:
+                self.titles[language].setText(f"{name}: no page yet, patients see the "
+                                              f"{LANGUAGE_NAMES.get(fallback.language, '')} one")
+                section = replace(fallback, language=language)
+            else:
+                self.titles[language].setText(name)
+            if section is None:
+                self.panes[language].clear()
+                self.shown_text[language] = ""
+                continue
+            pixmap, text = self._draw(section)
+            self.panes[language].setPixmap(pixmap)
+            self.shown_text[language] = text
+        self.rendered.emit()
+
+    def _draw(self, section: Section) -> tuple[QPixmap, str]:
+        """The kiosk's page for ``section`` at the chosen screen and text size."""
+        metrics = Metrics.for_theme(self._theme, self.text_percent)
+        width, height = self.screen_size
+        # The header and the nav bar take their share of the screen on the kiosk too.
+        page_height = height - 2 * metrics.chrome_height
+        page = SectionPage(section, document_css(self._theme, metrics), metrics,
+                           landscape=width >= height)
+        try:
+            page.setStyleSheet(style_sheet(self._theme, metrics, CHECK_MARK.as_posix()))
+            page.resize(width, page_height)
+            page.grab()  # lays it out and asks for the picture at its size
+            page.illustration.has_picture  # noqa: B018 - waits for the picture to be drawn
+            shot = page.grab()
+            text = f"{page.title.text()}\n{page.text.toPlainText()}"
+        finally:
+            shiboken6.delete(page)
+        scale = PANE_WIDTH if width >= height else PANE_WIDTH * width // height
+        return shot.scaledToWidth(scale, Qt.TransformationMode.SmoothTransformation), text
