@@ -188,7 +188,7 @@ def test_a_version_can_be_given_a_start_time(qtbot, pages):
 
 
 def test_pages_are_added_removed_reordered_and_spanish_state_is_shown(qtbot, pages):
-    view, drafts, _store = pages
+    view, _drafts, _store = pages
     first = view.sections.item(0).text()
     assert first.startswith("What is the sciatic nerve?")
     assert "Spanish: up to date" in first or "Spanish: older than English" in first
