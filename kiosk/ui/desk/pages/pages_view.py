@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -37,16 +36,15 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Settings
 from kiosk.content.changes import LANGUAGE_NAMES
+from kiosk.content.draft_folder import DraftFolder
 from kiosk.content.last_good import load_live
 from kiosk.content.loader import LoadResult
 from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET, render_html
 from kiosk.content.model import Section, Severity
 from kiosk.content.section_draft import (
     SectionDraft,
-    file_name,
     order_of,
     read_draft,
-    slug_for,
     slug_of,
 )
 from kiosk.content.version_publish import PublishOutcome, publish_checked
@@ -79,6 +77,7 @@ class PagesView(QWidget):
         self._loaded: Path | None = None
         self._result: LoadResult | None = None
         self._confirm_remove = False
+        self.drafts = DraftFolder(folder, settings.languages, settings.default_language)
         self.check = DraftCheck(settings, folder, check_pause_ms, self)
         self.check.checked.connect(self._checked)
         self.publishing = OffThread("desk-publish", self)
@@ -169,35 +168,10 @@ class PagesView(QWidget):
 
     # The pages --------------------------------------------------------------------------
 
-    def _files(self, language: str) -> list[Path]:
-        folder = self.folder / language
-        return sorted((p for p in folder.glob("*.md") if not p.name.startswith(".")),
-                      key=lambda p: (read_draft(p.read_text(encoding="utf-8")).order
-                                     or order_of(p), p.name)) if folder.is_dir() else []
-
-    def _partner(self, path: Path, language: str) -> Path | None:
-        slug = slug_of(path)
-        return next((p for p in self._files(language) if slug_of(p) == slug), None)
-
-    def _spanish_state(self, english: Path) -> str:
-        other = [lang for lang in self._settings.languages
-                 if lang != self._settings.default_language]
-        words = []
-        for language in other:
-            name = LANGUAGE_NAMES.get(language, language)
-            partner = self._partner(english, language)
-            if partner is None:
-                words.append(f"{name}: missing")
-            elif partner.stat().st_mtime_ns < english.stat().st_mtime_ns:
-                words.append(f"{name}: older than English")
-            else:
-                words.append(f"{name}: up to date")
-        return "; ".join(words)
-
     def _item_text(self, path: Path, errors: set[Path]) -> str:
-        text = read_draft(path.read_text(encoding="utf-8")).title or path.name
+        text = self.drafts.title(path)
         if self.language == self._settings.default_language:
-            text += f"\n    {self._spanish_state(path)}"
+            text += f"\n    {self.drafts.translation_state(path)}"
         return "\u26a0 " + text if path in errors else text
 
     def _errors(self) -> set[Path]:
@@ -208,7 +182,7 @@ class PagesView(QWidget):
         self.sections.blockSignals(True)
         self.sections.clear()
         errors = self._errors()
-        for path in self._files(self.language):
+        for path in self.drafts.pages(self.language):
             item = QListWidgetItem(self._item_text(path, errors))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.sections.addItem(item)
@@ -221,16 +195,15 @@ class PagesView(QWidget):
         chosen = Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
         if chosen != self._loaded:
             self._show(chosen)
-        targets = [(read_draft(p.read_text(encoding="utf-8")).title,
-                    f"{SECTION_SCHEME}{slug_of(p)}")
-                   for p in self._files(self._settings.default_language)]
+        targets = [(self.drafts.title(p), f"{SECTION_SCHEME}{slug_of(p)}")
+                   for p in self.drafts.pages(self._settings.default_language)]
         self.form.body.set_targets([*targets, ("The sign-up form", SIGNUP_TARGET)])
 
     def _language_chosen(self, _index: int) -> None:
         self.save_now()
         self.language = str(self.editing.currentData())
         english = self.current
-        self.current = self._partner(english, self.language) if english else None
+        self.current = self.drafts.partner(english, self.language) if english else None
         self.refresh_sections()
 
     def _section_chosen(self, row: int) -> None:
@@ -290,7 +263,7 @@ class PagesView(QWidget):
                 sections[language] = self._section_of(self.form.draft(), self.current,
                                                        language)
                 continue
-            partner = self._partner(self.current, language)
+            partner = self.drafts.partner(self.current, language)
             sections[language] = (None if partner is None else self._section_of(
                 read_draft(partner.read_text(encoding="utf-8")), partner, language))
         self.preview.show_sections(sections)
@@ -339,21 +312,7 @@ class PagesView(QWidget):
 
     def add_page(self) -> None:
         self.save_now()
-        files = self._files(self.language)
-        order = max((read_draft(p.read_text(encoding="utf-8")).order or order_of(p)
-                     for p in files), default=0) + 10
-        slug, number = slug_for("new page"), 1
-        names = {slug_of(p) for p in files}
-        while slug in names:
-            number += 1
-            slug = f"new-page-{number}"
-        images = sorted((self.folder / "images").glob("*"))
-        draft = SectionDraft(title="New page", image=images[0].name if images else "",
-                             image_alt="", order=order, body="Write the page here.\n")
-        path = self.folder / self.language / file_name(order, slug)
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(draft.text(), encoding="utf-8")
-        self.current = path
+        self.current = self.drafts.new_page(self.language)
         self.refresh_sections()
         self.check.check_now()
 
@@ -373,24 +332,10 @@ class PagesView(QWidget):
         self.check.check_now()
 
     def move_page(self, step: int) -> None:
-        """Swap this page's order with its neighbour's, in every language."""
+        """Swap this page's place with its neighbour's, in every language."""
         self.save_now()
-        files = self._files(self.language)
-        if self.current not in files:
+        if self.current is None or not self.drafts.swap(self.current, step, self.language):
             return
-        here = files.index(self.current)
-        there = here + step
-        if not 0 <= there < len(files):
-            return
-        mine, theirs = files[here], files[there]
-        order_mine = read_draft(mine.read_text(encoding="utf-8")).order or order_of(mine)
-        order_theirs = read_draft(theirs.read_text(encoding="utf-8")).order or order_of(theirs)
-        for language in self._settings.languages:
-            for page, order in ((mine, order_theirs), (theirs, order_mine)):
-                partner = page if language == self.language else self._partner(page, language)
-                if partner is not None:
-                    draft = read_draft(partner.read_text(encoding="utf-8"))
-                    partner.write_text(replace(draft, order=order).text(), encoding="utf-8")
         self._loaded = None  # the form's order is stale: load the page again
         self.refresh_sections()
         self.check.check_now()
