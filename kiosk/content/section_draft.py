@@ -48,27 +48,20 @@ class SectionDraft:
         lines.append(frontmatter.FENCE)
         return lines
 
-    def field_lines(self) -> dict[str, int]:
-        """The line (1-based) each field is written on; ``body`` is the body's first line."""
-        found: dict[str, int] = {}
-        for number, line in enumerate(self._lines(), 1):
-            key = line.split(":", 1)[0]
-            if key in frontmatter.KNOWN_KEYS and key not in found:
-                found["sources" if key == "source" else key] = number
-        found["body"] = len(self._lines()) + 1
-        return found
 
-    def where(self, line: int) -> tuple[str, int]:
-        """Which field a file line belongs to, and for ``body`` the body's own line."""
-        lines = self.field_lines()
-        if line >= lines["body"]:
-            return "body", line - lines["body"] + 1
-        by_line = {number: name for name, number in lines.items()}
-        if line in by_line:
-            return by_line[line], 1
-        if "sources" in lines and line > lines["sources"]:
-            return "sources", line - lines["sources"] + 1
-        return "title", 1
+def locate(text: str, line: int) -> tuple[str, int]:
+    """Which form field line ``line`` of the file ``text`` belongs to, and for ``body`` the
+    body's own line; read from the file itself, so a page written by hand maps as well."""
+    parsed = frontmatter.parse(text)
+    if parsed.body_first_line > 1 and line >= parsed.body_first_line:
+        return "body", line - parsed.body_first_line + 1
+    for key, number in parsed.lines.items():
+        if number == line:
+            return ("sources", 1) if key == "source" else (key, 1)
+    sources = [number for number, _value in parsed.repeated.get("source", [])]
+    if line in sources:
+        return "sources", sources.index(line) + 1
+    return "title", 1
 
 
 def read_draft(text: str) -> SectionDraft:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kiosk.content.draft_folder import DraftFolder
 from kiosk.content.last_good import load_live
-from kiosk.content.section_draft import read_draft
+from kiosk.content.section_draft import locate, read_draft
 
 PAGE = "en/10-the-sciatic-nerve.md"
 
@@ -23,13 +23,15 @@ def test_a_shipped_page_reads_into_the_form_and_writes_back_the_same(content_dir
 
 def test_each_file_line_maps_to_its_field_or_body_line(content_dir: Path):
     draft = read_draft((content_dir / PAGE).read_text(encoding="utf-8"))
-    lines = draft.text().splitlines()
-    assert draft.where(2) == ("title", 1)
+    text = draft.text()
+    lines = text.splitlines()
     assert lines[1].startswith("title: ")
-    body_start = draft.field_lines()["body"]
+    assert locate(text, 2) == ("title", 1)
+    body_start = lines.index("---", 1) + 2
     assert lines[body_start - 1] == draft.body.splitlines()[0]
-    assert draft.where(body_start + 2) == ("body", 3)
-    assert draft.where(draft.field_lines()["sources"] + 1) == ("sources", 2)
+    assert locate(text, body_start + 2) == ("body", 3)
+    first_source = next(n for n, line in enumerate(lines, 1) if line.startswith("source:"))
+    assert locate(text, first_source + 1) == ("sources", 2)
 
 
 def test_new_page_swap_and_translation_state(content_dir: Path, make_settings):
@@ -49,3 +51,12 @@ def test_new_page_swap_and_translation_state(content_dir: Path, make_settings):
     result = load_live(make_settings(content_dir), content_dir)
     # The only error a new page has is the picture description staff still have to write.
     assert [(p.path, p.line) for p in result.errors] == [(new, 4)]
+
+
+def test_a_hand_written_page_maps_its_lines_from_the_file_itself():
+    text = ("---\n# written by hand\n\ntitle: Rest\nimage: a.svg\nimage_alt: A bed\n"
+            "source: One https://a.example/\nsource: Two https://b.example/\n---\n"
+            "First line\n\nThird line\n")
+    assert locate(text, 4) == ("title", 1)
+    assert locate(text, 8) == ("sources", 2)
+    assert locate(text, 12) == ("body", 3)

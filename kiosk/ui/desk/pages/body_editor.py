@@ -143,6 +143,8 @@ class BodyEditor(QWidget):
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("Problems")
         self.problem_list.setMaximumHeight(130)
+        self.problem_list.setWordWrap(True)
+        self.problem_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problem_list.itemActivated.connect(self._go_to)
         self.problem_list.itemClicked.connect(self._go_to)
         tools = QHBoxLayout()

@@ -43,6 +43,7 @@ from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET, render_ht
 from kiosk.content.model import Section, Severity
 from kiosk.content.section_draft import (
     SectionDraft,
+    locate,
     order_of,
     read_draft,
     slug_of,
@@ -278,9 +279,22 @@ class PagesView(QWidget):
             first = errors[0]
             self.status.setText(
                 f"Publish is off until every problem is fixed ({len(errors)} left). "
-                f"First: {self._named(first.path)}:{first.line}: {first.message}")
+                f"First: {self._where(first.path, first.line)}: {first.message}")
         else:
             self.status.setText("Every page checks out. Write a note and publish.")
+
+    def _where(self, path: Path, line: int) -> str:
+        """A problem's place in the words staff see: the page's title, then the field or
+        the text's line (as the editor numbers it); file:line for anything else."""
+        if path.suffix != ".md" or not path.is_file() or not path.is_relative_to(self.folder):
+            return f"{self._named(path)}:{line}"
+        text = path.read_text(encoding="utf-8")
+        draft = read_draft(text)
+        field, field_line = locate(text, line)
+        language = LANGUAGE_NAMES.get(path.parent.name, path.parent.name)
+        place = f"line {field_line} of the text" if field == "body" else \
+            field.replace("_", " ").replace("image alt", "picture description")
+        return f"\u201c{draft.title}\u201d ({language}), {place}"
 
     def _named(self, path: Path) -> str:
         return str(path.relative_to(self.folder)) if path.is_relative_to(self.folder) \
@@ -290,13 +304,16 @@ class PagesView(QWidget):
         result, current = self._result, self.current
         if result is None or current is None:
             return
-        draft = self.form.draft()
+        try:
+            text = current.read_text(encoding="utf-8")
+        except OSError:
+            return
         by_field: dict[str, list[str]] = {}
         body: list[LineProblem] = []
         for problem in result.problems:
             if problem.path != current:
                 continue
-            where, line = draft.where(problem.line)
+            where, line = locate(text, problem.line)
             error = problem.severity is Severity.ERROR
             if where == "body":
                 body.append(LineProblem(line, problem.message, error))
