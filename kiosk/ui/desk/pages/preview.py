@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -29,7 +29,7 @@ from kiosk.ui.widgets.theme import Metrics, document_css, style_sheet
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
-# How wide a landscape page is drawn in the preview (a portrait one as tall as it is wide).
+# The widest a portrait page is shown (a landscape one up to twice that), in pixels.
 PANE_WIDTH = 460
 
 
@@ -65,6 +65,8 @@ class PagePreview(QWidget):
         self.titles: dict[str, QLabel] = {}
         # What each pane's page widget holds (its title and text), for staff and tests.
         self.shown_text: dict[str, str] = {}
+        # Each page as drawn at the kiosk's size, scaled to its pane on every resize.
+        self.shots: dict[str, QPixmap] = {}
         row = QHBoxLayout()
         for language in languages:
             column = QVBoxLayout()
@@ -73,7 +75,7 @@ class PagePreview(QWidget):
             pane = QLabel()
             pane.setObjectName(f"Preview-{language}")
             pane.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-            pane.setMinimumWidth(PANE_WIDTH // 2)
+            pane.setMinimumWidth(120)
             column.addWidget(title)
             column.addWidget(pane, 1)
             row.addLayout(column)
@@ -116,12 +118,26 @@ class PagePreview(QWidget):
                 self.titles[language].setText(name)
             if section is None:
                 self.panes[language].clear()
+                self.shots.pop(language, None)
                 self.shown_text[language] = ""
                 continue
-            pixmap, text = self._draw(section)
-            self.panes[language].setPixmap(pixmap)
-            self.shown_text[language] = text
+            self.shots[language], self.shown_text[language] = self._draw(section)
+        self._fit_shots()
         self.rendered.emit()
+
+    def _fit_shots(self) -> None:
+        """Each page as large as its pane allows (a portrait page as tall as the pane's
+        width allows a landscape one), never larger than drawn."""
+        room = max(120, (self.width() - 40) // max(1, len(self.languages)) - 12)
+        for language, shot in self.shots.items():
+            landscape = shot.width() >= shot.height()
+            width = min(room, PANE_WIDTH * 2) if landscape else min(room, PANE_WIDTH)
+            self.panes[language].setPixmap(shot.scaledToWidth(
+                min(width, shot.width()), Qt.TransformationMode.SmoothTransformation))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_shots()
 
     def _draw(self, section: Section) -> tuple[QPixmap, str]:
         """The kiosk's page for ``section`` at the chosen screen and text size."""
@@ -140,5 +156,4 @@ class PagePreview(QWidget):
             text = f"{page.title.text()}\n{page.text.toPlainText()}"
         finally:
             shiboken6.delete(page)
-        scale = PANE_WIDTH if width >= height else PANE_WIDTH * width // height
-        return shot.scaledToWidth(scale, Qt.TransformationMode.SmoothTransformation), text
+        return shot, text

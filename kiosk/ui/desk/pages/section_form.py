@@ -161,6 +161,7 @@ class SectionForm(QWidget):
         reason = check_image(path)
         if reason is not None:
             message = f"{path.name} cannot be used: {reason}"
+            self.notes["image"].setStyleSheet("color: #8E1F24;")
             self.notes["image"].setText(message)
             self.notes["image"].show()
             self.pictureRefused.emit(message)

@@ -69,7 +69,8 @@ class PagesScreen(QWidget):
         self.cancel.clicked.connect(self._cancel)
         self.close_button.clicked.connect(self._close)
 
-        actions = QHBoxLayout()
+        # One above the other: side by side, a portrait screen cut their words.
+        actions = QVBoxLayout()
         actions.addWidget(self.load)
         actions.addWidget(self.back)
         decide = QHBoxLayout()
