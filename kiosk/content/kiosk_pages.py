@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kiosk.config import Settings
 from kiosk.content.changes import describe_changes, titles_of
-from kiosk.content.last_good import load_live, used_files
+from kiosk.content.last_good import load_live, shown_version_folder, used_files
 from kiosk.content.loader import LoadResult
 from kiosk.content.publish import publish
 from kiosk.content.versions import (
@@ -118,10 +118,7 @@ class KioskPages:
     def newest_good_folder(self) -> Path | None:
         """The files of the shown kept version if every hash still matches (start-up's
         fallback before the content shipped with the program)."""
-        shown = self.shown()
-        if shown is None or self.kept.verify(shown.number):
-            return None
-        return self.kept.files_of(shown.number)
+        return shown_version_folder(self._settings)
 
     # Taking a version in ----------------------------------------------------------------
 

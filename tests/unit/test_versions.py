@@ -4,6 +4,7 @@ checked one, keeps what it showed, goes back, and shows a scheduled one at its t
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from kiosk.content.files import fingerprint
 from kiosk.content.kiosk_pages import KioskPages
+from kiosk.content.last_good import load_for_startup
 from kiosk.content.version_publish import publish_checked
 from kiosk.content.versions import (
     FolderVersionStore,
@@ -225,3 +227,28 @@ def test_only_the_last_few_are_kept(content_dir, tmp_path, make_settings):
     assert len(pages.kept.numbers()) == 2
     assert pages.shown() is not None
     assert pages.newest_good_folder() is not None
+
+
+@pytest.mark.expect_log("kiosk.content.last_good", r"error|showing the content from|must start with")
+def test_a_restart_with_the_live_folder_broken_shows_the_newest_good_version(
+        kiosk, content_dir, tmp_path, make_settings):
+    pages, settings, _clock = kiosk
+    draft = edited(content_dir, tmp_path, "draft", "title:", "title: Published:")
+    stick = FolderVersionStore(tmp_path / "stick")
+    publish_checked(draft, make_settings(draft), stick, author="a", note="n", now=T0)
+    pages.apply(pages.offer(stick))
+    # Overnight: the live folder broken by hand, and the last good copy lost.
+    (content_dir / "en" / "10-the-sciatic-nerve.md").write_text("no front matter")
+    shutil.rmtree(settings.last_good_content_dir, ignore_errors=True)
+    startup = load_for_startup(settings, clock=lambda: time.time() + 3600)
+    assert startup.result.content is not None
+    assert startup.result.content.sections("en")[0].title.startswith("Published:")
+    # A kept version whose files no longer match is not trusted: the shipped pages show.
+    shown = pages.shown()
+    assert shown is not None
+    kept_page = pages.kept.files_of(shown.number) / "en" / "10-the-sciatic-nerve.md"
+    kept_page.chmod(0o644)
+    kept_page.write_text(kept_page.read_text(encoding="utf-8") + "\nforged\n", encoding="utf-8")
+    startup = load_for_startup(settings, clock=lambda: time.time() + 3600)
+    assert startup.result.content is not None
+    assert not startup.result.content.sections("en")[0].title.startswith("Published:")
