@@ -236,3 +236,8 @@ def test_switching_language_edits_the_other_file_and_never_mixes_them(qtbot, pag
         drafts / "es" / "10-the-sciatic-nerve.md").read_text(encoding="utf-8")
     settle(qtbot, view)
     assert view.preview.shown_text["es"].startswith("El nervio ci\u00e1tico")
+
+
+def test_the_view_fits_a_portrait_screen(pages):
+    view, _drafts, _store = pages
+    assert view.minimumSizeHint().width() <= 1080

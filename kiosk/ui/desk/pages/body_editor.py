@@ -137,6 +137,10 @@ class BodyEditor(QWidget):
         self.link_target = QComboBox()
         self.link_target.setObjectName("LinkTarget")
         self.link_target.setToolTip("The page the link opens")
+        # Long titles would otherwise push the editor wider than a portrait screen.
+        self.link_target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.link_target.setMinimumContentsLength(4)
         self.link = QPushButton("Link to page")
         self.edit = MarkedEditor()
         self.edit.setObjectName("BodyText")
@@ -148,9 +152,11 @@ class BodyEditor(QWidget):
         self.problem_list.itemActivated.connect(self._go_to)
         self.problem_list.itemClicked.connect(self._go_to)
         tools = QHBoxLayout()
-        for widget in (self.bold, self.list_button, self.heading, self.link_target, self.link):
+        for widget in (self.bold, self.list_button, self.heading):
             tools.addWidget(widget)
-        tools.addStretch(1)
+        tools.addSpacing(12)
+        tools.addWidget(self.link_target, 1)
+        tools.addWidget(self.link)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(tools)

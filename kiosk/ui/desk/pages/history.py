@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -40,10 +39,11 @@ class HistoryPanel(QWidget):
         self.preview = QPushButton("Preview this version")
         self.republish = QPushButton("Publish this version again")
         self.republish.setObjectName("Primary")
-        buttons = QHBoxLayout()
+        # One above the other: the view must fit a portrait screen beside the form.
+        buttons = QVBoxLayout()
         buttons.addWidget(self.preview)
         buttons.addWidget(self.republish)
-        buttons.addStretch(1)
+        self.list.setMinimumWidth(120)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)

@@ -57,10 +57,14 @@ class PagePreview(QWidget):
             for button in buttons:
                 group.addButton(button)
                 button.toggled.connect(self._redraw_if_checked)
-        controls = QHBoxLayout()
-        for button in (self.landscape, self.portrait, self.normal, self.larger):
-            controls.addWidget(button)
-        controls.addStretch(1)
+        # Two rows, so the preview still fits beside the form on a portrait screen.
+        controls = QVBoxLayout()
+        for pair in ((self.landscape, self.portrait), (self.normal, self.larger)):
+            row = QHBoxLayout()
+            for button in pair:
+                row.addWidget(button)
+            row.addStretch(1)
+            controls.addLayout(row)
         self.panes: dict[str, QLabel] = {}
         self.titles: dict[str, QLabel] = {}
         # What each pane's page widget holds (its title and text), for staff and tests.
