@@ -229,7 +229,8 @@ def test_only_the_last_few_are_kept(content_dir, tmp_path, make_settings):
     assert pages.newest_good_folder() is not None
 
 
-@pytest.mark.expect_log("kiosk.content.last_good", r"error|showing the content from|must start with")
+@pytest.mark.expect_log("kiosk.content.last_good",
+                        r"error|showing the content from|must start with")
 def test_a_restart_with_the_live_folder_broken_shows_the_newest_good_version(
         kiosk, content_dir, tmp_path, make_settings):
     pages, settings, _clock = kiosk
