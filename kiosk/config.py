@@ -17,7 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from kiosk.config_tables import ConfigError, speech_table, take_home_table, typed
+from kiosk.config_tables import ConfigError, server_table, speech_table, take_home_table, typed
+from kiosk.server.config import ServerConfig
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
 
@@ -103,6 +104,8 @@ class Settings:
     # glob patterns; the first that holds versions is used ([content] usb_pages).
     usb_pages: tuple[str, ...] = ("/media/*/*/kiosk-pages", "/media/*/kiosk-pages",
                                   "/run/media/*/*/kiosk-pages")
+    # The clinic server ([server]); None: the embedded default (sign-ups stay on the kiosk).
+    server: ServerConfig | None = None
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -340,6 +343,7 @@ def load_settings(
         speech=speech_table(_section(data, "speech", source), where),
         take_home=take_home_table(_section(data, "take_home", source), where),
         usb_pages=_usb_pages(content, where) or Settings.usb_pages,
+        server=server_table(_section(data, "server", source), where),
         **limits,
     )
 

@@ -21,6 +21,7 @@ from kiosk.cli.arguments import (
     Preview,
     Publish,
     Run,
+    Server,
     load_settings_for,
     parse_args,
 )
@@ -35,10 +36,11 @@ from kiosk.cli.front_desk import (
     setup,
     unlock_panel,
 )
+from kiosk.cli.server import server_command
 from kiosk.config import ConfigError, Settings
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
-           "Export", "Preview", "Publish", "Run", "display_problem", "main", "parse_args"]
+           "Export", "Preview", "Publish", "Run", "Server", "display_problem", "main", "parse_args"]
 
 
 def run_command(command: Command, settings: Settings) -> int:
@@ -47,6 +49,8 @@ def run_command(command: Command, settings: Settings) -> int:
         return check(command, settings)
     if isinstance(command, Publish):
         return publish(command, settings)
+    if isinstance(command, Server):
+        return server_command(command, settings)
     from kiosk.signups.store import StoreLocked, StoreUnavailable
 
     try:

@@ -57,7 +57,20 @@ class Desk(Common):
     name: str = "setup"
 
 
-Command = Run | Preview | Check | Publish | Export | Desk
+@dataclasses.dataclass(frozen=True)
+class Server(Common):
+    """``kiosk server init|purge``: the clinic server (kiosk/cli/server.py)."""
+
+    action: str = "init"
+    admin: str = "dbname=clinic"
+    host: str | None = None
+    logins: Path = Path("clinic-logins")
+    new_passwords: bool = False
+    kiosk_role: str = "kiosk"
+    desk_role: str = "desk"
+
+
+Command = Run | Preview | Check | Publish | Export | Desk | Server
 
 
 def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
@@ -115,7 +128,35 @@ def build_parser() -> argparse.ArgumentParser:
     command("export", "write every sign-up to a CSV file").add_argument(
         "--out", type=Path, required=True, metavar="FILE", help="the CSV file to write")
     command("purge", "delete sign-ups older than the retention period")
+    _server_commands(command("server", "set up or look after the clinic server (PostgreSQL)"),
+                     common)
     return parser
+
+
+def _server_commands(server: argparse.ArgumentParser,
+                     common: list[argparse.ArgumentParser]) -> None:
+    actions = server.add_subparsers(dest="server_action", metavar="ACTION", required=True)
+    admin = argparse.ArgumentParser(add_help=False)
+    admin.add_argument("--admin", default="dbname=clinic", metavar="CONNINFO",
+                       help="how to log in as the database's owner (libpq; default: "
+                            "'dbname=clinic' over the local socket as this user)")
+    init = actions.add_parser("init", parents=[*common, admin],
+                              help="create or update the schema and the kiosk and desk "
+                                   "logins; write new logins' files to --logins")
+    init.add_argument("--host", metavar="NAME",
+                      help="the server's name as kiosks and desks reach it, as in its "
+                           "certificate (default: this computer's full name)")
+    init.add_argument("--logins", type=Path, default=Path("clinic-logins"), metavar="DIR",
+                      help="private folder for the new logins' .pgpass and service files "
+                           "(default: ./clinic-logins)")
+    init.add_argument("--new-passwords", action="store_true",
+                      help="give both logins new passwords (the old files stop working)")
+    init.add_argument("--kiosk-role", default="kiosk", metavar="NAME",
+                      help="the kiosks' login (default: kiosk)")
+    init.add_argument("--desk-role", default="desk", metavar="NAME",
+                      help="the front desk's login (default: desk)")
+    actions.add_parser("purge", parents=[*common, admin],
+                       help="delete sign-ups older than retention_days from the server")
 
 
 def parse_args(argv: Sequence[str]) -> Command:
@@ -139,6 +180,11 @@ def parse_args(argv: Sequence[str]) -> Command:
         return Publish(**common, source=ns.source)
     if name == "export":
         return Export(**common, out=ns.out)
+    if name == "server":
+        extra = ({"host": ns.host, "logins": ns.logins, "new_passwords": ns.new_passwords,
+                  "kiosk_role": ns.kiosk_role, "desk_role": ns.desk_role}
+                 if ns.server_action == "init" else {})
+        return Server(**common, action=ns.server_action, admin=ns.admin, **extra)
     return Desk(**common, name=name)
 
 

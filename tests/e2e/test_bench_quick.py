@@ -48,6 +48,7 @@ FIGURES = {
     "speech_latency.py": [
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
+    "server_send.py": ["send a sealed sign-up to the clinic server"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
