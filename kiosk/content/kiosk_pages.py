@@ -76,6 +76,15 @@ def find_package(patterns: tuple[str, ...]) -> FolderVersionStore | None:
     return None
 
 
+@dataclass(frozen=True)
+class Followed:
+    """What following a store did: the kept copy of a version now shown, or why the live
+    version was refused (the kiosk keeps what it shows); both empty when nothing changed."""
+
+    shown: VersionInfo | None
+    refused: str
+
+
 class KioskPages:
     def __init__(self, settings: Settings, *, keep: int = KEEP,
                  clock: Callable[[], datetime] = _utc_now) -> None:
@@ -86,6 +95,8 @@ class KioskPages:
         self._state = settings.content_shown_file
         # The staff panel and the schedule may both swap (each on a worker thread).
         self._swapping = threading.Lock()
+        # Versions refused here, by digest, with why: not downloaded and checked again.
+        self._refused: dict[str, str] = {}
 
     # What is shown ---------------------------------------------------------------------
 
@@ -284,3 +295,26 @@ class KioskPages:
             finally:
                 self.discard(offer)
         return taken
+
+    # Following a store (the clinic server) -----------------------------------------------
+
+    def follow(self, store: VersionStore, *, origin: str = "clinic server") -> Followed:
+        """Show ``store``'s live version unless it is shown already or was refused before:
+        every hash and the full check first; refused, it is remembered (not downloaded again)
+        and the kiosk keeps what it shows."""
+        live = live_at(store.history(), self._clock())
+        shown = self.shown()
+        if live is None or (shown is not None and shown.digest == live.digest):
+            return Followed(None, "")
+        if live.digest in self._refused:
+            return Followed(None, self._refused[live.digest])
+        offer = self.offer(store, live.number, origin=f"{origin} version {live.number}")
+        if not offer.ok:
+            self.discard(offer)
+            self._refused[live.digest] = offer.refused
+            return Followed(None, offer.refused)
+        try:
+            return Followed(self.apply(offer), "")
+        except VersionError as e:
+            self._refused[live.digest] = str(e)
+            return Followed(None, str(e))
