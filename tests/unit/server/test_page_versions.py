@@ -67,7 +67,7 @@ def test_the_desk_publishes_a_kiosk_reads_every_file_back(stores, content_dir, t
 
 def test_no_role_may_change_a_version_and_the_kiosk_may_not_publish(clinic, stores,
                                                                     content_dir, make_settings):
-    desk, kiosk = stores
+    desk, _kiosk = stores
     publish_checked(content_dir, make_settings(content_dir), desk, author="Rosa", note="n")
     for conninfo in (clinic.desk_conninfo, clinic.kiosk_conninfo):
         with psycopg.connect(conninfo, autocommit=True) as conn:
