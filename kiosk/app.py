@@ -20,10 +20,12 @@ from kiosk.config import I18N_DIR, Settings
 from kiosk.logging_setup import setup_logging
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+    from kiosk.content.kiosk_pages import KioskPages
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.pages_follower import PagesFollower
     from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.window import KioskWindow
     from kiosk.ui.widgets.listen_button import Speaker
@@ -45,12 +47,17 @@ class Kiosk:
     scheduled_pages: ScheduledPages
     # False when the content folder was still being written at start-up (not shown yet).
     live_settled: bool = True
+    # Follows the clinic server's published pages; None without a server (issue 16). Its
+    # status() is the heartbeat's content version and last refusal.
+    pages_follower: PagesFollower | None = None
 
     def close(self) -> None:
         from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
         self.scheduled_pages.stop()
+        if self.pages_follower is not None:
+            self.pages_follower.stop()
         self.watcher.stop()
         if self.store is not None:
             self.store.close()
@@ -124,7 +131,22 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.start()
     # A version loaded ahead with a start time goes live then (issue 16).
     scheduled = ScheduledPages(pages, watcher.take_now, parent=window)
-    return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled)
+    return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled,
+                 _pages_follower(settings, pages, watcher.take_now, window))
+
+
+def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], None],
+                    owner: QObject) -> PagesFollower | None:
+    """With a clinic server, the kiosk follows its published pages (LISTEN, then polling)."""
+    if settings.server is None:
+        return None
+    from kiosk.server.page_versions import PgVersionStore
+    from kiosk.ui.services.pages_follower import PagesFollower
+
+    server = settings.server
+    store = PgVersionStore(server.conninfo, timeout_s=server.connect_timeout_seconds)
+    return PagesFollower(pages, store, store.wait_for_change, shown,
+                         poll_seconds=server.poll_seconds, close=store.close, parent=owner)
 
 
 def _speaker(settings: Settings) -> Speaker | None:
@@ -211,6 +233,8 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     kiosk.window.show_kiosk()
     kiosk.watcher.start(live_settled=kiosk.live_settled)
     kiosk.scheduled_pages.start()
+    if kiosk.pages_follower is not None:
+        kiosk.pages_follower.start()
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

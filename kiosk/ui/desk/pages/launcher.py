@@ -4,6 +4,7 @@ The desk window adds it as a tab: ``window.add_view(make_pages_view(...), "Pages
 own (a clinic without a server, publishing to a shared folder or a USB stick):
 
     python -m kiosk.ui.desk.pages.launcher --drafts ~/clinic-pages --store /media/usb/kiosk-pages
+    python -m kiosk.ui.desk.pages.launcher --drafts ~/clinic-pages --server "service=clinic-desk"
 
 The drafts folder is the desk's own working copy; an empty one starts from the newest version
 in the store, else from the pages shipped with the kiosk.
@@ -47,7 +48,9 @@ def make_pages_view(settings: Settings, drafts: Path, store: VersionStore,
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="kiosk-pages", description=__doc__)
     parser.add_argument("--drafts", type=Path, required=True)
-    parser.add_argument("--store", type=Path, required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--store", type=Path, help="a folder: a shared drive or a USB stick")
+    where.add_argument("--server", help="the clinic server (a libpq connection string)")
     parser.add_argument("--config", type=Path)
     parser.add_argument("--author", default=getpass.getuser())
     options = parser.parse_args(argv)
@@ -58,8 +61,14 @@ def main(argv: list[str]) -> int:
     app = QApplication([sys.argv[0]])
     fonts.load_fonts(app)
     settings = load_settings(options.config, content_dir=options.drafts)
-    view = make_pages_view(settings, options.drafts, FolderVersionStore(options.store),
-                           options.author)
+    store: VersionStore
+    if options.server:
+        from kiosk.server.page_versions import PgVersionStore
+
+        store = PgVersionStore(options.server)
+    else:
+        store = FolderVersionStore(options.store)
+    view = make_pages_view(settings, options.drafts, store, options.author)
     view.setWindowTitle("Clinic pages")
     view.resize(1600, 1000)
     view.show()
