@@ -49,6 +49,8 @@ FIGURES = {
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
     "server_send.py": ["send a sealed sign-up to the clinic server"],
+    "pages_publish.py": ["publish to shown on two kiosks, p50",
+                         "publish to shown on two kiosks, p99"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]
