@@ -157,3 +157,15 @@ def test_locking_drops_an_offer_waiting_for_a_yes(qtbot, kiosk, content_dir, tmp
     window.staff.lock("button")
     assert not list(settings.data_dir.glob(".incoming-*"))
     assert "Never shown" not in (content_dir / PAGE).read_text(encoding="utf-8")
+
+
+def test_the_pages_button_leaves_every_staff_button_its_words(qtbot, kiosk):
+    window, _settings, _stick = kiosk
+    window.resize(1080, 1920)
+    unlock(qtbot, window)
+    qtbot.waitUntil(lambda: window.width() == 1080, timeout=WAIT_MS)
+    listing = window.staff.signups
+    for button in (listing.pages, listing.purge, listing.lock, listing.exit,
+                   listing.contacted, listing.delete, listing.export):
+        needed = button.fontMetrics().horizontalAdvance(button.text())
+        assert button.contentsRect().width() >= needed, button.text()

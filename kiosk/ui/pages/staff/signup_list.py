@@ -58,14 +58,18 @@ class SignupList(QWidget):
             actions.addWidget(button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.purge)
-        bottom.addWidget(self.pages)
         bottom.addStretch(1)
         bottom.addWidget(self.lock)
         bottom.addWidget(self.exit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin // 2, metrics.margin,
                                   metrics.margin // 2)
-        layout.addWidget(self.summary)
+        # Pages (issue 16) beside the title: in the bottom row it cut "Delete old (90+ days)"
+        # on a portrait screen.
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.pages, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addLayout(actions)
