@@ -97,6 +97,9 @@ class KioskPages:
         self._swapping = threading.Lock()
         # Versions refused here, by digest, with why: not downloaded and checked again.
         self._refused: dict[str, str] = {}
+        # What a kiosk stopped mid-check (power cut) left behind: nothing is using it now.
+        for leftover in settings.data_dir.glob(".incoming-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
 
     # What is shown ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ manifest, and a version with a changed, missing or extra file is refused whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -265,8 +266,10 @@ class FolderVersionStore:
 
 
 def _seal(path: Path) -> None:
-    """Read-only: an editor that opens a published file cannot save over it by accident."""
-    path.chmod(0o444)
+    """Read-only: an editor that opens a published file cannot save over it by accident. A
+    stick's file system that keeps no modes (exFAT) may refuse: the hashes still guard."""
+    with contextlib.suppress(PermissionError):
+        path.chmod(0o444)
 
 
 def _unseal(folder: Path) -> None:

@@ -253,3 +253,11 @@ def test_a_restart_with_the_live_folder_broken_shows_the_newest_good_version(
     startup = load_for_startup(settings, clock=lambda: time.time() + 3600)
     assert startup.result.content is not None
     assert not startup.result.content.sections("en")[0].title.startswith("Published:")
+
+
+def test_a_check_cut_short_leaves_nothing_behind_after_a_restart(make_settings, content_dir):
+    settings = make_settings(content_dir)
+    leftover = settings.data_dir / ".incoming-abc" / "content" / "en"
+    leftover.mkdir(parents=True)
+    KioskPages(settings)
+    assert not (settings.data_dir / ".incoming-abc").exists()
