@@ -15,6 +15,7 @@ import pytest
 from kiosk.content.kiosk_pages import KioskPages
 from kiosk.content.version_publish import publish_checked
 from kiosk.content.versions import VersionDamagedError
+from kiosk.server.errors import ServerUnavailable
 from kiosk.server.page_versions import PgVersionStore
 
 PAGE = "en/10-the-sciatic-nerve.md"
@@ -169,3 +170,29 @@ def test_a_publish_wakes_a_listening_kiosk(stores, content_dir, make_settings):
     publish_checked(content_dir, make_settings(content_dir), desk, author="Rosa", note="n")
     waiter.join(15)
     assert woke == [True]
+
+
+def test_the_server_gone_mid_follow_leaves_no_half_version(private_postgres, content_dir,
+                                                           make_settings, tmp_path):
+    clinic = private_postgres.fresh_clinic()
+    desk = PgVersionStore(clinic.desk_conninfo)
+    kiosk_store = PgVersionStore(clinic.kiosk_conninfo)
+    settings = make_settings(content_dir)
+    pages = KioskPages(settings, clock=Clock(datetime.now(UTC) + timedelta(hours=1)))
+    new = retitled(content_dir, tmp_path, "new", "Never half shown")
+    try:
+        publish_checked(new, make_settings(new), desk, author="Rosa", note="new")
+        kiosk_store.history()  # connected before the server goes
+        private_postgres.stop("immediate")
+        before = (content_dir / PAGE).read_bytes()
+        with pytest.raises(ServerUnavailable):
+            pages.follow(kiosk_store)
+        assert (content_dir / PAGE).read_bytes() == before
+        assert not list(settings.data_dir.glob(".incoming-*"))
+        assert pages.shown() is None
+        private_postgres.start()
+        assert pages.follow(kiosk_store).shown is not None  # the next try takes it whole
+        assert title_of(content_dir) == "title: Never half shown"
+    finally:
+        desk.close()
+        kiosk_store.close()
