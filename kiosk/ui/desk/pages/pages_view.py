@@ -59,6 +59,7 @@ from kiosk.ui.services.off_thread import OffThread, Outcome
 
 log = logging.getLogger(__name__)
 SAVE_PAUSE_MS = 250
+REDRAW_PAUSE_MS = 120
 
 
 class PagesView(QWidget):
@@ -87,6 +88,10 @@ class PagesView(QWidget):
         self._save.setSingleShot(True)
         self._save.setInterval(SAVE_PAUSE_MS)
         self._save.timeout.connect(self.save_now)
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(REDRAW_PAUSE_MS)
+        self._redraw.timeout.connect(self.draw_preview)
 
         # Left: the pages, their Spanish state, and what can be done with them.
         self.editing = QComboBox()
@@ -229,7 +234,8 @@ class PagesView(QWidget):
 
     def _edited(self) -> None:
         self._save.start()
-        self.draw_preview()
+        # Drawn once typing pauses: a page takes 35-60 ms to draw, too long per key.
+        self._redraw.start()
         self.publish.setEnabled(False)  # until the check has seen these words
 
     def save_now(self) -> None:

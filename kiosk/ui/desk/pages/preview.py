@@ -71,6 +71,9 @@ class PagePreview(QWidget):
         self.shown_text: dict[str, str] = {}
         # Each page as drawn at the kiosk's size, scaled to its pane on every resize.
         self.shots: dict[str, QPixmap] = {}
+        # What each pane was drawn from (the section, screen and text size): a page that has
+        # not changed is not drawn again (each takes 35-60 ms on the UI thread).
+        self._drawn: dict[str, tuple[Section, tuple[int, int], int]] = {}
         row = QHBoxLayout()
         for language in languages:
             column = QVBoxLayout()
@@ -123,9 +126,14 @@ class PagePreview(QWidget):
             if section is None:
                 self.panes[language].clear()
                 self.shots.pop(language, None)
+                self._drawn.pop(language, None)
                 self.shown_text[language] = ""
                 continue
+            key = (section, self.screen_size, self.text_percent)
+            if self._drawn.get(language) == key:
+                continue
             self.shots[language], self.shown_text[language] = self._draw(section)
+            self._drawn[language] = key
         self._fit_shots()
         self.rendered.emit()
 
