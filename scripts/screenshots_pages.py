@@ -82,8 +82,7 @@ def desk_shots(temp: Path, save: Callable[[object, str], None],
     view = PagesView(settings, drafts, store, "Rosa (front desk)", check_pause_ms=50)
 
     def settled() -> bool:
-        return view.check.last is not None and not view.check.busy \
-            and not view.publishing.busy
+        return view.settled
 
     for orientation, size in SIZES.items():
         view.resize(*size)

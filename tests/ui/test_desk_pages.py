@@ -34,8 +34,7 @@ def pages(qtbot, content_dir, make_settings, tmp_path):
 
 def settle(qtbot, view) -> None:
     """Wait until the check has seen the newest words (it runs off the UI thread)."""
-    qtbot.waitUntil(lambda: view.check.last is not None and not view.check.busy
-                    and not view._save.isActive(), timeout=WAIT_MS * 3)
+    qtbot.waitUntil(lambda: view.settled, timeout=WAIT_MS * 3)
 
 
 def type_at_end(qtbot, view, text: str) -> None:

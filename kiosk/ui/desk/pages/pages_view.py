@@ -172,6 +172,13 @@ class PagesView(QWidget):
         self.refresh_history()
         self.check.check_now()
 
+    @property
+    def settled(self) -> bool:
+        """Saved, drawn and checked: what the view shows belongs to the newest words."""
+        return (self.check.last is not None and not self.check.busy
+                and not self._save.isActive() and not self._redraw.isActive()
+                and not self.publishing.busy)
+
     # The pages --------------------------------------------------------------------------
 
     def _item_text(self, path: Path, errors: set[Path]) -> str:
