@@ -21,12 +21,15 @@ from kiosk.config import I18N_DIR, Settings
 from kiosk.logging_setup import setup_logging
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+    from kiosk.content.kiosk_pages import KioskPages
     from kiosk.content.model import ContentSet
     from kiosk.outbox.runner import ShipperThread
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.pages_follower import PagesFollower
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.window import KioskWindow
     from kiosk.ui.widgets.listen_button import Speaker
 
@@ -44,15 +47,22 @@ class Kiosk:
     watcher: ContentWatcher
     store: SignupStore | None
     purge_timer: QTimer
+    scheduled_pages: ScheduledPages
     # False when the content folder was still being written at start-up (not shown yet).
     live_settled: bool = True
     # Server mode ([server]): sends saved sign-ups to the clinic server; started by run_kiosk.
     outbox: ShipperThread | None = None
+    # Follows the clinic server's published pages; None without a server (issue 16). Its
+    # status() is the heartbeat's content version and last refusal.
+    pages_follower: PagesFollower | None = None
 
     def close(self) -> None:
         from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
+        self.scheduled_pages.stop()
+        if self.pages_follower is not None:
+            self.pages_follower.stop()
         self.watcher.stop()
         if self.outbox is not None and not self.outbox.stop():
             log.warning("the outbox was still sending at exit; what it sent is kept here too "
@@ -69,12 +79,14 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     from PySide6.QtCore import QTimer
 
     from kiosk.audit import AuditLog
+    from kiosk.content.kiosk_pages import KioskPages, find_package
     from kiosk.content.last_good import load_for_startup
     from kiosk.i18n import load_translations
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.services import Services
     from kiosk.ui.shell.window import KioskWindow
 
@@ -99,9 +111,12 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         result = watcher.last_result or startup.live_result
         return [str(p) for p in result.errors]
 
+    pages = KioskPages(settings)
     services = Services(signups=signups, pin=PinGuard(settings.pin_file),
                         content_status=content_status, speaker=_speaker(settings),
-                        sends_to_desk=settings.server is not None)
+                        sends_to_desk=settings.server is not None,
+                        pages=pages, find_stick=lambda: find_package(settings.usb_pages),
+                        pages_shown=watcher.take_now)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
@@ -131,7 +146,10 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.setInterval(STORE_FILE_CHECK_MS)
         file_check.timeout.connect(store.check_files)
         file_check.start()
-    return Kiosk(window, watcher, store, purge_timer, startup.live_settled, outbox)
+    # A version loaded ahead with a start time goes live then (issue 16).
+    scheduled = ScheduledPages(pages, watcher.take_now, parent=window)
+    return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled, outbox,
+                 _pages_follower(settings, pages, watcher.take_now, window))
 
 
 def content_version(content: ContentSet | None) -> str:
@@ -166,6 +184,20 @@ def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | Non
                       heartbeat_s=server.heartbeat_seconds, keys_file=settings.keys_file)
     log.info("server mode: sign-ups go to the clinic server as %r", server.kiosk_name)
     return ShipperThread(shipper)
+
+
+def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], None],
+                    owner: QObject) -> PagesFollower | None:
+    """With a clinic server, the kiosk follows its published pages (LISTEN, then polling)."""
+    if settings.server is None:
+        return None
+    from kiosk.server.page_versions import PgVersionStore
+    from kiosk.ui.services.pages_follower import PagesFollower
+
+    server = settings.server
+    store = PgVersionStore(server.conninfo, timeout_s=server.connect_timeout_seconds)
+    return PagesFollower(pages, store, store.wait_for_change, shown,
+                         poll_seconds=server.poll_seconds, close=store.close, parent=owner)
 
 
 def _speaker(settings: Settings) -> Speaker | None:
@@ -238,6 +270,7 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     # systemd's READY=1 after the first paint, then WATCHDOG=1 from the UI thread.
     heartbeat = Heartbeat(Notifier.from_environ(), kiosk.window,
                           status=f"log: {settings.log_file}")
+
     def quit_kiosk() -> None:
         # Qt 6 quits only if every window agrees to close; the kiosk window agrees only now.
         kiosk.window.allow_close()
@@ -251,8 +284,11 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     lockdown.install(app)
     kiosk.window.show_kiosk()
     kiosk.watcher.start(live_settled=kiosk.live_settled)
+    kiosk.scheduled_pages.start()
     if kiosk.outbox is not None:
         kiosk.outbox.start()
+    if kiosk.pages_follower is not None:
+        kiosk.pages_follower.start()
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

@@ -149,6 +149,12 @@ class StaffSession:
     def exit_to_desktop(self) -> None:
         self._audit("exit to desktop")
 
+    def pages_changed(self, action: str, detail: str) -> None:
+        """The pages patients see were changed from the panel ("pages loaded from the USB
+        stick", "went back to the previous pages"); ``detail`` names versions, never people's
+        data."""
+        self._audit(action, detail)
+
     def _audit(self, action: str, detail: str = "") -> None:
         if self.service is not None:
             self.service.audit.record(action, detail)

@@ -4,10 +4,11 @@
 migrates the schema in one transaction and gives the roles exactly these privileges:
 
 - ``kiosk``: INSERT into entries (not contacted_at, not received_at) and heartbeats, SELECT
-  on clinic_key and the schema version; nothing else. A stolen kiosk's login reads,
-  changes and deletes nothing.
+  on clinic_key, the schema version and the published page versions; nothing else. A
+  stolen kiosk's login reads no sign-up, and changes and deletes nothing.
 - ``desk``: SELECT/UPDATE/DELETE on entries, SELECT/DELETE on heartbeats, SELECT/INSERT/
-  UPDATE on clinic_key, INSERT on desk_audit (append-only: a desk cannot hide its tracks).
+  UPDATE on clinic_key, INSERT on desk_audit (append-only: a desk cannot hide its tracks),
+  SELECT/INSERT on page_versions and page_files (a published version is never changed).
 
 Running it again changes nothing (migrations are numbered and applied once; privileges are
 revoked and granted again to exactly the list above). A database set up by a newer program
@@ -25,8 +26,10 @@ from psycopg import sql
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import SchemaTooNew, ServerUnavailable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 NOTIFY_CHANNEL = "kiosk_entries"
+# Wakes every kiosk that LISTENs when a page version is published (issue 16).
+PAGES_CHANNEL = "kiosk_pages"
 VERSION_TABLE = "kiosk_schema"
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # One number for every `kiosk server init`: two run at once take turns.
@@ -75,10 +78,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TRIGGER entries_changed AFTER INSERT OR UPDATE OR DELETE ON entries
             FOR EACH STATEMENT EXECUTE FUNCTION kiosk_entries_changed()""",
     ),
+    # 2 (issue 16): published page versions, immutable (kiosk/server/page_versions.py).
+    (
+        """CREATE TABLE page_versions (
+            number int PRIMARY KEY CHECK (number > 0),
+            author text NOT NULL CHECK (length(author) BETWEEN 1 AND 100),
+            created_at timestamptz NOT NULL,
+            note text NOT NULL CHECK (length(note) <= 500),
+            starts_at timestamptz,
+            manifest text NOT NULL CHECK (length(manifest) <= 1048576))""",
+        """CREATE TABLE page_files (
+            version int NOT NULL REFERENCES page_versions (number),
+            name text NOT NULL CHECK (length(name) BETWEEN 3 AND 200),
+            data bytea NOT NULL CHECK (length(data) <= 52428800),
+            PRIMARY KEY (version, name))""",
+        f"""CREATE FUNCTION kiosk_pages_published() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{PAGES_CHANNEL}', ''); RETURN NULL; END $$""",
+        """CREATE TRIGGER page_versions_published AFTER INSERT ON page_versions
+            FOR EACH STATEMENT EXECUTE FUNCTION kiosk_pages_published()""",
+    ),
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
-TABLES = (VERSION_TABLE, "entries", "heartbeats", "clinic_key", "desk_audit")
+TABLES = (VERSION_TABLE, "entries", "heartbeats", "clinic_key", "desk_audit", "page_versions",
+          "page_files")
 # (privilege, table, columns or None for all) per role.
 _KIOSK_GRANTS = (
     ("INSERT", "entries", ("id", "kiosk", "created_at", "consent_version", "sealed")),
@@ -86,6 +109,8 @@ _KIOSK_GRANTS = (
      ("kiosk", "program_version", "content_version", "waiting", "last_error")),
     ("SELECT", "clinic_key", None),
     ("SELECT", VERSION_TABLE, None),
+    # Pages: read only. Nobody but the administrator may change or delete a version.
+    ("SELECT", "page_versions", None), ("SELECT", "page_files", None),
 )
 _DESK_GRANTS = (
     ("SELECT", "entries", None), ("UPDATE", "entries", ("contacted_at",)),
@@ -95,6 +120,8 @@ _DESK_GRANTS = (
     ("UPDATE", "clinic_key", None),
     ("INSERT", "desk_audit", ("desk_user", "action", "entry_id")),
     ("SELECT", VERSION_TABLE, None),
+    ("SELECT", "page_versions", None), ("INSERT", "page_versions", None),
+    ("SELECT", "page_files", None), ("INSERT", "page_files", None),
 )
 
 

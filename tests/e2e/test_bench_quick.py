@@ -54,6 +54,8 @@ FIGURES = {
     "outbox_drain.py": ["drain 1,200 queued sign-ups after an outage"],
     "outbox_page_turn.py": ["page turn p99 while the outbox drains",
                             "page turn p50 while the outbox drains"],
+    "pages_publish.py": ["publish to shown on two kiosks, p50",
+                         "publish to shown on two kiosks, p99"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

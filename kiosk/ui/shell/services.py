@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.content.kiosk_pages import KioskPages
+from kiosk.content.versions import VersionStore
 from kiosk.security import PinGuard
 from kiosk.signups.service import SignupService
 from kiosk.staff_session import StaffSession
@@ -24,6 +26,13 @@ class Services:
     # A clinic server is configured ([server]): the panel says sign-ups go to the desk and
     # how many wait here to be sent.
     sends_to_desk: bool = False
+    # Published versions on this kiosk: the staff panel's "Load pages from the USB stick"
+    # and "Go back to the previous pages" (None: the panel has no Pages screen).
+    pages: KioskPages | None = None
+    # The USB stick's published pages, looked for when staff tap; None when there are none.
+    find_stick: Callable[[], VersionStore | None] = field(default=lambda: None)
+    # Called after the panel swapped new pages in: the watcher loads them at once.
+    pages_shown: Callable[[], None] = field(default=lambda: None)
     # The front desk's way in, around ``pin`` and ``signups``: it outlives every rebuild of
     # the panel, so a check still running finds the same generation count.
     staff: StaffSession = field(init=False)

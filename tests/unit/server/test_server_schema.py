@@ -37,14 +37,18 @@ KIOSK = {
 } | {
     ("INSERT", "heartbeats", c)
     for c in ("kiosk", "program_version", "content_version", "waiting", "last_error")
-} | {("SELECT", "clinic_key", "*"), ("SELECT", "kiosk_schema", "*")}
+} | {("SELECT", "clinic_key", "*"), ("SELECT", "kiosk_schema", "*")} | {
+    # Published pages (issue 16): read only.
+    ("SELECT", "page_versions", "*"), ("SELECT", "page_files", "*")}
 
 DESK = {
     ("SELECT", "entries", "*"), ("UPDATE", "entries", "contacted_at"),
     ("DELETE", "entries", "*"), ("SELECT", "heartbeats", "*"), ("DELETE", "heartbeats", "*"),
     ("SELECT", "clinic_key", "*"), ("INSERT", "clinic_key", "*"),
     ("UPDATE", "clinic_key", "*"), ("SELECT", "kiosk_schema", "*"),
-} | {("INSERT", "desk_audit", c) for c in ("desk_user", "action", "entry_id")}
+} | {("INSERT", "desk_audit", c) for c in ("desk_user", "action", "entry_id")} | {
+    # Published pages (issue 16): added, never changed or deleted.
+    (p, t, "*") for p in ("SELECT", "INSERT") for t in ("page_versions", "page_files")}
 
 
 def test_each_role_holds_exactly_its_privileges(clinic: Clinic) -> None:
