@@ -30,6 +30,9 @@ from kiosk.signups.desk_format import DeskFormat
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.content.versions import VersionStore
+    from kiosk.server.page_versions import PgVersionStore
+    from kiosk.ui.desk.pages.pages_view import PagesView
     from kiosk.ui.desk.window import ActivityFilter, DeskWindow
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,10 @@ class DeskOptions:
     key_cost: crypto.KdfCost = crypto.CURRENT_COST
     idle_clock: Callable[[], float] | None = None
     guard_clock: Callable[[], float] | None = None
+    # The Pages tab (issue 16): the desk's working copy of the pages, published to the
+    # clinic server. None: page-drafts in the data folder.
+    pages_drafts: Path | None = None
+    with_pages: bool = True
 
 
 @dataclass
@@ -59,9 +66,15 @@ class Desk:
     window: DeskWindow
     link: ServerLink
     activity: ActivityFilter
+    pages: PagesView | None = None
+    page_versions: PgVersionStore | None = None
 
     def close(self, app: QApplication) -> None:
         app.removeEventFilter(self.activity)
+        if self.pages is not None:
+            self.pages.stop()  # saves the draft being typed, waits for a publish
+        if self.page_versions is not None:
+            self.page_versions.close()
         self.window.timer.stop()
         if self.window.session.unlocked:
             self.window.session.lock("closed")
@@ -97,7 +110,46 @@ def build_desk(settings: Settings, options: DeskOptions, app: QApplication) -> D
                         clock=lambda: datetime.now().astimezone())
     activity = ActivityFilter(idle, window)
     app.installEventFilter(activity)
-    return Desk(window, link, activity)
+    if not options.with_pages:
+        return Desk(window, link, activity)
+    from kiosk.server.page_versions import PgVersionStore
+
+    versions = PgVersionStore(options.conninfo, timeout_s=options.connect_timeout_s)
+    pages = _pages_view(settings, options.pages_drafts or settings.data_dir / "page-drafts",
+                        versions, desk_user)
+    window.add_view(pages, strings["desk_tab_pages"])
+    return Desk(window, link, activity, pages, versions)
+
+
+def _pages_view(settings: Settings, drafts: Path, store: VersionStore, author: str) -> PagesView:
+    from kiosk.ui.desk.pages.launcher import make_pages_view
+
+    drafts.mkdir(parents=True, exist_ok=True)  # pages, not patient data: shared with staff
+    return make_pages_view(settings, drafts, store, author)
+
+
+def run_pages(settings: Settings, store_folder: Path, drafts: Path, *,
+              program: str = "kiosk") -> int:
+    """``kiosk pages``: the Pages view alone, publishing versions to a folder (a shared drive
+    or a USB stick) for clinics without a server; the exit code."""
+    setup_logging(settings.desk_log_file)
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.content.versions import FolderVersionStore
+    from kiosk.ui.services import fonts, qt_log
+
+    qt_log.install()
+    app = QApplication([program])
+    app.setApplicationName("Sciatica kiosk pages")
+    fonts.load_fonts(app)
+    view = _pages_view(settings, drafts, FolderVersionStore(store_folder),
+                       getpass.getuser())
+    view.setWindowTitle(load_strings(I18N_DIR, settings.default_language)["desk_tab_pages"])
+    view.resize(1600, 1000)
+    view.show()
+    code = app.exec()
+    view.stop()
+    return code
 
 
 def run_desk(settings: Settings, options: DeskOptions, *, program: str = "kiosk") -> int:

@@ -20,6 +20,7 @@ from kiosk.cli.arguments import (
     Desk,
     DeskApp,
     Export,
+    PagesApp,
     Preview,
     Publish,
     Run,
@@ -28,7 +29,7 @@ from kiosk.cli.arguments import (
     parse_args,
 )
 from kiosk.cli.content import check, publish
-from kiosk.cli.desk import desk
+from kiosk.cli.desk import desk, pages
 from kiosk.cli.display import display_problem
 from kiosk.cli.exits import EXIT_CONFIG, EXIT_ERROR, EXIT_NO_DISPLAY
 from kiosk.cli.front_desk import (
@@ -44,8 +45,8 @@ from kiosk.cli.server import server_command
 from kiosk.config import ConfigError, Settings
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
-           "DeskApp", "Export", "Preview", "Publish", "Run", "Server", "display_problem", "main",
-           "parse_args"]
+           "DeskApp", "Export", "PagesApp", "Preview", "Publish", "Run", "Server",
+           "display_problem", "main", "parse_args"]
 
 
 def run_command(command: Command, settings: Settings) -> int:
@@ -91,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if isinstance(command, DeskApp):
         return desk(command, settings, program=argv[0] if argv else "kiosk")
+    if isinstance(command, PagesApp):
+        return pages(command, settings, program=argv[0] if argv else "kiosk")
     if not isinstance(command, Run | Preview):
         return run_command(command, settings)
     problem = display_problem(os.environ)

@@ -69,6 +69,14 @@ class DeskApp(Common):
 
 
 @dataclasses.dataclass(frozen=True)
+class PagesApp(Common):
+    """``kiosk pages``: the desk's Pages view alone, publishing to a folder or USB stick."""
+
+    store: Path = Path()
+    drafts: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Server(Common):
     """``kiosk server init|purge``: the clinic server (kiosk/cli/server.py)."""
 
@@ -81,7 +89,7 @@ class Server(Common):
     desk_role: str = "desk"
 
 
-Command = Run | Preview | Check | Publish | Export | Desk | DeskApp | Server
+Command = Run | Preview | Check | Publish | Export | Desk | DeskApp | PagesApp | Server
 
 
 def _common_options(*, after_command: bool) -> argparse.ArgumentParser:
@@ -152,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="lock after N minutes without a key press or click (default 5)")
     desk.add_argument("--desk-user", default="", metavar="NAME",
                       help="who is at the desk, for the audit (default: the login name)")
+    pages = command("pages", "edit, preview and publish the pages to a folder or USB stick "
+                             "(without a clinic server; with one, use the desk's Pages tab)")
+    pages.add_argument("--store", type=Path, required=True, metavar="DIR",
+                       help="where published versions go: a shared folder or a USB stick")
+    pages.add_argument("--drafts", type=Path, metavar="DIR",
+                       help="the desk's working copy (default: page-drafts in the data folder)")
     return parser
 
 
@@ -205,6 +219,8 @@ def parse_args(argv: Sequence[str]) -> Command:
     if name == "desk":
         return DeskApp(**common, language=ns.language,
                        lock_after_minutes=ns.lock_after_minutes, desk_user=ns.desk_user)
+    if name == "pages":
+        return PagesApp(**common, store=ns.store, drafts=ns.drafts)
     if name == "server":
         extra = ({"host": ns.host, "logins": ns.logins, "new_passwords": ns.new_passwords,
                   "kiosk_role": ns.kiosk_role, "desk_role": ns.desk_role}

@@ -1,11 +1,12 @@
-"""``kiosk desk``: the front-desk app, on the desk's own computer, reading the clinic server."""
+"""``kiosk desk``: the front-desk app, on the desk's own computer, reading the clinic server;
+``kiosk pages``: its Pages view alone, for clinics that publish pages to a folder or USB stick."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from kiosk.cli.arguments import DeskApp
+from kiosk.cli.arguments import DeskApp, PagesApp
 from kiosk.cli.display import display_problem
 from kiosk.cli.exits import EXIT_CONFIG, EXIT_NO_DISPLAY
 from kiosk.config import Settings
@@ -33,3 +34,14 @@ def desk(command: DeskApp, settings: Settings, program: str = "kiosk") -> int:
         heartbeat_seconds=server.heartbeat_seconds,
         connect_timeout_s=server.connect_timeout_seconds)
     return run_desk(settings, options, program=program)
+
+
+def pages(command: PagesApp, settings: Settings, program: str = "kiosk") -> int:
+    problem = display_problem(os.environ)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    from kiosk.desk_app import run_pages
+
+    drafts = command.drafts or settings.data_dir / "page-drafts"
+    return run_pages(settings, command.store, drafts, program=program)

@@ -3,10 +3,14 @@ partner and whether that one is missing or older, a new page, two pages swapped.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.content.changes import LANGUAGE_NAMES
+from kiosk.content.last_good import BUNDLED_CONTENT
 from kiosk.content.section_draft import (
     SectionDraft,
     file_name,
@@ -14,6 +18,7 @@ from kiosk.content.section_draft import (
     read_draft,
     slug_of,
 )
+from kiosk.content.versions import VersionStore, live_at
 
 
 def _draft(path: Path) -> SectionDraft:
@@ -98,3 +103,18 @@ class DraftFolder:
                     partner.write_text(replace(_draft(partner), order=order).text(),
                                        encoding="utf-8")
         return True
+
+
+def start_drafts(drafts: Path, store: VersionStore) -> bool:
+    """Fill an empty drafts folder: the version patients see now, else the shipped pages;
+    False if it was not empty. The store's errors go to the caller (nothing is copied)."""
+    if drafts.is_dir() and any(drafts.iterdir()):
+        return False
+    live = live_at(store.history(), datetime.now(UTC))
+    if live is None:
+        shutil.copytree(BUNDLED_CONTENT, drafts, dirs_exist_ok=True)
+        return True
+    with tempfile.TemporaryDirectory(prefix="desk-start-") as temp:
+        store.export(live.number, Path(temp) / "content")
+        shutil.copytree(Path(temp) / "content", drafts, dirs_exist_ok=True)
+    return True

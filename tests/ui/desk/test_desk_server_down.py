@@ -78,3 +78,24 @@ def test_a_desk_started_while_the_server_is_down_unlocks_and_fills_when_it_is_up
     private_postgres.start()
     qtbot.waitUntil(lambda: names(desk) == ["Ana Peña"], timeout=WAIT_MS)
     assert not desk.window.banner.isVisible()
+
+
+@DOWN
+def test_the_pages_tab_of_a_desk_started_while_the_server_is_down_waits_for_it(
+        qtbot, make_desk, make_settings, private_postgres, tmp_path) -> None:
+    """Never the shipped pages in place of the server's newer ones: the drafts start only
+    once the versions can be read (here: when staff come back to the tab)."""
+    clinic = private_postgres.fresh_clinic()
+    private_postgres.stop()
+    drafts = tmp_path / "drafts"
+    desk = make_desk(conninfo=clinic.desk_conninfo, poll_seconds=0.2, pages_drafts=drafts)
+    view = desk.pages
+    assert view is not None
+    assert "cannot be read" in view.status.text()
+    assert not any(drafts.iterdir())
+    private_postgres.start()
+    unlock(qtbot, desk)
+    qtbot.waitUntil(lambda: desk.window.is_unlocked, timeout=WAIT_MS)
+    desk.window.tabs.setCurrentWidget(view)
+    assert (drafts / "en").is_dir()
+    assert view.sections.count() > 0

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Settings
 from kiosk.content.changes import LANGUAGE_NAMES
-from kiosk.content.draft_folder import DraftFolder
+from kiosk.content.draft_folder import DraftFolder, start_drafts
 from kiosk.content.last_good import load_live
 from kiosk.content.loader import LoadResult
 from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET, render_html
@@ -50,12 +51,16 @@ from kiosk.content.section_draft import (
 )
 from kiosk.content.version_publish import PublishOutcome, publish_checked
 from kiosk.content.versions import VersionError, VersionStore, live_at
+from kiosk.server.errors import ServerUnavailable
 from kiosk.ui.desk.pages.body_editor import LineProblem
 from kiosk.ui.desk.pages.draft_check import DraftCheck
 from kiosk.ui.desk.pages.history import HistoryPanel
 from kiosk.ui.desk.pages.preview import PagePreview
 from kiosk.ui.desk.pages.section_form import SectionForm
 from kiosk.ui.services.off_thread import OffThread, Outcome
+
+# What a version store may raise: a bad version, a folder or stick that fails, a server away.
+STORE_ERRORS = (VersionError, OSError, ServerUnavailable)
 
 log = logging.getLogger(__name__)
 SAVE_PAUSE_MS = 250
@@ -389,7 +394,7 @@ class PagesView(QWidget):
 
     def _published(self, outcome: Outcome) -> None:
         if outcome.error is not None:
-            if not isinstance(outcome.error, VersionError | OSError):
+            if not isinstance(outcome.error, STORE_ERRORS):
                 raise outcome.error
             self.status.setText(f"Not published: {outcome.error}")
             return
@@ -409,12 +414,20 @@ class PagesView(QWidget):
         self.refresh_history()
         self.publish.setEnabled(bool(self._result and not self._result.errors))
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh_history()  # another desk may have published; the server may be back
+
     def refresh_history(self) -> None:
         try:
             versions = self.store.history()
-        except (VersionError, OSError) as e:
+            started = start_drafts(self.folder, self.store)
+        except STORE_ERRORS as e:
             self.status.setText(f"The published versions cannot be read: {e}")
             return
+        if started:  # the store was away when the view opened on an empty drafts folder
+            self.refresh_sections()
+            self.check.check_now()
         live = live_at(versions, datetime.now().astimezone())
         self.history.show_history(versions, live.number if live else None)
 
@@ -424,7 +437,7 @@ class PagesView(QWidget):
             folder = Path(temp) / "content"
             try:
                 self.store.export(number, folder)
-            except (VersionError, OSError) as e:
+            except STORE_ERRORS as e:
                 self.status.setText(f"Version {number} cannot be shown: {e}")
                 return
             result = load_live(self._settings, folder)
@@ -457,7 +470,11 @@ class PagesView(QWidget):
         """Replace the drafts with version ``number``'s files (to edit from it)."""
         with tempfile.TemporaryDirectory(prefix="desk-open-") as temp:
             folder = Path(temp) / "content"
-            self.store.export(number, folder)
+            try:
+                self.store.export(number, folder)
+            except STORE_ERRORS as e:
+                self.status.setText(f"Version {number} cannot be opened: {e}")
+                return
             for language in self._settings.languages:
                 shutil.rmtree(self.folder / language, ignore_errors=True)
             shutil.copytree(folder, self.folder, dirs_exist_ok=True)
