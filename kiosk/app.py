@@ -98,8 +98,11 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         # The pages still show; the form sends patients to the desk until this is fixed.
         log.critical("sign-ups are unavailable: %s", e)
         store = None
-    shown = [content_version(startup.result.content)]
-    outbox = None if store is None else _outbox(settings, lambda: shown[0])
+    # For the heartbeat: (the pages shown, why the server's newest were refused), one list
+    # item replaced whole on the UI thread and read by the outbox's thread.
+    shown = [(content_version(startup.result.content), "")]
+    outbox = None if store is None else _outbox(settings, lambda: shown[0][0],
+                                                lambda: shown[0][1])
     if store is not None:
         if store.recovered_from is not None:
             log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
@@ -121,8 +124,20 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
 
+    digest = [content_version(startup.result.content)]
+    follower: list[PagesFollower | None] = [None]
+
+    def report_pages() -> None:
+        # With a server, the version number's digest the desk knows from its history.
+        version, problem = digest[0], ""
+        if follower[0] is not None:
+            followed, problem = follower[0].status()
+            version = digest[0] if followed == "local" else followed
+        shown[0] = (version, problem)
+
     def content_accepted(content: ContentSet) -> None:
-        shown[0] = content_version(content)  # one list item: a whole value for the outbox
+        digest[0] = content_version(content)
+        report_pages()
 
     watcher.accepted.connect(content_accepted)
 
@@ -148,8 +163,10 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.start()
     # A version loaded ahead with a start time goes live then (issue 16).
     scheduled = ScheduledPages(pages, watcher.take_now, parent=window)
+    follower[0] = _pages_follower(settings, pages, watcher.take_now, report_pages, window)
+    report_pages()
     return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled, outbox,
-                 _pages_follower(settings, pages, watcher.take_now, window))
+                 follower[0])
 
 
 def content_version(content: ContentSet | None) -> str:
@@ -167,7 +184,8 @@ def content_version(content: ContentSet | None) -> str:
     return digest.hexdigest()[:12]
 
 
-def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | None:
+def _outbox(settings: Settings, shown: Callable[[], str],
+            pages_problem: Callable[[], str]) -> ShipperThread | None:
     """Server mode: the thread that ships sign-ups and heartbeats (not started yet)."""
     server = settings.server
     if server is None:
@@ -181,13 +199,14 @@ def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | Non
     db = settings.signups_db
     shipper = Shipper(lambda: OutboxQueue(db), lambda: KioskLink(server),
                       program_version=__version__, content_version=shown,
-                      heartbeat_s=server.heartbeat_seconds, keys_file=settings.keys_file)
+                      heartbeat_s=server.heartbeat_seconds, keys_file=settings.keys_file,
+                      pages_problem=pages_problem)
     log.info("server mode: sign-ups go to the clinic server as %r", server.kiosk_name)
     return ShipperThread(shipper)
 
 
 def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], None],
-                    owner: QObject) -> PagesFollower | None:
+                    on_status: Callable[[], None], owner: QObject) -> PagesFollower | None:
     """With a clinic server, the kiosk follows its published pages (LISTEN, then polling)."""
     if settings.server is None:
         return None
@@ -197,7 +216,8 @@ def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], N
     server = settings.server
     store = PgVersionStore(server.conninfo, timeout_s=server.connect_timeout_seconds)
     return PagesFollower(pages, store, store.wait_for_change, shown,
-                         poll_seconds=server.poll_seconds, close=store.close, parent=owner)
+                         poll_seconds=server.poll_seconds, close=store.close,
+                         on_status=on_status, parent=owner)
 
 
 def _speaker(settings: Settings) -> Speaker | None:

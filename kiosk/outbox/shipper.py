@@ -33,6 +33,7 @@ from kiosk.signups.crypto import KeysError, save_public_key
 from kiosk.signups.db_file import StoreError
 
 log = logging.getLogger(__name__)
+MAX_PROBLEM = 200  # the server's heartbeats.last_error holds at most this many characters
 
 
 class Link(Protocol):
@@ -63,11 +64,15 @@ class Shipper:
     def __init__(self, open_queue: Callable[[], OutboxQueue], connect: Callable[[], Link], *,
                  program_version: str, content_version: Callable[[], str],
                  heartbeat_s: float, backoff: Backoff | None = None, batch: int = 100,
-                 keys_file: Path | None = None) -> None:
+                 keys_file: Path | None = None,
+                 pages_problem: Callable[[], str] = lambda: "") -> None:
         self._open_queue = open_queue
         self._connect = connect
         self._program_version = program_version
         self._content_version = content_version
+        # Why the kiosk refused the server's newest pages ("" when it did not): the desk
+        # sees it in the heartbeat's last problem when the outbox itself has none.
+        self._pages_problem = pages_problem
         self._heartbeat_s = heartbeat_s
         self._backoff = backoff or Backoff()
         self._batch = batch
@@ -109,8 +114,9 @@ class Shipper:
                 self._failures = 0
                 self._next_beat = now  # the desk learns at once that this kiosk is back
             if now >= self._next_beat:
+                problem = self.last_error or self._pages_problem()[:MAX_PROBLEM] or None
                 link.heartbeat(Heartbeat(self._program_version, self._content_version(),
-                                         self.waiting, self.last_error))
+                                         self.waiting, problem))
                 self.last_error = "EntryRejected" if self._rejected else None
                 self._next_beat = now + self._heartbeat_s
         except (ServerUnavailable, StoreError) as e:

@@ -29,15 +29,18 @@ class PagesFollower(QObject):
     def __init__(self, pages: KioskPages, store: VersionStore,
                  wait_for_change: Callable[[float], bool], shown: Callable[[], None], *,
                  poll_seconds: float = 2.0, close: Callable[[], None] = lambda: None,
+                 on_status: Callable[[], None] = lambda: None,
                  parent: QObject | None = None) -> None:
         """``wait_for_change(seconds)``: the store's LISTEN (True when woken); ``close``
-        ends a wait from another thread."""
+        ends a wait from another thread; ``on_status`` is called on the UI thread after each
+        answer (read `status` then: the heartbeat's version and problem)."""
         super().__init__(parent)
         self._pages = pages
         self._store = store
         self._wait = wait_for_change
         self._close = close
         self._shown = shown
+        self._on_status = on_status
         self._poll_s = poll_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -100,3 +103,5 @@ class PagesFollower(QObject):
             if answer.shown is not None:
                 log.info("published pages shown (kept version %d)", answer.shown.number)
                 self._shown()
+        if answers:
+            self._on_status()
