@@ -8,6 +8,8 @@ but entries have waited on it for more than a few heartbeats (it cannot send the
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +17,37 @@ from datetime import datetime, timedelta
 LATE_AFTER_BEATS = 2
 # Entries still waiting after this many heartbeats mean the kiosk cannot send them.
 NOT_DRAINING_AFTER_BEATS = 4
+
+
+# The error class a kiosk's heartbeat names (kept as the class: IT reads it in the table's
+# tooltip and the kiosk's log) -> the i18n key of the plain words the desk shows staff.
+ERROR_KEYS = {
+    "ServerUnavailable": "desk_kiosk_error_unavailable",
+    "InsecureConnection": "desk_kiosk_error_insecure",
+    "SchemaTooNew": "desk_kiosk_error_schema",
+    "WrongRole": "desk_kiosk_error_role",
+    "EntryRejected": "desk_kiosk_error_rejected",
+    "StoreError": "desk_kiosk_error_store",
+}
+OTHER_ERROR_KEY = "desk_kiosk_error_other"
+# What a class name looks like. Heartbeats are written by a kiosk's login, so a stolen
+# one could put any 200 characters here: only a name like this is ever shown, as a class.
+_CLASS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
+
+
+def error_class(last_error: str | None) -> str | None:
+    """The class named in a heartbeat if it looks like one, else None."""
+    if last_error and _CLASS_NAME.fullmatch(last_error):
+        return last_error
+    return None
+
+
+def error_words(last_error: str | None, strings: Mapping[str, str]) -> str:
+    """Plain words for staff for a heartbeat's error class ("" when there is none); an
+    unknown class (or text that is no class) gets general words, never the raw text."""
+    if not last_error:
+        return ""
+    return strings[ERROR_KEYS.get(last_error, OTHER_ERROR_KEY)]
 
 
 @dataclass(frozen=True)
@@ -55,7 +88,10 @@ def _ago(span: timedelta) -> str:
     return f"{seconds // 86400} days"
 
 
-def classify(status: KioskStatus, now: datetime, heartbeat_seconds: int) -> KioskHealth:
+def classify(status: KioskStatus, now: datetime, heartbeat_seconds: int,
+             describe_error: Callable[[str], str] | None = None) -> KioskHealth:
+    """``describe_error`` turns the heartbeat's error class into words for the desk
+    (``error_words`` with the desk's strings); without it the class is left out."""
     since = now - status.last_seen
     beat = timedelta(seconds=heartbeat_seconds)
     if since > beat * LATE_AFTER_BEATS:
@@ -68,7 +104,7 @@ def classify(status: KioskStatus, now: datetime, heartbeat_seconds: int) -> Kios
             words = f"{status.waiting} {plural} waiting on the kiosk"
             if stuck is not None:
                 words += f" for {_ago(stuck)}"
-            if status.last_error:
-                words += f" ({status.last_error})"
+            if status.last_error and describe_error is not None:
+                words += f" ({describe_error(status.last_error)})"
             return KioskHealth(Health.NOT_DRAINING, words)
     return KioskHealth(Health.OK, f"OK, last heard from {_ago(since)} ago")
