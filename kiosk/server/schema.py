@@ -8,6 +8,7 @@ migrates the schema in one transaction and gives the roles exactly these privile
   changes and deletes nothing.
 - ``desk``: SELECT/UPDATE/DELETE on entries, SELECT/DELETE on heartbeats, SELECT/INSERT/
   UPDATE on clinic_key, INSERT on desk_audit (append-only: a desk cannot hide its tracks).
+  A trigger writes the audit row of every UPDATE and DELETE of an entry, whoever runs it.
 
 Running it again changes nothing (migrations are numbered and applied once; privileges are
 revoked and granted again to exactly the list above). A database set up by a newer program
@@ -25,7 +26,7 @@ from psycopg import sql
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import SchemaTooNew, ServerUnavailable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 NOTIFY_CHANNEL = "kiosk_entries"
 VERSION_TABLE = "kiosk_schema"
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -74,6 +75,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$""",
         """CREATE TRIGGER entries_changed AFTER INSERT OR UPDATE OR DELETE ON entries
             FOR EACH STATEMENT EXECUTE FUNCTION kiosk_entries_changed()""",
+    ),
+    (
+        # Every change to an entry leaves its audit row, made by the server itself: the
+        # desk role may UPDATE and DELETE entries, and a desk login used outside the desk
+        # app (psql) must not change or delete one without a trace. Who: the desk app's
+        # user as it names it (SET LOCAL kiosk.desk_user), and what no desk can write or
+        # forge: the login and the address it came from (column defaults; the desk role
+        # may insert only desk_user, action and entry_id). Rows from before have NULL there.
+        "ALTER TABLE desk_audit ADD COLUMN login text, ADD COLUMN client inet",
+        "ALTER TABLE desk_audit ALTER COLUMN login SET DEFAULT session_user, "
+        "ALTER COLUMN client SET DEFAULT inet_client_addr()",
+        """CREATE FUNCTION kiosk_entries_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO public.desk_audit (desk_user, action, entry_id) VALUES (
+                left(coalesce(nullif(current_setting('kiosk.desk_user', true), ''),
+                              session_user::text), 100),
+                CASE WHEN TG_OP = 'DELETE' THEN
+                       CASE WHEN current_setting('kiosk.purge', true) = 'on'
+                            THEN 'purge' ELSE 'delete' END
+                     WHEN NEW.contacted_at IS NULL THEN 'undo contacted'
+                     ELSE 'mark contacted' END,
+                OLD.id);
+              RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER entries_audited AFTER UPDATE OR DELETE ON entries
+            FOR EACH ROW EXECUTE FUNCTION kiosk_entries_audited()""",
     ),
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
