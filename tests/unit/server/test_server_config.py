@@ -44,6 +44,11 @@ def test_a_server_table_is_read(tmp_path: Path) -> None:
     ('conninfo = "host=localhost user=kiosk password=hunter2"\nkiosk_name = "R"\n',
      "must not hold the password; put it in the kiosk user's ~/.pgpass"),
     ('conninfo = "host=localhost user=kiosk port"\nkiosk_name = "R"\n', "cannot be read"),
+    # libpq quotes what it cannot read: a malformed URI whole, a password without its key.
+    ('conninfo = "postgresql://kiosk:hunter2@[::1/clinic"\n', "cannot be read"),
+    ('conninfo = "host=localhost user=kiosk hunter2"\n',
+     'missing "=" after "…" in connection info string'),
+    ('conninfo = "host=localhost password"\n', 'missing "=" after "password"'),
     ('conninfo = "service=clinic-kiosk"\nkiosk_name = ""\n', "'kiosk_name' in [server]"),
     ('conninfo = "service=clinic-kiosk"\nkiosk_name = "R"\nheartbeat_seconds = 1\n',
      "between 5 and 3600"),
