@@ -67,7 +67,15 @@ def _service(name: str, environ: Mapping[str, str]) -> dict[str, str]:
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError) as e:
+        except configparser.Error as e:
+            # Its message quotes the lines it could not read: one may hold a password.
+            where = getattr(e, "lineno", None) or ", ".join(
+                str(line) for line, _ in getattr(e, "errors", []))
+            raise ServerUnavailable(
+                f"{path}: cannot read the service file ({type(e).__name__}"
+                f"{f', line {where}' if where else ''}): write it as [name] then key=value "
+                "lines") from None
+        except (OSError, UnicodeDecodeError) as e:
             raise ServerUnavailable(f"{path}: cannot read the service file: {e}") from e
         if parser.has_section(name):
             return dict(parser.items(name))
