@@ -51,8 +51,9 @@ _CONNECT_CAUSES = (
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[-1] if text else type(error).__name__
+    """libpq's first line names the host or socket and the cause; later ones are hints."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def describe(error: psycopg.Error) -> str:

@@ -144,6 +144,9 @@ def test_a_server_that_is_down_is_named_and_the_link_recovers(
         with pytest.raises(ServerUnavailable) as caught:
             link.send(second, b"two", NOW, "v1")
         assert "not running on this computer" in str(caught.value)
+        # Which socket it tried, not libpq's tab-indented hint.
+        assert f".s.PGSQL.{private_postgres.port}" in str(caught.value)
+        assert "\t" not in str(caught.value)
         private_postgres.start()
         link.send(second, b"two", NOW, "v1")
         # A connection kept across a restart: the first send after it still arrives.
