@@ -46,6 +46,8 @@ _CONNECT_CAUSES = (
     ("could not translate host name", "the clinic server's host name is not known"),
     ("the database system is starting up", "the clinic server is starting; try again"),
     ("the database system is shutting down", "the clinic server is shutting down"),
+    ("too many connections for role", "the clinic server allows this login no more "
+     "connections (the kiosks' login has a limit): is something else using it? Ask IT"),
     ("too many connections", "the clinic server has too many connections open"),
 )
 

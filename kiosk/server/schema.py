@@ -30,6 +30,10 @@ SCHEMA_VERSION = 2
 NOTIFY_CHANNEL = "kiosk_entries"
 VERSION_TABLE = "kiosk_schema"
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# Each kiosk keeps one connection. A stolen kiosk login opening hundreds would take every
+# one the server allows (max_connections, 100 by default) and lock the desks out; with this
+# limit on the kiosk role the desks always find a free one.
+KIOSK_CONNECTION_LIMIT = 40
 # One number for every `kiosk server init`: two run at once take turns.
 _INIT_LOCK = 0x6B696F736B
 
@@ -170,8 +174,8 @@ def _role_name(name: str) -> str:
     return name
 
 
-def _ensure_role(conn: Conn, role: str,
-                 password: str | None) -> bool:
+def _ensure_role(conn: Conn, role: str, password: str | None,
+                 connection_limit: int = -1) -> bool:
     """Create ``role`` (a plain login) or set its password; True if it was created.
     The password goes to the server only as a SCRAM verifier made here, so no server log
     can show it."""
@@ -185,6 +189,8 @@ def _ensure_role(conn: Conn, role: str,
     statement = (sql.SQL("ALTER ROLE {} LOGIN NOCREATEDB NOCREATEROLE") if found else
                  sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
                          "NOREPLICATION")).format(sql.Identifier(role))
+    statement = sql.SQL("{} CONNECTION LIMIT {}").format(statement,
+                                                         sql.Literal(connection_limit))
     if password is not None:
         verifier = conn.pgconn.encrypt_password(password.encode(), role.encode(),
                                                 b"scram-sha-256")
@@ -245,9 +251,9 @@ def init_server(admin_conninfo: str, *, kiosk_role: str = "kiosk", desk_role: st
                     conn.execute(statement.encode())
                 conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(
                     sql.Identifier(VERSION_TABLE)), (number,))
-            created = tuple(role for role, password in ((kiosk_role, kiosk_password),
-                                                       (desk_role, desk_password))
-                            if _ensure_role(conn, role, password))
+            created = tuple(role for role, password, limit in (
+                (kiosk_role, kiosk_password, KIOSK_CONNECTION_LIMIT),
+                (desk_role, desk_password, -1)) if _ensure_role(conn, role, password, limit))
             _grant(conn, kiosk_role, _KIOSK_GRANTS)
             _grant(conn, desk_role, _DESK_GRANTS)
             conn.commit()

@@ -87,3 +87,21 @@ def test_closing_the_store_ends_a_wait_in_another_thread(clinic: Clinic) -> None
     waiter.join(timeout=20)
     assert not waiter.is_alive()
     assert result == [False]
+
+
+def test_a_stolen_kiosk_login_cannot_take_every_connection(clinic: Clinic) -> None:
+    from contextlib import ExitStack
+
+    from kiosk.server.errors import ServerUnavailable
+    from kiosk.server.schema import KIOSK_CONNECTION_LIMIT
+
+    with ExitStack() as held:
+        for _ in range(KIOSK_CONNECTION_LIMIT):
+            held.enter_context(psycopg.connect(clinic.kiosk_conninfo))
+        with _link(clinic, "room 9") as link, \
+                pytest.raises(ServerUnavailable, match="allows this login no more") as refused:
+            link.send(uuid.uuid4(), b"sealed", NOW, "v1")
+        assert "for role" in str(refused.value)
+        # The desks still get in.
+        with DeskStore(clinic.desk_conninfo, "anna") as desk:
+            assert desk.entries() == []
