@@ -160,7 +160,9 @@ class DeskStore:
             self._name_desk_user(conn)
             # Each entry's own audit row says "purge" (the server's trigger reads this).
             conn.execute("SELECT set_config('kiosk.purge', 'on', true)")
-            count = conn.execute("DELETE FROM entries WHERE created_at < %s",
+            # The kiosk's clock says created_at, the server's received_at: an entry dated
+            # in the future (a wrong clock, or a stolen kiosk login) still goes in time.
+            count = conn.execute("DELETE FROM entries WHERE LEAST(created_at, received_at) < %s",
                                  (cutoff,)).rowcount
             conn.execute("DELETE FROM heartbeats WHERE at < %s", (cutoff,))
             self._audit(conn, PURGE, None)

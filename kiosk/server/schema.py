@@ -103,7 +103,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 OLD.id);
               RETURN NULL;
             END $$""",
-        """CREATE TRIGGER entries_audited AFTER UPDATE OR DELETE ON entries
+        """CREATE TRIGGER entries_audited AFTER UPDATE OF contacted_at OR DELETE ON entries
             FOR EACH ROW EXECUTE FUNCTION kiosk_entries_audited()""",
     ),
 )

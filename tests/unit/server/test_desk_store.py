@@ -76,6 +76,18 @@ def test_purge_deletes_what_is_past_retention_and_old_heartbeats(clinic: Clinic)
     assert kept not in [e for _, _, e in _audit(clinic)]
 
 
+def test_an_entry_dated_in_the_future_is_still_purged_in_time(clinic: Clinic) -> None:
+    _send(clinic, NOW + timedelta(days=3650))
+    with psycopg.connect(clinic.admin_conninfo) as conn:  # it arrived 100 days ago
+        conn.execute("UPDATE entries SET received_at = %s", (NOW - timedelta(days=100),))
+    with DeskStore(clinic.desk_conninfo, "anna") as desk:
+        assert desk.purge_older_than(NOW - timedelta(days=90)) == 1
+        assert desk.entries() == []
+    # The administrator's change of another column is no desk action in the audit.
+    assert [a for _, a, _ in _audit(clinic)] == [desk_store.PURGE, desk_store.PURGE,
+                                                desk_store.READ]
+
+
 def _trace(clinic: Clinic) -> list[tuple[str, str, uuid.UUID | None, str, str | None]]:
     with psycopg.connect(clinic.admin_conninfo) as conn:
         return [(u, a, e, login, None if client is None else str(client))
