@@ -34,6 +34,9 @@ from kiosk.server.schema import NOTIFY_CHANNEL, check_schema
 log = logging.getLogger(__name__)
 
 
+# The most kiosks the desk lists (a clinic has a few).
+MAX_KIOSKS = 100
+
 # The words desk_audit.action holds.
 READ = "read"
 MARK_CONTACTED = "mark contacted"
@@ -169,14 +172,17 @@ class DeskStore:
         return count
 
     def kiosks(self) -> list[KioskStatus]:
-        """Each kiosk's last heartbeat, by name."""
+        """Each kiosk's last heartbeat, by name: the MAX_KIOSKS heard from last (any kiosk
+        login may write heartbeats under any name; a flood of names must not freeze the
+        desk, which asks for this every few seconds)."""
         with self._using() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT ON (h.kiosk) h.kiosk, h.at, h.program_version, "
-                "h.content_version, h.waiting, h.last_error, "
+                "SELECT * FROM (SELECT DISTINCT ON (h.kiosk) h.kiosk, h.at, "
+                "h.program_version, h.content_version, h.waiting, h.last_error, "
                 "(SELECT max(e.at) FROM heartbeats e WHERE e.kiosk = h.kiosk "
-                " AND e.waiting = 0) FROM heartbeats h ORDER BY h.kiosk, h.at DESC").fetchall()
-        return [KioskStatus(*row) for row in rows]
+                " AND e.waiting = 0) FROM heartbeats h ORDER BY h.kiosk, h.at DESC) last "
+                "ORDER BY at DESC LIMIT %s", (MAX_KIOSKS,)).fetchall()
+        return sorted((KioskStatus(*row) for row in rows), key=lambda k: k.kiosk)
 
     def set_public_key(self, public_key: bytes) -> None:
         """Publish the clinic's PUBLIC key for the kiosks (32 bytes)."""

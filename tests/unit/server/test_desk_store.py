@@ -140,3 +140,17 @@ def test_kiosks_show_each_ones_last_heartbeat(clinic: Clinic) -> None:
     assert one.last_empty is not None
     assert one.last_empty <= one.last_seen
     assert _audit(clinic) == []
+
+
+def test_a_flood_of_kiosk_names_lists_only_the_latest(clinic: Clinic) -> None:
+    with psycopg.connect(clinic.kiosk_conninfo) as conn:  # a stolen kiosk login
+        conn.execute("INSERT INTO heartbeats (kiosk, program_version, content_version, "
+                     "waiting) SELECT 'fake ' || n, '1', '1', 0 "
+                     "FROM generate_series(1, 5000) n")
+    with KioskLink(ServerConfig(clinic.kiosk_conninfo, "room 1")) as link:
+        link.heartbeat(Heartbeat("1.0", "c1", 0))
+    with DeskStore(clinic.desk_conninfo, "anna") as desk:
+        listed = desk.kiosks()
+    assert len(listed) == desk_store.MAX_KIOSKS
+    assert "room 1" in [k.kiosk for k in listed]  # the latest heard from
+    assert [k.kiosk for k in listed] == sorted(k.kiosk for k in listed)
