@@ -129,6 +129,16 @@ _DESK_GRANTS = (
 )
 
 
+# Any login may make large objects (PostgreSQL has no privilege for it): a stolen kiosk
+# login could fill the server's disk past every size limit on the tables. Only a superuser
+# may take these away; `init_server` does when it runs as one, and scripts/server runs
+# NO_LARGE_OBJECTS as postgres.
+_LARGE_OBJECT_MAKERS = ("lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)",
+                        "lo_import(text)", "lo_import(text, oid)")
+NO_LARGE_OBJECTS = (f"REVOKE EXECUTE ON FUNCTION {', '.join(_LARGE_OBJECT_MAKERS)} "
+                    "FROM PUBLIC")
+
+
 @dataclass(frozen=True)
 class InitResult:
     version_before: int
@@ -256,6 +266,10 @@ def init_server(admin_conninfo: str, *, kiosk_role: str = "kiosk", desk_role: st
                 (desk_role, desk_password, -1)) if _ensure_role(conn, role, password, limit))
             _grant(conn, kiosk_role, _KIOSK_GRANTS)
             _grant(conn, desk_role, _DESK_GRANTS)
+            superuser = conn.execute("SELECT rolsuper FROM pg_roles "
+                                     "WHERE rolname = current_user").fetchone()
+            if superuser and superuser[0]:
+                conn.execute(NO_LARGE_OBJECTS)
             conn.commit()
         except psycopg.Error as e:
             conn.rollback()

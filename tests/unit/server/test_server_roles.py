@@ -38,6 +38,16 @@ def _link(clinic: Clinic, name: str = "waiting room 1") -> KioskLink:
     "INSERT INTO entries (id, kiosk, created_at, consent_version, sealed, contacted_at) "
     "VALUES (gen_random_uuid(), 'k', now(), 'v1', 'x', now())",
     "CREATE TABLE mine (x int)",
+    "CREATE TEMP TABLE mine (x int)",
+    "CREATE FUNCTION pg_temp.mine() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    "INSERT INTO entries (id, kiosk, created_at, consent_version, sealed) VALUES "
+    "(gen_random_uuid(), 'k', now(), 'v1', 'x') RETURNING sealed",
+    "COPY entries TO STDOUT",
+    "SELECT nextval('desk_audit_id_seq')",
+    # Large objects would store any amount past the tables' size limits.
+    "SELECT lo_create(0)",
+    "SELECT lo_from_bytea(0, 'x')",
+    "SELECT lo_creat(-1)",
 ])
 def test_the_kiosk_role_is_refused_by_the_server(clinic: Clinic, statement: str) -> None:
     with _link(clinic) as link:
