@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,34 +77,36 @@ class KioskHealth:
     text: str
 
 
-def _ago(span: timedelta) -> str:
+def _ago(span: timedelta, words: Mapping[str, str]) -> str:
     seconds = max(0, int(span.total_seconds()))
     if seconds < 120:
-        return f"{seconds} seconds"
+        return words["desk_kiosk_seconds"].format(n=seconds)
     if seconds < 2 * 3600:
-        return f"{seconds // 60} minutes"
+        return words["desk_kiosk_minutes"].format(n=seconds // 60)
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} hours"
-    return f"{seconds // 86400} days"
+        return words["desk_kiosk_hours"].format(n=seconds // 3600)
+    return words["desk_kiosk_days"].format(n=seconds // 86400)
 
 
 def classify(status: KioskStatus, now: datetime, heartbeat_seconds: int,
-             describe_error: Callable[[str], str] | None = None) -> KioskHealth:
-    """``describe_error`` turns the heartbeat's error class into words for the desk
-    (``error_words`` with the desk's strings); without it the class is left out."""
+             words: Mapping[str, str]) -> KioskHealth:
+    """The kiosk's health in ``words`` (the desk's strings, resources/i18n), the heartbeat's
+    error class among them as plain words (``error_words``)."""
     since = now - status.last_seen
     beat = timedelta(seconds=heartbeat_seconds)
     if since > beat * LATE_AFTER_BEATS:
-        return KioskHealth(Health.LATE, f"Not heard from for {_ago(since)}")
+        return KioskHealth(Health.LATE, words["desk_kiosk_late"].format(
+            ago=_ago(since, words)))
     if status.waiting > 0:
         stuck_since = status.last_empty
         stuck = now - stuck_since if stuck_since is not None else None
         if stuck is None or stuck > beat * NOT_DRAINING_AFTER_BEATS:
-            plural = "sign-up" if status.waiting == 1 else "sign-ups"
-            words = f"{status.waiting} {plural} waiting on the kiosk"
+            text = (words["desk_kiosk_waiting_one"] if status.waiting == 1 else
+                    words["desk_kiosk_waiting_many"].format(count=status.waiting))
             if stuck is not None:
-                words += f" for {_ago(stuck)}"
-            if status.last_error and describe_error is not None:
-                words += f" ({describe_error(status.last_error)})"
-            return KioskHealth(Health.NOT_DRAINING, words)
-    return KioskHealth(Health.OK, f"OK, last heard from {_ago(since)} ago")
+                text = words["desk_kiosk_waiting_for"].format(waiting=text,
+                                                              ago=_ago(stuck, words))
+            if status.last_error:
+                text += f" ({error_words(status.last_error, words)})"
+            return KioskHealth(Health.NOT_DRAINING, text)
+    return KioskHealth(Health.OK, words["desk_kiosk_ok"].format(ago=_ago(since, words)))

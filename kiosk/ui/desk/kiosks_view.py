@@ -65,8 +65,7 @@ class KiosksView(QWidget):
         self.table.setRowCount(len(kiosks))
         for index, status in enumerate(kiosks):
             problem = error_words(status.last_error, self._strings)
-            health = classify(status, now, self._heartbeat,
-                              lambda name: error_words(name, self._strings))
+            health = classify(status, now, self._heartbeat, self._strings)
             background, text = COLOURS[health.health]
             versions = " / ".join(v for v in (status.program_version, status.content_version)
                                   if v)

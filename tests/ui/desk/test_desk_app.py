@@ -368,6 +368,8 @@ def test_the_kiosks_tab_names_a_problem_in_plain_words(qtbot, make_desk, make_se
     row = next(r for r in range(2) if table.item(r, 0).text() == "Waiting room 1")
     # The state says why it does not drain, in the same words; IT finds the class in a tip.
     assert words in table.item(row, 1).text()
+    # The whole state is in the desk's language, not only the problem.
+    assert ("3 sign-ups waiting" in table.item(row, 1).text()) == (language == "en")
     assert table.item(row, 5).toolTip() == "ServerUnavailable"
 
 

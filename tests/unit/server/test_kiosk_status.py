@@ -36,14 +36,14 @@ def _status(seen_ago: float, waiting: int = 0, empty_ago: float | None = 0,
     # Entries waiting a short while: it is sending them.
     (_status(5, waiting=3, empty_ago=60), Health.OK, "OK, last heard from 5 seconds ago"),
     (_status(5, waiting=3, empty_ago=121, error="ServerUnavailable"), Health.NOT_DRAINING,
-     "3 sign-ups waiting on the kiosk for 2 minutes"),
+     "3 sign-ups waiting on the kiosk for 2 minutes (Cannot reach the clinic server)"),
     (_status(5, waiting=1, empty_ago=None), Health.NOT_DRAINING,
      "1 sign-up waiting on the kiosk"),
     # Late wins: a kiosk not heard from cannot say whether it drains.
     (_status(900, waiting=3, empty_ago=None), Health.LATE, "Not heard from for 15 minutes"),
 ])
 def test_classify(status: KioskStatus, health: Health, words: str) -> None:
-    result = classify(status, NOW, heartbeat_seconds=30)
+    result = classify(status, NOW, 30, _strings("en"))
     assert (result.health, result.text) == (health, words)
 
 
@@ -65,9 +65,9 @@ def test_every_error_class_has_plain_words_in_each_language(language: str) -> No
 def test_the_state_says_why_in_the_words_it_is_given() -> None:
     strings = _strings("es")
     status = _status(5, waiting=2, empty_ago=None, error="SchemaTooNew")
-    text = classify(status, NOW, 30, lambda name: error_words(name, strings)).text
-    assert text.endswith(f"({strings['desk_kiosk_error_schema']})")
-    assert "SchemaTooNew" not in text
+    text = classify(status, NOW, 30, strings).text
+    assert text == f"2 solicitudes esperando en el quiosco ({strings['desk_kiosk_error_schema']})"
+    assert classify(_status(600), NOW, 30, strings).text == "Sin señal desde hace 10 minutos"
 
 
 def test_only_a_class_name_is_kept_as_a_class() -> None:
