@@ -111,8 +111,10 @@ def server_table(table: Mapping[str, Any], where: str) -> ServerConfig | None:
                               f"\"service=clinic-kiosk\"")
         return None
     conninfo = typed(table, "conninfo", str, where)
-    kiosk_name = typed(table, "kiosk_name", str, where)
-    if not 1 <= len(kiosk_name) <= 100 or any(ch in kiosk_name for ch in "\n\r"):
+    # Only a kiosk needs a name (a desk is not one): `kiosk run` refuses to start without it.
+    kiosk_name = typed(table, "kiosk_name", str, where) if "kiosk_name" in table else ""
+    if "kiosk_name" in table and (not 1 <= len(kiosk_name) <= 100
+                                  or any(ch in kiosk_name for ch in "\n\r")):
         raise ConfigError(f"{where}: 'kiosk_name' in [server] must be one line of 1 to 100 "
                           f"characters, like \"Waiting room 1\"")
     try:

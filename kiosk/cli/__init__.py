@@ -43,6 +43,7 @@ from kiosk.cli.front_desk import (
 )
 from kiosk.cli.server import server_command
 from kiosk.config import ConfigError, Settings
+from kiosk.server.config import KIOSK_NAME_MISSING
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
            "DeskApp", "Export", "PagesApp", "Preview", "Publish", "Run", "Server",
@@ -96,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return pages(command, settings, program=argv[0] if argv else "kiosk")
     if not isinstance(command, Run | Preview):
         return run_command(command, settings)
+    if settings.server is not None and not settings.server.kiosk_name:
+        print(f"error: {KIOSK_NAME_MISSING}", file=sys.stderr)
+        return EXIT_CONFIG
     problem = display_problem(os.environ)
     if problem is not None:
         print(f"error: {problem}", file=sys.stderr)

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ServerConfig:
     conninfo: str
-    # Shown on the desk beside each sign-up and heartbeat: which waiting room.
-    kiosk_name: str
+    # Shown on the desk beside each sign-up and heartbeat: which waiting room. A kiosk
+    # needs one; a desk has none ("").
+    kiosk_name: str = ""
     heartbeat_seconds: int = 30
     # How often the desk looks for changes when LISTEN/NOTIFY is not available.
     poll_seconds: float = 2.0
     connect_timeout_seconds: int = 5
+
+
+KIOSK_NAME_MISSING = ("[server] has no 'kiosk_name': a kiosk needs one, like "
+                      "kiosk_name = \"Waiting room 1\" (the desk shows it beside its sign-ups)")

@@ -46,13 +46,16 @@ _CONNECT_CAUSES = (
     ("could not translate host name", "the clinic server's host name is not known"),
     ("the database system is starting up", "the clinic server is starting; try again"),
     ("the database system is shutting down", "the clinic server is shutting down"),
+    ("too many connections for role", "the clinic server allows this login no more "
+     "connections (the kiosks' login has a limit): is something else using it? Ask IT"),
     ("too many connections", "the clinic server has too many connections open"),
 )
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[-1] if text else type(error).__name__
+    """libpq's first line names the host or socket and the cause; later ones are hints."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def describe(error: psycopg.Error) -> str:

@@ -2,7 +2,9 @@
 
 The audit row says when, which desk user, what, and which entry id; never patient data
 (the server only ever holds sealed entries anyway). An action and its audit row commit in
-one transaction: there is no deletion without its record. ``entries`` records "read" once
+one transaction: there is no deletion without its record. For a change or deletion of an
+entry the server's own trigger writes that row, with the login and address it came from,
+so even a desk login used outside this program leaves its trace. ``entries`` records "read" once
 per store (the list is refreshed every few seconds; one row per refresh would drown the
 log); ``kiosks`` reads heartbeats only and records nothing.
 
@@ -31,6 +33,9 @@ from kiosk.server.schema import NOTIFY_CHANNEL, check_schema
 
 log = logging.getLogger(__name__)
 
+
+# The most kiosks the desk lists (a clinic has a few).
+MAX_KIOSKS = 100
 
 # The words desk_audit.action holds.
 READ = "read"
@@ -109,6 +114,11 @@ class DeskStore:
             except psycopg.Error:
                 log.debug("closing a broken desk connection failed", exc_info=True)
 
+    def _name_desk_user(self, conn: Conn) -> None:
+        """Name this desk's user, for this transaction only, in the audit rows the server's
+        trigger writes for each entry changed or deleted."""
+        conn.execute("SELECT set_config('kiosk.desk_user', %s, true)", (self._desk_user,))
+
     def _audit(self, conn: Conn, action: str, entry_id: uuid.UUID | None) -> None:
         conn.execute("INSERT INTO desk_audit (desk_user, action, entry_id) VALUES (%s, %s, %s)",
                      (self._desk_user, action, entry_id))
@@ -130,22 +140,19 @@ class DeskStore:
     def mark_contacted(self, entry_id: uuid.UUID, contacted: bool) -> bool:
         """Mark (True) or unmark (False, undo); False if no such entry (deleted meanwhile)."""
         with self._using() as conn, conn.transaction():
+            self._name_desk_user(conn)
+            # The server's trigger writes the audit row (schema.py, migration 2).
             cursor = conn.execute(
                 "UPDATE entries SET contacted_at = CASE WHEN %s THEN now() END WHERE id = %s",
                 (contacted, entry_id))
-            found = cursor.rowcount == 1
-            if found:
-                self._audit(conn, MARK_CONTACTED if contacted else UNDO_CONTACTED, entry_id)
-        return found
+        return cursor.rowcount == 1
 
     def delete(self, entry_id: uuid.UUID) -> bool:
         """Delete one entry (a patient's request); False if it was already gone."""
         with self._using() as conn, conn.transaction():
-            found = conn.execute("DELETE FROM entries WHERE id = %s",
-                                 (entry_id,)).rowcount == 1
-            if found:
-                self._audit(conn, DELETE, entry_id)
-        return found
+            self._name_desk_user(conn)
+            return conn.execute("DELETE FROM entries WHERE id = %s",
+                                (entry_id,)).rowcount == 1
 
     def purge_older_than(self, cutoff: datetime) -> int:
         """Delete entries signed up before ``cutoff`` (the clinic's retention) and heartbeats
@@ -153,21 +160,29 @@ class DeskStore:
         if cutoff.tzinfo is None:
             raise ValueError("cutoff must carry its time zone")
         with self._using() as conn, conn.transaction():
-            count = conn.execute("DELETE FROM entries WHERE created_at < %s",
+            self._name_desk_user(conn)
+            # Each entry's own audit row says "purge" (the server's trigger reads this).
+            conn.execute("SELECT set_config('kiosk.purge', 'on', true)")
+            # The kiosk's clock says created_at, the server's received_at: an entry dated
+            # in the future (a wrong clock, or a stolen kiosk login) still goes in time.
+            count = conn.execute("DELETE FROM entries WHERE LEAST(created_at, received_at) < %s",
                                  (cutoff,)).rowcount
             conn.execute("DELETE FROM heartbeats WHERE at < %s", (cutoff,))
             self._audit(conn, PURGE, None)
         return count
 
     def kiosks(self) -> list[KioskStatus]:
-        """Each kiosk's last heartbeat, by name."""
+        """Each kiosk's last heartbeat, by name: the MAX_KIOSKS heard from last (any kiosk
+        login may write heartbeats under any name; a flood of names must not freeze the
+        desk, which asks for this every few seconds)."""
         with self._using() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT ON (h.kiosk) h.kiosk, h.at, h.program_version, "
-                "h.content_version, h.waiting, h.last_error, "
+                "SELECT * FROM (SELECT DISTINCT ON (h.kiosk) h.kiosk, h.at, "
+                "h.program_version, h.content_version, h.waiting, h.last_error, "
                 "(SELECT max(e.at) FROM heartbeats e WHERE e.kiosk = h.kiosk "
-                " AND e.waiting = 0) FROM heartbeats h ORDER BY h.kiosk, h.at DESC").fetchall()
-        return [KioskStatus(*row) for row in rows]
+                " AND e.waiting = 0) FROM heartbeats h ORDER BY h.kiosk, h.at DESC) last "
+                "ORDER BY at DESC LIMIT %s", (MAX_KIOSKS,)).fetchall()
+        return sorted((KioskStatus(*row) for row in rows), key=lambda k: k.kiosk)
 
     def set_public_key(self, public_key: bytes) -> None:
         """Publish the clinic's PUBLIC key for the kiosks (32 bytes)."""

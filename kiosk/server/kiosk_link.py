@@ -19,7 +19,7 @@ from datetime import datetime
 
 import psycopg
 
-from kiosk.server.config import ServerConfig
+from kiosk.server.config import KIOSK_NAME_MISSING, ServerConfig
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import EntryRejected, ServerUnavailable, WrongRole
 from kiosk.server.schema import check_schema
@@ -51,6 +51,8 @@ def _rejected(error: psycopg.Error) -> EntryRejected:
 
 class KioskLink:
     def __init__(self, config: ServerConfig) -> None:
+        if not config.kiosk_name:
+            raise ValueError(KIOSK_NAME_MISSING)
         self._config = config
         self._conn: Conn | None = None
 

@@ -9,6 +9,7 @@ migrates the schema in one transaction and gives the roles exactly these privile
 - ``desk``: SELECT/UPDATE/DELETE on entries, SELECT/DELETE on heartbeats, SELECT/INSERT/
   UPDATE on clinic_key, INSERT on desk_audit (append-only: a desk cannot hide its tracks),
   SELECT/INSERT on page_versions and page_files (a published version is never changed).
+  A trigger writes the audit row of every UPDATE and DELETE of an entry, whoever runs it.
 
 Running it again changes nothing (migrations are numbered and applied once; privileges are
 revoked and granted again to exactly the list above). A database set up by a newer program
@@ -26,12 +27,16 @@ from psycopg import sql
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import SchemaTooNew, ServerUnavailable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 NOTIFY_CHANNEL = "kiosk_entries"
 # Wakes every kiosk that LISTENs when a page version is published (issue 16).
 PAGES_CHANNEL = "kiosk_pages"
 VERSION_TABLE = "kiosk_schema"
 _ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# Each kiosk keeps one connection. A stolen kiosk login opening hundreds would take every
+# one the server allows (max_connections, 100 by default) and lock the desks out; with this
+# limit on the kiosk role the desks always find a free one.
+KIOSK_CONNECTION_LIMIT = 40
 # One number for every `kiosk server init`: two run at once take turns.
 _INIT_LOCK = 0x6B696F736B
 
@@ -97,6 +102,33 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TRIGGER page_versions_published AFTER INSERT ON page_versions
             FOR EACH STATEMENT EXECUTE FUNCTION kiosk_pages_published()""",
     ),
+    # 3: the server audits every change to an entry itself.
+    (
+        # Every change to an entry leaves its audit row, made by the server itself: the
+        # desk role may UPDATE and DELETE entries, and a desk login used outside the desk
+        # app (psql) must not change or delete one without a trace. Who: the desk app's
+        # user as it names it (SET LOCAL kiosk.desk_user), and what no desk can write or
+        # forge: the login and the address it came from (column defaults; the desk role
+        # may insert only desk_user, action and entry_id). Rows from before have NULL there.
+        "ALTER TABLE desk_audit ADD COLUMN login text, ADD COLUMN client inet",
+        "ALTER TABLE desk_audit ALTER COLUMN login SET DEFAULT session_user, "
+        "ALTER COLUMN client SET DEFAULT inet_client_addr()",
+        """CREATE FUNCTION kiosk_entries_audited() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              INSERT INTO public.desk_audit (desk_user, action, entry_id) VALUES (
+                left(coalesce(nullif(current_setting('kiosk.desk_user', true), ''),
+                              session_user::text), 100),
+                CASE WHEN TG_OP = 'DELETE' THEN
+                       CASE WHEN current_setting('kiosk.purge', true) = 'on'
+                            THEN 'purge' ELSE 'delete' END
+                     WHEN NEW.contacted_at IS NULL THEN 'undo contacted'
+                     ELSE 'mark contacted' END,
+                OLD.id);
+              RETURN NULL;
+            END $$""",
+        """CREATE TRIGGER entries_audited AFTER UPDATE OF contacted_at OR DELETE ON entries
+            FOR EACH ROW EXECUTE FUNCTION kiosk_entries_audited()""",
+    ),
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -123,6 +155,16 @@ _DESK_GRANTS = (
     ("SELECT", "page_versions", None), ("INSERT", "page_versions", None),
     ("SELECT", "page_files", None), ("INSERT", "page_files", None),
 )
+
+
+# Any login may make large objects (PostgreSQL has no privilege for it): a stolen kiosk
+# login could fill the server's disk past every size limit on the tables. Only a superuser
+# may take these away; `init_server` does when it runs as one, and scripts/server runs
+# NO_LARGE_OBJECTS as postgres.
+_LARGE_OBJECT_MAKERS = ("lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)",
+                        "lo_import(text)", "lo_import(text, oid)")
+NO_LARGE_OBJECTS = (f"REVOKE EXECUTE ON FUNCTION {', '.join(_LARGE_OBJECT_MAKERS)} "
+                    "FROM PUBLIC")
 
 
 @dataclass(frozen=True)
@@ -170,8 +212,8 @@ def _role_name(name: str) -> str:
     return name
 
 
-def _ensure_role(conn: Conn, role: str,
-                 password: str | None) -> bool:
+def _ensure_role(conn: Conn, role: str, password: str | None,
+                 connection_limit: int = -1) -> bool:
     """Create ``role`` (a plain login) or set its password; True if it was created.
     The password goes to the server only as a SCRAM verifier made here, so no server log
     can show it."""
@@ -185,6 +227,8 @@ def _ensure_role(conn: Conn, role: str,
     statement = (sql.SQL("ALTER ROLE {} LOGIN NOCREATEDB NOCREATEROLE") if found else
                  sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
                          "NOREPLICATION")).format(sql.Identifier(role))
+    statement = sql.SQL("{} CONNECTION LIMIT {}").format(statement,
+                                                         sql.Literal(connection_limit))
     if password is not None:
         verifier = conn.pgconn.encrypt_password(password.encode(), role.encode(),
                                                 b"scram-sha-256")
@@ -245,11 +289,15 @@ def init_server(admin_conninfo: str, *, kiosk_role: str = "kiosk", desk_role: st
                     conn.execute(statement.encode())
                 conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(
                     sql.Identifier(VERSION_TABLE)), (number,))
-            created = tuple(role for role, password in ((kiosk_role, kiosk_password),
-                                                       (desk_role, desk_password))
-                            if _ensure_role(conn, role, password))
+            created = tuple(role for role, password, limit in (
+                (kiosk_role, kiosk_password, KIOSK_CONNECTION_LIMIT),
+                (desk_role, desk_password, -1)) if _ensure_role(conn, role, password, limit))
             _grant(conn, kiosk_role, _KIOSK_GRANTS)
             _grant(conn, desk_role, _DESK_GRANTS)
+            superuser = conn.execute("SELECT rolsuper FROM pg_roles "
+                                     "WHERE rolname = current_user").fetchone()
+            if superuser and superuser[0]:
+                conn.execute(NO_LARGE_OBJECTS)
             conn.commit()
         except psycopg.Error as e:
             conn.rollback()

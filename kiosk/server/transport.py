@@ -13,9 +13,12 @@ from __future__ import annotations
 import configparser
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import psycopg
+from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict
 
 from kiosk.server.errors import InsecureConnection, ServerUnavailable
@@ -27,13 +30,26 @@ _ENV = {"host": "PGHOST", "hostaddr": "PGHOSTADDR", "sslmode": "PGSSLMODE",
 _SYSTEM_SERVICE_DIRS = (Path("/etc/postgresql-common"), Path("/etc"))
 
 
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def _without_values(message: str) -> str:
+    """libpq's complaint with every quoted part that is not one of its key words hidden:
+    it quotes what it could not read, e.g. a whole URI with its password, or the password
+    written without ``password=``."""
+    keywords = {d.keyword.decode() for d in pq.Conninfo.get_defaults()} | {"="}
+    return _QUOTED.sub(lambda m: m.group(0) if m.group(1) in keywords else '"…"',
+                       message.strip())
+
+
 def parse(conninfo: str) -> dict[str, str]:
     """The keys written in ``conninfo``; a ServerUnavailable naming the mistake if libpq
-    cannot read it."""
+    cannot read it (never quoting what was written there: it may hold a password)."""
     try:
         return {k: str(v) for k, v in conninfo_to_dict(conninfo).items()}
-    except Exception as e:  # psycopg.ProgrammingError; the message quotes no password
-        raise ServerUnavailable(f"the server connection setting cannot be read: {e}") from e
+    except psycopg.Error as e:  # ProgrammingError
+        raise ServerUnavailable("the server connection setting cannot be read: "
+                                f"{_without_values(str(e))}") from None
 
 
 def _service_files(environ: Mapping[str, str]) -> list[Path]:
@@ -51,7 +67,15 @@ def _service(name: str, environ: Mapping[str, str]) -> dict[str, str]:
         parser = configparser.ConfigParser(interpolation=None)
         try:
             parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError) as e:
+        except configparser.Error as e:
+            # Its message quotes the lines it could not read: one may hold a password.
+            where = getattr(e, "lineno", None) or ", ".join(
+                str(line) for line, _ in getattr(e, "errors", []))
+            raise ServerUnavailable(
+                f"{path}: cannot read the service file ({type(e).__name__}"
+                f"{f', line {where}' if where else ''}): write it as [name] then key=value "
+                "lines") from None
+        except (OSError, UnicodeDecodeError) as e:
             raise ServerUnavailable(f"{path}: cannot read the service file: {e}") from e
         if parser.has_section(name):
             return dict(parser.items(name))

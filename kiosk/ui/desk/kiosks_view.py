@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.server.kiosk_status import Health, KioskStatus, classify
+from kiosk.server.kiosk_status import Health, KioskStatus, classify, error_class, error_words
 from kiosk.signups.desk_format import DeskFormat
 
 # Background, text: each pair above 7:1.
@@ -41,6 +41,7 @@ class KiosksView(QWidget):
                  heartbeat_seconds: int,
                  clock: Callable[[], datetime] = _utc_now, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._strings = strings
         self._format = desk_format
         self._heartbeat = heartbeat_seconds
         self._clock = clock
@@ -63,19 +64,23 @@ class KiosksView(QWidget):
         self.empty.setVisible(not kiosks)
         self.table.setRowCount(len(kiosks))
         for index, status in enumerate(kiosks):
-            health = classify(status, now, self._heartbeat)
+            problem = error_words(status.last_error, self._strings)
+            health = classify(status, now, self._heartbeat, self._strings)
             background, text = COLOURS[health.health]
             versions = " / ".join(v for v in (status.program_version, status.content_version)
                                   if v)
             cells = (status.kiosk, f"{MARKS[health.health]}  {health.text}",
                      self._format.when(status.last_seen).replace("\u202f", " "),
-                     str(status.waiting), versions, status.last_error or "")
+                     str(status.waiting), versions, problem)
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if column == COLUMNS.index("state"):
                     item.setBackground(QBrush(QColor(background)))
                     item.setForeground(QBrush(QColor(text)))
                     item.setData(Qt.ItemDataRole.UserRole, health.health.value)
+                if column == COLUMNS.index("error") and error_class(status.last_error):
+                    # The class as the kiosk sent it, for IT; staff read the words.
+                    item.setToolTip(error_class(status.last_error) or "")
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()
 

@@ -109,6 +109,18 @@ class SignupsView(QWidget):
         layout.addLayout(actions)
         self._selection_changed()
 
+    def patient_texts(self) -> list[str]:
+        """What the list shows of patients (names, contacts, notes) and the search typed:
+        what a lock must not leave on the clipboard."""
+        columns = [COLUMNS.index(c) for c in ("name", "contact", "note")]
+        texts = [self.search.text()]
+        for row in range(self.table.rowCount()):
+            for column in columns:
+                item = self.table.item(row, column)
+                if item is not None:
+                    texts.extend(item.text().splitlines())
+        return [text.strip() for text in texts if len(text.strip()) >= 3]
+
     # Filling -----------------------------------------------------------------------------
 
     def show_inbox(self, inbox: Inbox | None) -> None:

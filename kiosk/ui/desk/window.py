@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -192,12 +192,28 @@ class DeskWindow(QMainWindow):
         """Forget the key and every decrypted row; close any dialog that shows them."""
         for dialog in list(self._dialogs):
             dialog.reject()  # answered(): forgotten and deleted
+        self._forget_copied()
+        self.statusBar().clearMessage()  # e.g. the export's file name
         self.session.lock(reason)
         self.inbox = None
         self.signups.show_inbox(None)
         self._show_locked()
         self._show_title()
         self.locked.emit()
+
+    def _forget_copied(self) -> None:
+        """Empty the clipboard (and X11's selection) if it holds what the desk showed of a
+        patient: staff copy a phone number into a dialler, and the next person at the
+        computer could paste it. Anything else copied is left alone."""
+        shown = self.signups.patient_texts()
+        clipboard = QGuiApplication.clipboard()
+        modes = [QClipboard.Mode.Clipboard]
+        if clipboard.supportsSelection():
+            modes.append(QClipboard.Mode.Selection)
+        for mode in modes:
+            copied = clipboard.text(mode).strip()
+            if copied and any(text in copied or copied in text for text in shown):
+                clipboard.clear(mode)
 
     def _run(self, call: Callable[[], object], then: Callable[[Outcome], None]) -> bool:
         if not self.checker.start(call):

@@ -340,6 +340,39 @@ def test_the_kiosks_tab_says_ok_late_or_not_draining(qtbot, make_desk, make_sett
     assert kiosks.health_of("Waiting room 1") == "not draining"
 
 
+def _table_texts(table) -> list[str]:
+    return [table.item(r, c).text() for r in range(table.rowCount())
+            for c in range(table.columnCount()) if table.item(r, c) is not None]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "Cannot reach the clinic server"),
+    ("es", "No puede conectar con el servidor de la clínica"),
+])
+def test_the_kiosks_tab_names_a_problem_in_plain_words(qtbot, make_desk, make_settings, kiosk,
+                                                        language, words) -> None:
+    settings = make_settings()
+    kiosk(settings, "Waiting room 1").link.heartbeat(Heartbeat("1.0", "pages-7", 3,
+                                                               "ServerUnavailable"))
+    # A stolen kiosk login may write any text there: it is never shown.
+    kiosk(settings, "Hall").link.heartbeat(Heartbeat("1.0", "pages-7", 1,
+                                                     "Call 555-0100 now, IT"))
+    desk = make_desk(settings=settings, language=language)
+    unlock(qtbot, desk)
+    table = desk.window.kiosks.table
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=WAIT_MS)
+    texts = " | ".join(_table_texts(table))
+    assert words in texts
+    assert "ServerUnavailable" not in texts
+    assert "555-0100" not in texts
+    row = next(r for r in range(2) if table.item(r, 0).text() == "Waiting room 1")
+    # The state says why it does not drain, in the same words; IT finds the class in a tip.
+    assert words in table.item(row, 1).text()
+    # The whole state is in the desk's language, not only the problem.
+    assert ("3 sign-ups waiting" in table.item(row, 1).text()) == (language == "en")
+    assert table.item(row, 5).toolTip() == "ServerUnavailable"
+
+
 @pytest.mark.expect_log("kiosk.desk.server_link", "cannot be reached")
 def test_a_desk_on_the_kiosk_login_says_so(qtbot, make_desk, clinic) -> None:
     desk = make_desk(conninfo=clinic.kiosk_conninfo)

@@ -82,6 +82,22 @@ def test_a_service_file_host_counts_too(tmp_path: pytest.TempPathFactory,
         link.send(uuid.uuid4(), b"sealed", NOW, "v1")
 
 
+@pytest.mark.parametrize("text", [
+    "[clinic-kiosk]\nhost=localhost\npassword hunter2\n",  # '=' forgotten
+    "password=hunter2\n[clinic-kiosk]\nhost=localhost\n",  # before any [name]
+])
+def test_a_broken_service_file_is_named_without_its_lines(
+        tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    service = tmp_path / "pg_service.conf"  # type: ignore[operator]
+    service.write_text(text)
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    with _link("service=clinic-kiosk") as link, \
+            pytest.raises(ServerUnavailable, match="cannot read the service file") as error:
+        link.send(uuid.uuid4(), b"sealed", NOW, "v1")
+    assert "hunter2" not in str(error.value)
+    assert "line " in str(error.value)
+
+
 def test_a_schema_newer_than_the_program_is_refused_and_left_alone(clinic: Clinic) -> None:
     with psycopg.connect(clinic.admin_conninfo, autocommit=True) as conn:
         conn.execute("INSERT INTO kiosk_schema (version) VALUES (%s)", (SCHEMA_VERSION + 1,))
@@ -128,6 +144,9 @@ def test_a_server_that_is_down_is_named_and_the_link_recovers(
         with pytest.raises(ServerUnavailable) as caught:
             link.send(second, b"two", NOW, "v1")
         assert "not running on this computer" in str(caught.value)
+        # Which socket it tried, not libpq's tab-indented hint.
+        assert f".s.PGSQL.{private_postgres.port}" in str(caught.value)
+        assert "\t" not in str(caught.value)
         private_postgres.start()
         link.send(second, b"two", NOW, "v1")
         # A connection kept across a restart: the first send after it still arrives.

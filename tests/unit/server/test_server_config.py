@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli import EXIT_CONFIG, main
+from kiosk.cli.exits import EXIT_NO_DISPLAY
 from kiosk.config import ConfigError, load_settings
 from kiosk.server.config import ServerConfig
+from kiosk.server.kiosk_link import KioskLink
 
 
 def _load(tmp_path: Path, text: str) -> ServerConfig | None:
@@ -41,7 +44,11 @@ def test_a_server_table_is_read(tmp_path: Path) -> None:
     ('conninfo = "host=localhost user=kiosk password=hunter2"\nkiosk_name = "R"\n',
      "must not hold the password; put it in the kiosk user's ~/.pgpass"),
     ('conninfo = "host=localhost user=kiosk port"\nkiosk_name = "R"\n', "cannot be read"),
-    ('conninfo = "service=clinic-kiosk"\n', "'kiosk_name' is missing"),
+    # libpq quotes what it cannot read: a malformed URI whole, a password without its key.
+    ('conninfo = "postgresql://kiosk:hunter2@[::1/clinic"\n', "cannot be read"),
+    ('conninfo = "host=localhost user=kiosk hunter2"\n',
+     'missing "=" after "…" in connection info string'),
+    ('conninfo = "host=localhost password"\n', 'missing "=" after "password"'),
     ('conninfo = "service=clinic-kiosk"\nkiosk_name = ""\n', "'kiosk_name' in [server]"),
     ('conninfo = "service=clinic-kiosk"\nkiosk_name = "R"\nheartbeat_seconds = 1\n',
      "between 5 and 3600"),
@@ -55,3 +62,32 @@ def test_bad_server_settings_say_where_and_why(tmp_path: Path, text: str, words:
         _load(tmp_path, "[server]\n" + text)
     assert words in str(error.value)
     assert "hunter2" not in str(error.value)
+
+
+def _no_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+
+
+def test_a_desk_needs_no_kiosk_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    config = _load(tmp_path, '[server]\nconninfo = "service=clinic-desk"\n')
+    assert config == ServerConfig("service=clinic-desk")
+    _no_display(monkeypatch)
+    # Past the settings: only the missing display stops it here.
+    assert main(["kiosk", "desk", "--config", str(tmp_path / "kiosk.toml"),
+                 "--data-dir", str(tmp_path)]) == EXIT_NO_DISPLAY
+    assert "kiosk_name" not in capsys.readouterr().err
+
+
+def test_a_kiosk_without_a_name_refuses_to_start_and_says_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _load(tmp_path, '[server]\nconninfo = "service=clinic-kiosk"\n')
+    _no_display(monkeypatch)
+    assert main(["kiosk", "--config", str(tmp_path / "kiosk.toml"),
+                 "--data-dir", str(tmp_path)]) == EXIT_CONFIG
+    assert "a kiosk needs one, like kiosk_name = \"Waiting room 1\"" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="kiosk_name"):
+        KioskLink(ServerConfig("service=clinic-kiosk"))

@@ -38,6 +38,16 @@ def _link(clinic: Clinic, name: str = "waiting room 1") -> KioskLink:
     "INSERT INTO entries (id, kiosk, created_at, consent_version, sealed, contacted_at) "
     "VALUES (gen_random_uuid(), 'k', now(), 'v1', 'x', now())",
     "CREATE TABLE mine (x int)",
+    "CREATE TEMP TABLE mine (x int)",
+    "CREATE FUNCTION pg_temp.mine() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+    "INSERT INTO entries (id, kiosk, created_at, consent_version, sealed) VALUES "
+    "(gen_random_uuid(), 'k', now(), 'v1', 'x') RETURNING sealed",
+    "COPY entries TO STDOUT",
+    "SELECT nextval('desk_audit_id_seq')",
+    # Large objects would store any amount past the tables' size limits.
+    "SELECT lo_create(0)",
+    "SELECT lo_from_bytea(0, 'x')",
+    "SELECT lo_creat(-1)",
 ])
 def test_the_kiosk_role_is_refused_by_the_server(clinic: Clinic, statement: str) -> None:
     with _link(clinic) as link:
@@ -87,3 +97,21 @@ def test_closing_the_store_ends_a_wait_in_another_thread(clinic: Clinic) -> None
     waiter.join(timeout=20)
     assert not waiter.is_alive()
     assert result == [False]
+
+
+def test_a_stolen_kiosk_login_cannot_take_every_connection(clinic: Clinic) -> None:
+    from contextlib import ExitStack
+
+    from kiosk.server.errors import ServerUnavailable
+    from kiosk.server.schema import KIOSK_CONNECTION_LIMIT
+
+    with ExitStack() as held:
+        for _ in range(KIOSK_CONNECTION_LIMIT):
+            held.enter_context(psycopg.connect(clinic.kiosk_conninfo))
+        with _link(clinic, "room 9") as link, \
+                pytest.raises(ServerUnavailable, match="allows this login no more") as refused:
+            link.send(uuid.uuid4(), b"sealed", NOW, "v1")
+        assert "for role" in str(refused.value)
+        # The desks still get in.
+        with DeskStore(clinic.desk_conninfo, "anna") as desk:
+            assert desk.entries() == []

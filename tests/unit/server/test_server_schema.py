@@ -140,3 +140,48 @@ def test_the_database_owner_needs_no_superuser(postgres: PostgresServer) -> None
     with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
         psycopg.connect(postgres.conninfo(other.kiosk_role, other.kiosk_password,
                                           dbname=dbname)).close()
+
+
+def test_a_version_1_server_is_migrated_and_keeps_its_entries(
+        postgres: PostgresServer, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server set up by the first release (its schema.py, from git) gains the audit
+    trigger of version 2, and keeps what it held."""
+    import importlib.util
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    first = subprocess.run(["git", "-C", str(root), "show", "8f47930:kiosk/server/schema.py"],
+                           capture_output=True, text=True, check=False)
+    if first.returncode != 0:
+        pytest.skip("no git history here (a source archive)")
+    (tmp_path / "schema_v1.py").write_text(first.stdout)
+    spec = importlib.util.spec_from_file_location("schema_v1", tmp_path / "schema_v1.py")
+    assert spec is not None
+    assert spec.loader is not None
+    schema_v1 = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "schema_v1", schema_v1)
+    spec.loader.exec_module(schema_v1)
+    assert schema_v1.SCHEMA_VERSION == 1
+    dbname = postgres.create_database()
+    admin = postgres.conninfo(dbname=dbname)
+    schema_v1.init_server(admin, kiosk_role=f"k_{dbname}"[:40], desk_role=f"d_{dbname}"[:40],
+                          kiosk_password="kiosk pw", desk_password="desk pw")
+    kiosk = postgres.conninfo(f"k_{dbname}"[:40], "kiosk pw", dbname=dbname)
+    desk = postgres.conninfo(f"d_{dbname}"[:40], "desk pw", dbname=dbname)
+    entry = uuid.uuid4()
+    with psycopg.connect(kiosk, autocommit=True) as conn:
+        conn.execute("INSERT INTO entries (id, kiosk, created_at, consent_version, sealed) "
+                     "VALUES (%s, 'room 1', %s, 'v1', 'sealed')", (entry, NOW))
+    with pytest.raises(ServerUnavailable, match="older than this program"):
+        DeskStore(desk, "anna").entries()
+    result = init_server(admin, kiosk_role=f"k_{dbname}"[:40], desk_role=f"d_{dbname}"[:40])
+    assert (result.version_before, result.version_after) == (1, SCHEMA_VERSION)
+    with DeskStore(desk, "anna") as store:
+        assert [e.id for e in store.entries()] == [entry]
+        assert store.delete(entry)
+    with psycopg.connect(admin) as conn:
+        rows = conn.execute("SELECT desk_user, action, entry_id, login FROM desk_audit "
+                            "WHERE action = 'delete'").fetchall()
+    assert rows == [("anna", "delete", entry, f"d_{dbname}"[:40])]

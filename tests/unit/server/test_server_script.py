@@ -22,3 +22,10 @@ def test_help_and_bad_options_change_nothing() -> None:
                          timeout=10, check=False)
     assert bad.returncode == 2
     assert "unknown option: --hots" in bad.stderr
+
+
+def test_the_script_takes_large_objects_away_as_init_does() -> None:
+    from kiosk.server.schema import NO_LARGE_OBJECTS
+
+    text = SCRIPT.read_text().replace("\\\n", "")
+    assert f'as_postgres psql -q -d clinic -c "{NO_LARGE_OBJECTS}"' in text
