@@ -56,6 +56,8 @@ FIGURES = {
                             "page turn p50 while the outbox drains"],
     "pages_publish.py": ["publish to shown on two kiosks, p50",
                          "publish to shown on two kiosks, p99"],
+    "send_to_desk.py": ["kiosk send to the row shown at the desk, p50",
+                        "kiosk send to the row shown at the desk, p99"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

@@ -99,6 +99,35 @@ def test_a_new_signup_appears_by_notify_with_a_notice_and_a_count(
     assert "new" not in desk.window.windowTitle()
 
 
+def test_a_signup_made_earlier_goes_in_at_its_place_and_the_list_is_not_drawn_again(
+        qtbot, make_desk, make_settings, kiosk) -> None:
+    # bench/send_to_desk.py: each such arrival emptied and refilled the whole table (O(rows)
+    # per arrival, the desk falling behind at a few hundred rows) and lost the desk's place.
+    settings = make_settings()
+    now = datetime.now(UTC)
+    room = kiosk(settings)
+    room.send(ANA, now)
+    room.send(ZOE, now - timedelta(hours=2))
+    desk = make_desk(settings=settings, poll_seconds=600.0)
+    unlock(qtbot, desk)
+    qtbot.waitUntil(lambda: names(desk) == ["Ana Peña", "Zoë Quinn"], timeout=WAIT_MS)
+    table = desk.window.signups.table
+    table.selectRow(1)
+    removed: list[int] = []
+    table.model().rowsRemoved.connect(lambda _parent, first, last: removed.append(last))
+    table.model().modelReset.connect(lambda: removed.append(-1))
+    # A kiosk that was away sends what a patient saved an hour ago: it goes between them.
+    with qtbot.waitSignal(desk.window.arrived, timeout=WAIT_MS) as arrived:
+        hall = kiosk(settings, "Hall")
+        hall.send(make_signup("Li Wei"), now - timedelta(hours=1))
+    assert arrived.args == [1]
+    assert names(desk) == ["Ana Peña", "Li Wei", "Zoë Quinn"]
+    assert cell(desk, 1, "kiosk") == "Hall"
+    assert removed == []  # the rows already shown stayed as they were
+    assert desk.window.signups.selected_row().signup.name == "Zoë Quinn"  # type: ignore[union-attr]
+    assert desk.window.signups.arrivals.text() == "New sign-ups: 1"
+
+
 def test_search_by_name_phone_or_email(qtbot, make_desk, make_settings, kiosk) -> None:
     settings = make_settings()
     room = kiosk(settings)
