@@ -2,9 +2,11 @@
 
     python bench/_first_paint.py bare
     python bench/_first_paint.py kiosk DATA_DIR [--turns N] [--content DIR]
+    python bench/_first_paint.py attract DATA_DIR
 
-Prints ``painted`` once the first frame of the section text (kiosk) or the label (bare) has
-been painted and flushed, then, with ``--turns``, turns that many pages by tapping Next and
+Prints ``painted`` once the first frame of the section text (kiosk), the start screen's
+picture (attract: what a kiosk shows after boot) or the label (bare) has been painted and
+flushed, then, with ``--turns``, turns that many pages by tapping Next and
 Back and prints ``rss <kB>``; then it quits. Imports only what the program itself imports,
 so the start-up figure is the program's.
 """
@@ -87,8 +89,11 @@ def main() -> int:
     app.setApplicationName("Sciatica kiosk")
     kiosk = build(settings)
     window = kiosk.window
-    window.show_section(0)
-    window.section_pages[0].text.viewport().installEventFilter(watcher)
+    if mode == "attract":
+        window.attract.installEventFilter(watcher)
+    else:
+        window.show_section(0)
+        window.section_pages[0].text.viewport().installEventFilter(watcher)
     window.show_kiosk()
     kiosk.watcher.start()
     turn_pages = kiosk_turns(app, window)
