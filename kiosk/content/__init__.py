@@ -12,14 +12,19 @@ from typing import TYPE_CHECKING, Any
 from kiosk.content.model import ContentSet, Problem, Section, Severity
 
 if TYPE_CHECKING:
-    from kiosk.content.loader import LoadResult, load_content
+    from kiosk.content.loader import load_content
+    from kiosk.content.result import LoadResult
 
 __all__ = ["ContentSet", "LoadResult", "Problem", "Section", "Severity", "load_content"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("LoadResult", "load_content"):
-        from kiosk.content import loader
+    if name == "LoadResult":
+        from kiosk.content.result import LoadResult
 
-        return getattr(loader, name)
+        return LoadResult
+    if name == "load_content":
+        from kiosk.content.loader import load_content
+
+        return load_content
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -22,15 +22,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import RESOURCES, Settings
 from kiosk.content import checked_record
-from kiosk.content.drawing_cost import DrawingBudget
 from kiosk.content.files import Fingerprint, fingerprint
 from kiosk.content.folder_budget import MB, FolderBudget, room_after_copy
-from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
+from kiosk.content.result import LoadResult
 from kiosk.private_files import private_dir
+
+if TYPE_CHECKING:
+    from kiosk.content.drawing_cost import DrawingBudget
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class StartupContent:
 
 
 def drawing_budget(settings: Settings) -> DrawingBudget:
+    from kiosk.content.drawing_cost import DrawingBudget
+
     return DrawingBudget(cpu_ms=settings.drawing_budget_ms, memory_mb=settings.drawing_memory_mb,
                          cache_dir=settings.cache_dir)
 
@@ -60,6 +65,10 @@ def folder_budget(settings: Settings) -> FolderBudget:
 
 def load_live(settings: Settings, root: Path | None = None) -> LoadResult:
     """Check ``root`` (the configured content folder) with every limit in the settings."""
+    # The checker is imported here, when a check is needed, not with the module: a start
+    # that reuses the last check (checked_record) never imports it.
+    from kiosk.content.loader import load_content
+
     return load_content(root or settings.content_dir, settings.languages,
                         settings.default_language, drawings=drawing_budget(settings),
                         folder=folder_budget(settings), page_values=settings.page_values)
@@ -221,6 +230,8 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
         _copy(settings.content_dir, used, staging)
+        from kiosk.content.loader import load_content
+
         copy = load_content(staging, settings.languages, settings.default_language,
                             drawings=drawing_budget(settings), page_values=settings.page_values)
         if not copy.ok or copy.content is None or copy.fingerprint != expected:
