@@ -4,7 +4,9 @@ Checking the content (Markdown, the CommonMark yardstick, every picture decoded 
 drawing drawn once in a child process) is most of a kiosk's start, and almost every start
 shows the same files as the last one. When a check passes and its pages are in the last good
 copy, this record keeps the sha256 of every file in the live folder and of every file the
-copy shows, the pages as checked, and what the check depended on: the settings (languages,
+copy shows, every entry of the folders the check reads (a link, a sub-folder or a pipe is
+judged by the check by what it is, not by its bytes: a folder with any link in it is always
+checked in full), the pages as checked, and what the check depended on: the settings (languages,
 limits, theme, page values: the whole of kiosk.toml as read), the program's own source, and
 the day. A later load whose files all have those hashes gets the recorded pages without a
 second check: the same bytes passed, so nothing unchecked is shown. Anything else (a file
@@ -19,12 +21,13 @@ import functools
 import hashlib
 import json
 import logging
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import Settings
-from kiosk.content.files import Fingerprint, fingerprint
+from kiosk.content.files import IMAGES_FOLDER, Fingerprint, fingerprint
 from kiosk.content.model import ContentSet, Problem, Review, Section, Severity, Source
 from kiosk.private_files import write_atomic
 
@@ -68,13 +71,45 @@ def file_hashes(root: Path, names: list[str] | tuple[str, ...]) -> dict[str, str
     return hashes
 
 
-def _names(found: Fingerprint) -> list[str]:
-    return [name for name, _size, _mtime in found]
+Snapshot = dict[str, Any]
 
 
-def save(settings: Settings, live_hashes: dict[str, str], shown: ContentSet,
+def snapshot(root: Path, languages: tuple[str, ...]) -> Snapshot | None:
+    """Every entry of the language and images folders with its kind, and the sha256 of each
+    regular file; None if there is a link among them (or the folders are links), or an entry
+    cannot be read: the check then judges them."""
+    entries: list[list[Any]] = []
+    files: list[str] = []
+    for folder in (*languages, IMAGES_FOLDER):
+        try:
+            mode = (root / folder).lstat().st_mode
+        except FileNotFoundError:
+            entries.append([folder, "missing"])
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(mode) or not stat.S_ISDIR(mode):
+            return None
+        try:
+            children = sorted((root / folder).iterdir())
+            kinds = [(child.name, child.lstat().st_mode) for child in children]
+        except OSError:
+            return None
+        for name, child_mode in kinds:
+            if stat.S_ISLNK(child_mode):
+                return None
+            entries.append([f"{folder}/{name}", stat.S_IFMT(child_mode)])
+            if stat.S_ISREG(child_mode):
+                files.append(f"{folder}/{name}")
+    hashes = file_hashes(root, files)
+    if hashes is None:
+        return None
+    return {"entries": entries, "hashes": hashes}
+
+
+def save(settings: Settings, live: Snapshot, shown: ContentSet,
          problems: list[Problem], *, today: date) -> None:
-    """Record a check that passed: ``live_hashes`` of the live folder's files as checked,
+    """Record a check that passed: ``live`` the live folder as checked,
     ``shown`` the pages in the last good copy, ``problems`` the check's warnings."""
     copy = settings.last_good_content_dir
     used = sorted({str(path.relative_to(copy)) for sections in shown.by_language.values()
@@ -84,7 +119,7 @@ def save(settings: Settings, live_hashes: dict[str, str], shown: ContentSet,
         return
     record = {
         "format": FORMAT, "program": program_key(), "settings": settings_key(settings),
-        "checked_on": today.isoformat(), "live": live_hashes, "copy": copy_hashes,
+        "checked_on": today.isoformat(), "live": live, "copy": copy_hashes,
         "default_language": shown.default_language,
         "sections": {lang: [_section_data(s) for s in sections]
                      for lang, sections in shown.by_language.items()},
@@ -116,7 +151,7 @@ def reuse(settings: Settings, *, today: date) -> Reused | None:
         # Listed before the bytes are read: a file saved after this is a new fingerprint,
         # which the watcher notices and checks.
         live = fingerprint(settings.content_dir, settings.languages)
-        if (file_hashes(settings.content_dir, _names(live)) != record["live"]
+        if (snapshot(settings.content_dir, settings.languages) != record["live"]
                 or file_hashes(settings.last_good_content_dir, sorted(record["copy"]))
                 != record["copy"]):
             return None

@@ -205,7 +205,7 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         content, problems, found = reused
         return LoadResult(content, problems, found), True
     before = fingerprint(settings.content_dir, settings.languages)
-    hashes = checked_record.file_hashes(settings.content_dir, [n for n, _s, _m in before])
+    seen = checked_record.snapshot(settings.content_dir, settings.languages)
     live = load_live(settings)
     if not live.ok or live.content is None:
         return live, fingerprint(settings.content_dir, settings.languages) == live.fingerprint
@@ -217,7 +217,7 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         # these very files, so copying and checking them again (40-60 ms) would add nothing.
         kept = LoadResult(_moved(live.content, settings.content_dir, target), live.problems,
                           live.fingerprint)
-        _record(settings, before, hashes, kept, today)
+        _record(settings, before, seen, kept, today)
         return kept, True
     try:
         private_dir(target.parent)
@@ -245,18 +245,18 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
         return _not_kept(settings, live, "the good content could not be copied to the "
                                          f"kiosk's data disk ({escaped(e)})"), True
     kept = LoadResult(_moved(copy.content, staging, target), live.problems, live.fingerprint)
-    _record(settings, before, hashes, kept, today)
+    _record(settings, before, seen, kept, today)
     return kept, True
 
 
-def _record(settings: Settings, before: Fingerprint, hashes: dict[str, str] | None,
+def _record(settings: Settings, before: Fingerprint, seen: checked_record.Snapshot | None,
             kept: LoadResult, today: date) -> None:
     """Remember that these bytes passed, if they are the bytes that were checked: the files
-    hashed before the check are the ones it listed, and still have those bytes after it."""
-    if (hashes is None or kept.content is None or kept.fingerprint != before
-            or checked_record.file_hashes(settings.content_dir, list(hashes)) != hashes):
+    seen before the check are the ones it listed, and are the same after it."""
+    if (seen is None or kept.content is None or kept.fingerprint != before
+            or checked_record.snapshot(settings.content_dir, settings.languages) != seen):
         return
-    checked_record.save(settings, hashes, kept.content, kept.problems, today=today)
+    checked_record.save(settings, seen, kept.content, kept.problems, today=today)
 
 
 def load_for_startup(settings: Settings, *, fall_back: bool = True,

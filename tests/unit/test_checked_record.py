@@ -196,3 +196,39 @@ def test_a_file_changed_during_the_check_is_not_recorded(content_dir, make_setti
     monkeypatch.setattr(last_good, "load_live", saved_meanwhile)
     load_and_keep(settings)
     assert not checked_record.record_path(settings).exists()
+
+
+def test_a_page_replaced_by_a_link_to_the_same_bytes_is_checked(content_dir, make_settings,
+                                                                checks, tmp_path):
+    """Bytes are not all the check judges: a link out of the folder is refused whatever it
+    holds, so a folder with a link in it is never taken from the record."""
+    settings = make_settings(content_dir)
+    load_for_startup(settings)
+    page = first_page(content_dir)
+    outside = tmp_path / "elsewhere.md"
+    page.rename(outside)
+    page.symlink_to(outside)
+    result, _settled = load_and_keep(settings)
+    assert len(checks) == 2
+    assert not result.ok
+    assert any("outside the content folder" in p.message for p in result.errors)
+
+
+def test_a_new_sub_folder_among_the_pictures_is_checked(content_dir, make_settings, checks):
+    settings = make_settings(content_dir)
+    load_for_startup(settings)
+    (content_dir / "images" / "drafts").mkdir()
+    load_and_keep(settings)
+    assert len(checks) == 2
+
+
+def test_a_folder_with_a_link_in_it_is_checked_every_time(content_dir, make_settings,
+                                                          checks):
+    """A link kept inside the folder passes, but where it points can change without a byte
+    changing (retargeted outside to a copy): so it is judged by the check at every load."""
+    settings = make_settings(content_dir)
+    pictures = sorted((content_dir / "images").iterdir())
+    (content_dir / "images" / "same-picture.svg").symlink_to(pictures[0])
+    assert load_for_startup(settings).result.ok
+    assert load_and_keep(settings)[0].ok
+    assert len(checks) == 2
