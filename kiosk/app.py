@@ -22,6 +22,8 @@ from kiosk.logging_setup import setup_logging
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from kiosk.security import PinGuard
+    from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.shell.window import KioskWindow
@@ -60,43 +62,41 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     """Make and wire every object; a QApplication must exist. Raises StoreLocked."""
     from PySide6.QtCore import QTimer
 
-    from kiosk.audit import AuditLog
     from kiosk.content.last_good import load_for_startup
     from kiosk.i18n import load_translations
-    from kiosk.security import PinGuard
-    from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.shell.services import Services
     from kiosk.ui.shell.window import KioskWindow
 
     startup = load_for_startup(settings, fall_back=fall_back)
-    signups: SignupService | None = None
     try:
+        # Opened before the first paint: a second kiosk on this data stops here (StoreLocked).
         store: SignupStore | None = SignupStore.open(settings.signups_db)
     except StoreUnavailable as e:
         # The pages still show; the form sends patients to the desk until this is fixed.
         log.critical("sign-ups are unavailable: %s", e)
         store = None
-    if store is not None:
-        if store.recovered_from is not None:
-            log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
-        signups = SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+    if store is not None and store.recovered_from is not None:
+        log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
     watcher = ContentWatcher(settings)
 
     def content_status() -> list[str]:
         result = watcher.last_result or startup.live_result
         return [str(p) for p in result.errors]
 
-    services = Services(signups=signups, pin=PinGuard(settings.pin_file),
-                        content_status=content_status, speaker=_speaker(settings))
+    # The sign-up service and PIN guard (PyNaCl, argon2) are made when first needed: after
+    # the first paint, not before it.
+    services = Services.made_later(lambda: _signup_service(settings, store),
+                                   lambda: _pin_guard(settings), content_status,
+                                   _speaker(settings))
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
 
     # Old sign-ups go on schedule even if nobody opens the panel.
     def purge() -> None:
-        if signups is not None:
+        if (signups := services.signups) is not None:
             try:
                 signups.purge_expired(settings.retention_days)
             except StoreUnavailable as e:
@@ -105,7 +105,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     purge_timer = QTimer(window)
     purge_timer.setInterval(PURGE_EVERY_MS)
     purge_timer.timeout.connect(purge)
-    purge()
+    # The first purge just after the start screen is painted, not before it.
+    window.firstPainted.connect(purge)
     purge_timer.start()
     if store is not None:
         # A -wal file removed under the kiosk is folded back within seconds, not only at the
@@ -115,6 +116,21 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.timeout.connect(store.check_files)
         file_check.start()
     return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
+
+
+def _signup_service(settings: Settings, store: SignupStore | None) -> SignupService | None:
+    if store is None:
+        return None
+    from kiosk.audit import AuditLog
+    from kiosk.signups.service import SignupService
+
+    return SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+
+
+def _pin_guard(settings: Settings) -> PinGuard:
+    from kiosk.security import PinGuard
+
+    return PinGuard(settings.pin_file)
 
 
 def _speaker(settings: Settings) -> Speaker | None:

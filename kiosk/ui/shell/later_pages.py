@@ -1,0 +1,87 @@
+"""The window's pages that are built when first asked for, by name, and the slices that
+build the rest just after the first paint (a part of `KioskWindow`).
+
+A kiosk boots to its start screen, so only that screen and its bars are built before the
+first paint (see `Pages`). ``window.topics`` or ``window.staff`` is the page, built now if
+it was not yet; the ``_if_made`` helpers act on a page only if it exists, so tidying up
+(locking the panel, hiding the notice) never builds a page just to tidy it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kiosk.ui.services.in_slices import InSlices
+
+if TYPE_CHECKING:
+    from kiosk.ui.pages.message import MessagePage, ThanksPage
+    from kiosk.ui.pages.section_swap import SectionPages
+    from kiosk.ui.pages.signup.slot import FormSlot
+    from kiosk.ui.pages.staff.panel import StaffPanel
+    from kiosk.ui.pages.topics import TopicsPage
+    from kiosk.ui.shell.idle import StillThere
+    from kiosk.ui.shell.pages import Pages
+    from kiosk.ui.shell.services import Services
+    from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
+
+class LaterPages:
+    _pages: Pages
+    _section_pages: SectionPages
+    _form_slot: FormSlot
+    _services: Services
+    _rest: InSlices | None = None
+
+    def build_rest(self) -> None:
+        """Build every page not built yet, the form and the sign-up stack, a slice at a
+        time (just after the first paint, and after a rebuild): a tap in between waits for
+        one slice at most."""
+        if self._rest is not None:
+            self._rest.cancel()
+            self._rest.deleteLater()
+        steps = [*self._pages.build_rest(), *self._section_pages.build_rest(),
+                 lambda: self._form_slot.form, lambda: self._services.staff]
+        # Goes with the section pages at a rebuild.
+        self._rest = InSlices(steps, parent=self._section_pages)
+        self._rest.start()
+
+    @property
+    def topics(self) -> TopicsPage:
+        return self._section_pages.topics()
+
+    @property
+    def unavailable(self) -> MessagePage:
+        return self._pages.unavailable
+
+    @property
+    def thanks(self) -> ThanksPage:
+        return self._pages.thanks
+
+    @property
+    def not_ready(self) -> MessagePage:
+        return self._pages.not_ready
+
+    @property
+    def staff(self) -> StaffPanel:
+        return self._pages.staff
+
+    @property
+    def keyboard(self) -> OnScreenKeyboard:
+        return self._pages.keyboard
+
+    @property
+    def still_there(self) -> StillThere:
+        return self._pages.still_there
+
+    def _clear_staff_if_made(self, why: str) -> None:
+        if self._pages.is_made("staff"):
+            self.staff.clear(why)
+
+    def _hide_still_there_if_made(self) -> None:
+        if self._pages.is_made("still_there"):
+            self.still_there.hide()
+
+    def _note_staff_activity(self) -> None:
+        # Whichever panel is up now: the watcher outlives every rebuild of the pages.
+        if self._pages.is_made("staff"):
+            self.staff.note_activity()
