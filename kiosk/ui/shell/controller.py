@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk import session as rules
 from kiosk.config import Settings
-from kiosk.content.markdown_body import is_internal
+from kiosk.content.links import is_internal
 from kiosk.session import ATTRACT, STAFF, THANKS, TOPICS, Draft, Page, PatientSession, Presentation
 from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.shell.idle import IdleGuard

@@ -9,6 +9,7 @@ it was not yet; the ``_if_made`` helpers act on a page only if it exists, so tid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kiosk.ui.services.in_slices import InSlices
@@ -32,18 +33,39 @@ class LaterPages:
     _services: Services
     _rest: InSlices | None = None
 
-    def build_rest(self) -> None:
-        """Build every page not built yet, the form and the sign-up stack, a slice at a
-        time (just after the first paint, and after a rebuild): a tap in between waits for
-        one slice at most."""
+    def build_rest(self, *, at_once: bool = False) -> None:
+        """Build every page not built yet, the form and the sign-up stack: a slice at a time
+        just after the first paint (a tap in between waits for one slice at most), or
+        ``at_once`` (a rebuild in another language or text size, as before pages were
+        built later: built in slices there, the old pages' touch gestures outlived them
+        until the next rebuild, bench/soak.py)."""
         if self._rest is not None:
             self._rest.cancel()
             self._rest.deleteLater()
-        steps = [*self._pages.build_rest(), *self._section_pages.build_rest(),
-                 lambda: self._form_slot.form, lambda: self._services.staff]
-        # Goes with the section pages at a rebuild.
+            self._rest = None
+        steps: list[Callable[[], object]] = [
+            *self._pages.build_rest(), *self._section_pages.build_rest(),
+            lambda: self._form_slot.form, lambda: self._services.staff]
+        if at_once:
+            for step in steps:
+                step()
+            return
+        # Goes with the section pages at a rebuild, or once it has built the rest.
         self._rest = InSlices(steps, parent=self._section_pages)
+        self._rest.finished.connect(self._rest_built)
+        self._rest.failed.connect(self._rest_built)
         self._rest.start()
+
+    def _rest_built(self) -> None:
+        if self._rest is not None:
+            self._rest.deleteLater()
+            self._rest = None
+
+    @property
+    def building(self) -> bool:
+        """Whether pages are still being built in slices (after the first paint or a
+        rebuild): until then, some pages exist only once something asks for them."""
+        return self._rest is not None
 
     @property
     def topics(self) -> TopicsPage:

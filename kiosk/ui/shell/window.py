@@ -182,8 +182,11 @@ class KioskWindow(QWidget, LaterPages):
         if self._typing.typing():
             self._typing.done()
         self._section_pages.cancel()
-        self._section_pages.deleteLater()  # and the slices building the rest with it
-        self._rest = None
+        self._section_pages.deleteLater()
+        if self._rest is not None:
+            # Now, not with its parent later: a slice must not build into the old pages.
+            self._rest.cancel()
+            self._rest = None
         made = [w for w in self._pages.made() if w.parent() is not self.stack]
         for widget in (self.header, self.stack, self.nav, *made):
             self._layout.removeWidget(widget)
@@ -193,7 +196,7 @@ class KioskWindow(QWidget, LaterPages):
         # The new stack shows the attract page until the content puts the patient back.
         self.set_content(self._content)
         if self.isVisible():
-            self.build_rest()
+            self.build_rest(at_once=True)
 
     # What is on screen -------------------------------------------------------------------
 
