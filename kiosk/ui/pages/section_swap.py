@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.content.model import Section
-from kiosk.ui.pages.section import SectionPage
-from kiosk.ui.pages.topics import TopicButton, TopicsPage
 from kiosk.ui.services.in_slices import InSlices, delete_in_slices
+
+if TYPE_CHECKING:
+    from kiosk.ui.pages.section import SectionPage
+    from kiosk.ui.pages.topics import TopicButton, TopicsPage
 
 
 class PageBuild(QObject):

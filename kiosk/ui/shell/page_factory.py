@@ -16,31 +16,29 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from kiosk.config import CHECK_MARK, Settings, Theme
-from kiosk.content.model import Section
+from kiosk.content.model import URGENT_SLUG, Section
 from kiosk.i18n import LANGUAGE_NAME
 from kiosk.session import Presentation
 from kiosk.speech import paragraphs
 from kiosk.take_home import contact_card, section_address
 from kiosk.ui.input.long_press import LongPress
 from kiosk.ui.pages.attract import AttractPage
-from kiosk.ui.pages.message import MessagePage, ThanksPage
-from kiosk.ui.pages.section import URGENT_SLUG, SectionPage
-from kiosk.ui.pages.topics import TopicsPage
 from kiosk.ui.shell.controller import SessionController
 from kiosk.ui.shell.idle import StillThere
 from kiosk.ui.shell.pages import Pages
 from kiosk.ui.shell.services import Services
 from kiosk.ui.widgets.access_buttons import AccessButtons
 from kiosk.ui.widgets.header_bar import HeaderBar
-from kiosk.ui.widgets.keyboard import OnScreenKeyboard
-from kiosk.ui.widgets.listen_button import ListenButton
 from kiosk.ui.widgets.nav_bar import NavBar
-from kiosk.ui.widgets.qr_code import QrCode
 from kiosk.ui.widgets.theme import Metrics, document_css, presented_theme, style_sheet
 
 if TYPE_CHECKING:
+    from kiosk.ui.pages.message import MessagePage, ThanksPage
+    from kiosk.ui.pages.section import SectionPage
     from kiosk.ui.pages.signup.form import SignupForm
     from kiosk.ui.pages.staff.panel import StaffPanel
+    from kiosk.ui.pages.topics import TopicsPage
+    from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 
 class PageFactory:
@@ -95,8 +93,7 @@ class PageFactory:
             pages.later(name, make_in_stack)
 
         page("topics", lambda: self._topics(pages))
-        page("unavailable", lambda: MessagePage(metrics, strings["unavailable_body"],
-                                                title=strings["unavailable_title"]))
+        page("unavailable", lambda: self._unavailable(pages))
         page("thanks", lambda: self._thanks(pages))
         page("not_ready", lambda: self._not_ready(pages))
         page("staff", lambda: self._staff(pages))
@@ -113,12 +110,26 @@ class PageFactory:
         nav.pageTapped.connect(controller.show_number)
         return pages
 
+    # Each page's module is imported when the page is first built, not before the start
+    # screen is painted.
+
     def _topics(self, pages: Pages) -> TopicsPage:
+        from kiosk.ui.pages.topics import TopicsPage
+
         topics = TopicsPage(pages.strings, pages.metrics, urgent_colour=pages.theme.error)
         topics.topicTapped.connect(self._controller.show_number)
         return topics
 
+    def _unavailable(self, pages: Pages) -> MessagePage:
+        from kiosk.ui.pages.message import MessagePage
+
+        return MessagePage(pages.metrics, pages.strings["unavailable_body"],
+                           title=pages.strings["unavailable_title"])
+
     def _thanks(self, pages: Pages) -> ThanksPage:
+        from kiosk.ui.pages.message import ThanksPage
+        from kiosk.ui.widgets.qr_code import QrCode
+
         strings = pages.strings
         thanks = ThanksPage(pages.metrics, strings)
         thanks.buttonTapped.connect(self._controller.show_start)
@@ -129,6 +140,8 @@ class PageFactory:
         return thanks
 
     def _not_ready(self, pages: Pages) -> MessagePage:
+        from kiosk.ui.pages.message import MessagePage
+
         strings = pages.strings
         # Until the clinic has set up its keys the form is never shown: no plaintext fallback.
         not_ready = MessagePage(pages.metrics, strings["signup_not_ready"],
@@ -156,6 +169,8 @@ class PageFactory:
 
     @staticmethod
     def _keyboard(presentation: Presentation, strings: Mapping[str, str]) -> OnScreenKeyboard:
+        from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
         keyboard = OnScreenKeyboard(strings, presentation.language)
         keyboard.hide()
         return keyboard
@@ -174,6 +189,10 @@ class PageFactory:
         return form
 
     def new_section_page(self, pages: Pages, section: Section) -> SectionPage:
+        from kiosk.ui.pages.section import SectionPage
+        from kiosk.ui.widgets.listen_button import ListenButton
+        from kiosk.ui.widgets.qr_code import QrCode
+
         owner = self._owner
         page = SectionPage(section, pages.css, pages.metrics,
                            landscape=owner.width() >= owner.height())

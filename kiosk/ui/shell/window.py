@@ -37,7 +37,6 @@ from kiosk.session import (
 from kiosk.ui.input.activity import ActivityWatcher
 from kiosk.ui.input.long_press import LongPress
 from kiosk.ui.input.swipe import SwipeDetector
-from kiosk.ui.pages.section import SectionPage
 from kiosk.ui.pages.section_swap import SectionPages
 from kiosk.ui.services.first_paint import FirstPaint
 from kiosk.ui.shell.controller import SessionController
@@ -51,6 +50,7 @@ from kiosk.ui.shell.titles import spoken_title, window_title
 from kiosk.ui.shell.typing import Typing
 
 if TYPE_CHECKING:
+    from kiosk.ui.pages.section import SectionPage
     from kiosk.ui.pages.signup.form import SignupForm
 
 log = logging.getLogger(__name__)
