@@ -126,22 +126,26 @@ def section_page(folder: Path) -> Path:
     return path
 
 
-def time_qt(mode: str, env: dict[str, str], data: Path) -> tuple[float, float]:
-    """(seconds to the first paint, seconds to exit) of one fresh Qt process."""
+def time_qt(mode: str, env: dict[str, str], data: Path) -> tuple[float, float, float]:
+    """(seconds to the first paint, seconds to exit, CPU seconds to the first paint) of one
+    fresh Qt process."""
     command = [sys.executable, str(CHILD), mode, str(data)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True, env=env)
     assert process.stdout is not None
     painted = None
+    cpu = 0.0
     for line in process.stdout:
         if line.strip() == "painted":
             painted = time.perf_counter() - start
+        elif line.startswith("cpu "):
+            cpu = float(line.split()[1])
     code = process.wait(timeout=120)
     ended = time.perf_counter() - start
     if painted is None or code != 0:
         raise RuntimeError(f"{mode} exited with {code} before painting")
-    return painted, ended
+    return painted, ended, cpu
 
 
 def time_chromium(chromium: str, page: Path, scratch: Path) -> float:
@@ -186,11 +190,11 @@ def main() -> int:
             "attract": lambda: time_qt("attract", env, data),
         }
         if chromium:
-            programs["chromium"] = lambda: (0.0, time_chromium(chromium, page, scratch))
+            programs["chromium"] = lambda: (0.0, time_chromium(chromium, page, scratch), 0.0)
         else:
             notes.append("chromium is not installed: the Chromium peer was skipped")
 
-        cold: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
+        cold: dict[str, list[tuple[float, float, float]]] = {name: [] for name in programs}
         dropping = not args.quick
         for _ in range(cold_runs):
             for name, measure in programs.items():
@@ -206,7 +210,7 @@ def main() -> int:
             notes.append("cold: dropping the page cache was refused; cold is the first "
                          "start in this run")
             cold = {name: values[:1] for name, values in cold.items()}
-        warm: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
+        warm: dict[str, list[tuple[float, float, float]]] = {name: [] for name in programs}
         for measure in programs.values():
             measure()  # type: ignore[operator]  # warms the cache; not counted
         for _ in range(runs):
@@ -218,9 +222,15 @@ def main() -> int:
         ratios = sorted(k[0] / b[0] for k, b in zip(warm[name], warm["bare"], strict=True))
         notes.append(f"warm {what} / bare window, per round: {ratios[0]:.2f}-{ratios[-1]:.2f}x "
                      f"(median {median(ratios):.2f}x over {len(ratios)})")
+        cpu = median([k[2] for k in warm[name]]) / median([b[2] for b in warm["bare"]])
+        notes.append(f"warm {what}: CPU time to the first paint {cpu:.2f}x the bare window's "
+                     f"(median {median([k[2] for k in warm[name]]) * 1000:.0f} ms vs "
+                     f"{median([b[2] for b in warm['bare']]) * 1000:.0f} ms; little moved by "
+                     "other processes on the cores)")
     rows = []
     for label, series in (("warm", warm), ("cold", cold)):
-        def med(name: str, which: int, series: dict[str, list[tuple[float, float]]] = series
+        def med(name: str, which: int,
+                series: dict[str, list[tuple[float, float, float]]] = series
                 ) -> float:
             return median([v[which] for v in series[name]]) * 1000
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -145,6 +145,11 @@ class KioskWindow(QWidget, LaterPages):
             widget.setGeometry(self.rect())
 
     def _first_painted(self) -> None:
+        # One more turn of the event loop first: whatever else waited for this paint (the
+        # supervisor's READY=1) goes before the pages built after it.
+        QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
         self.firstPainted.emit()
         self.build_rest()
 
