@@ -26,7 +26,8 @@ from _common import ROOT, TABLE_HEAD, Row, machine, table_line
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("startup.py", "page_turn.py", "memory.py", "signup_save.py", "reload_stall.py",
            "attack_drawing.py", "attack_slow_writer.py", "attack_pin.py", "memory_canary.py",
-           "markdown_habits.py", "speech_latency.py")
+           "markdown_habits.py", "speech_latency.py", "server_send.py", "desk_list.py",
+           "outbox_drain.py", "outbox_page_turn.py", "pages_publish.py")
 FINDINGS = HERE / "findings.md"
 DEFAULT_OUTPUT = ROOT / "docs" / "performance.md"
 

@@ -8,6 +8,7 @@ screenshot and bench scripts call ``build`` so they measure and show exactly wha
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import signal
 from collections.abc import Callable
@@ -20,12 +21,17 @@ from kiosk.config import I18N_DIR, Settings
 from kiosk.logging_setup import setup_logging
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+    from kiosk.content.kiosk_pages import KioskPages
+    from kiosk.content.model import ContentSet
+    from kiosk.outbox.runner import ShipperThread
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.pages_follower import PagesFollower
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.window import KioskWindow
     from kiosk.ui.widgets.listen_button import Speaker
 
@@ -43,14 +49,26 @@ class Kiosk:
     watcher: ContentWatcher
     store: SignupStore | None
     purge_timer: QTimer
+    scheduled_pages: ScheduledPages
     # False when the content folder was still being written at start-up (not shown yet).
     live_settled: bool = True
+    # Server mode ([server]): sends saved sign-ups to the clinic server; started by run_kiosk.
+    outbox: ShipperThread | None = None
+    # Follows the clinic server's published pages; None without a server (issue 16). Its
+    # status() is the heartbeat's content version and last refusal.
+    pages_follower: PagesFollower | None = None
 
     def close(self) -> None:
         from kiosk.ui.services import pictures
 
         self.purge_timer.stop()
+        self.scheduled_pages.stop()
+        if self.pages_follower is not None:
+            self.pages_follower.stop()
         self.watcher.stop()
+        if self.outbox is not None and not self.outbox.stop():
+            log.warning("the outbox was still sending at exit; what it sent is kept here too "
+                        "and goes again next time (the server takes it once)")
         if self.store is not None:
             self.store.close()
         # Before the QApplication (and the image plugins with it) goes away.
@@ -62,10 +80,12 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     """Make and wire every object; a QApplication must exist. Raises StoreLocked."""
     from PySide6.QtCore import QTimer
 
+    from kiosk.content.kiosk_pages import KioskPages, find_package
     from kiosk.content.last_good import load_for_startup
     from kiosk.i18n import load_translations
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
+    from kiosk.ui.services.scheduled_pages import ScheduledPages
     from kiosk.ui.shell.services import Services
     from kiosk.ui.shell.window import KioskWindow
 
@@ -77,6 +97,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         # The pages still show; the form sends patients to the desk until this is fixed.
         log.critical("sign-ups are unavailable: %s", e)
         store = None
+    shown = [content_version(startup.result.content)]
+    outbox = None if store is None else _outbox(settings, lambda: shown[0])
     if store is not None and store.recovered_from is not None:
         log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
     watcher = ContentWatcher(settings)
@@ -85,14 +107,22 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         result = watcher.last_result or startup.live_result
         return [str(p) for p in result.errors]
 
+    pages = KioskPages(settings)
     # The sign-up service and PIN guard (PyNaCl, argon2) are made when first needed: after
     # the first paint, not before it.
-    services = Services.made_later(lambda: _signup_service(settings, store),
-                                   lambda: _pin_guard(settings), content_status,
-                                   _speaker(settings))
+    services = Services.made_later(
+        lambda: _signup_service(settings, store, None if outbox is None else outbox.wake),
+        lambda: _pin_guard(settings), content_status, _speaker(settings),
+        sends_to_desk=settings.server is not None, pages=pages,
+        find_stick=lambda: find_package(settings.usb_pages), pages_shown=watcher.take_now)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
+
+    def content_accepted(content: ContentSet) -> None:
+        shown[0] = content_version(content)  # one list item: a whole value for the outbox
+
+    watcher.accepted.connect(content_accepted)
 
     # Old sign-ups go on schedule even if nobody opens the panel.
     def purge() -> None:
@@ -115,16 +145,69 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         file_check.setInterval(STORE_FILE_CHECK_MS)
         file_check.timeout.connect(store.check_files)
         file_check.start()
-    return Kiosk(window, watcher, store, purge_timer, startup.live_settled)
+    # A version loaded ahead with a start time goes live then (issue 16).
+    scheduled = ScheduledPages(pages, watcher.take_now, parent=window)
+    return Kiosk(window, watcher, store, purge_timer, scheduled, startup.live_settled, outbox,
+                 _pages_follower(settings, pages, watcher.take_now, window))
 
 
-def _signup_service(settings: Settings, store: SignupStore | None) -> SignupService | None:
+def content_version(content: ContentSet | None) -> str:
+    """What the heartbeat reports as the content shown: a short digest of every section's
+    words and picture names, the same on every kiosk showing the same pages (wherever its
+    checked copy lives)."""
+    if content is None:
+        return "none"
+    digest = hashlib.sha256()
+    for language in sorted(content.by_language):
+        for s in content.by_language[language]:
+            for part in (language, s.slug, str(s.order), s.title, s.image.name, s.image_alt,
+                         s.html, s.more_info):
+                digest.update(part.encode() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _outbox(settings: Settings, shown: Callable[[], str]) -> ShipperThread | None:
+    """Server mode: the thread that ships sign-ups and heartbeats (not started yet)."""
+    server = settings.server
+    if server is None:
+        return None
+    from kiosk import __version__
+    from kiosk.outbox.queue import OutboxQueue
+    from kiosk.outbox.runner import ShipperThread
+    from kiosk.outbox.shipper import Shipper
+    from kiosk.server.kiosk_link import KioskLink
+
+    db = settings.signups_db
+    shipper = Shipper(lambda: OutboxQueue(db), lambda: KioskLink(server),
+                      program_version=__version__, content_version=shown,
+                      heartbeat_s=server.heartbeat_seconds, keys_file=settings.keys_file)
+    log.info("server mode: sign-ups go to the clinic server as %r", server.kiosk_name)
+    return ShipperThread(shipper)
+
+
+def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], None],
+                    owner: QObject) -> PagesFollower | None:
+    """With a clinic server, the kiosk follows its published pages (LISTEN, then polling)."""
+    if settings.server is None:
+        return None
+    from kiosk.server.page_versions import PgVersionStore
+    from kiosk.ui.services.pages_follower import PagesFollower
+
+    server = settings.server
+    store = PgVersionStore(server.conninfo, timeout_s=server.connect_timeout_seconds)
+    return PagesFollower(pages, store, store.wait_for_change, shown,
+                         poll_seconds=server.poll_seconds, close=store.close, parent=owner)
+
+
+def _signup_service(settings: Settings, store: SignupStore | None,
+                    on_saved: Callable[[], None] | None) -> SignupService | None:
     if store is None:
         return None
     from kiosk.audit import AuditLog
     from kiosk.signups.service import SignupService
 
-    return SignupService(store, settings.keys_file, AuditLog(settings.audit_log))
+    return SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
+                         on_saved=on_saved)
 
 
 def _pin_guard(settings: Settings) -> PinGuard:
@@ -203,6 +286,7 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     # systemd's READY=1 after the first paint, then WATCHDOG=1 from the UI thread.
     heartbeat = Heartbeat(Notifier.from_environ(), kiosk.window,
                           status=f"log: {settings.log_file}")
+
     def quit_kiosk() -> None:
         # Qt 6 quits only if every window agrees to close; the kiosk window agrees only now.
         kiosk.window.allow_close()
@@ -216,6 +300,11 @@ def run_kiosk(settings: Settings, *, program: str = "kiosk", fall_back: bool = T
     lockdown.install(app)
     kiosk.window.show_kiosk()
     kiosk.watcher.start(live_settled=kiosk.live_settled)
+    kiosk.scheduled_pages.start()
+    if kiosk.outbox is not None:
+        kiosk.outbox.start()
+    if kiosk.pages_follower is not None:
+        kiosk.pages_follower.start()
     code = app.exec()
     heartbeat.stop()
     lockdown.uninstall()

@@ -17,7 +17,8 @@ from typing import Any
 
 import platformdirs
 
-from kiosk.config_tables import ConfigError, speech_table, take_home_table, typed
+from kiosk.config_tables import ConfigError, server_table, speech_table, take_home_table, typed
+from kiosk.server.config import ServerConfig
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
 
@@ -99,6 +100,12 @@ class Settings:
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     # QR codes to take a page home ([take_home]).
     take_home: TakeHomeConfig = field(default_factory=TakeHomeConfig)
+    # Where the staff panel looks for a USB stick's published pages (issue 16): folders or
+    # glob patterns; the first that holds versions is used ([content] usb_pages).
+    usb_pages: tuple[str, ...] = ("/media/*/*/kiosk-pages", "/media/*/kiosk-pages",
+                                  "/run/media/*/*/kiosk-pages")
+    # The clinic server ([server]); None: the embedded default (sign-ups stay on the kiosk).
+    server: ServerConfig | None = None
 
     @property
     def page_values(self) -> dict[str, str]:
@@ -125,6 +132,15 @@ class Settings:
         return self.data_dir / "audit.log"
 
     @property
+    def desk_guard_file(self) -> Path:
+        """The desk app's count of wrong passphrase tries (it has no PIN)."""
+        return self.data_dir / "desk-unlock.json"
+
+    @property
+    def desk_log_file(self) -> Path:
+        return self.log_dir / "desk.log"
+
+    @property
     def exports(self) -> Path | None:
         """Where the staff panel writes CSV files; None until the clinic sets one."""
         return self.export_dir
@@ -133,6 +149,16 @@ class Settings:
     def last_good_content_dir(self) -> Path:
         """Copy of the last content that passed every check, used if the live folder breaks."""
         return self.data_dir / "last-good-content"
+
+    @property
+    def content_versions_dir(self) -> Path:
+        """The last few published versions this kiosk showed, hash-checked (issue 16)."""
+        return self.data_dir / "content-versions"
+
+    @property
+    def content_shown_file(self) -> Path:
+        """Which kept version the live folder was last set to, and since when."""
+        return self.data_dir / "content-shown.json"
 
     @property
     def log_file(self) -> Path:
@@ -325,8 +351,20 @@ def load_settings(
         cache_dir=cache_dir.resolve(),
         speech=speech_table(_section(data, "speech", source), where),
         take_home=take_home_table(_section(data, "take_home", source), where),
+        usb_pages=_usb_pages(content, where) or Settings.usb_pages,
+        server=server_table(_section(data, "server", source), where),
         **limits,
     )
+
+
+def _usb_pages(content: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    if "usb_pages" not in content:
+        return ()
+    value = content["usb_pages"]
+    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+        raise ConfigError(f"{where}: 'usb_pages' must be a list of folders, like "
+                          "[\"/media/kiosk/*/kiosk-pages\"]")
+    return tuple(value)
 
 
 # [content] / [timing] key -> (Settings field, lowest, highest, factor to the field's unit).

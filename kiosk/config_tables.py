@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from kiosk.server.config import ServerConfig
+from kiosk.server.errors import ServerUnavailable
+from kiosk.server.transport import parse, require_safe_transport
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
 
@@ -88,3 +91,52 @@ def take_home_table(table: Mapping[str, Any], where: str) -> TakeHomeConfig:
         if len(value) > 200 or any(ch in value for ch in "\n\r"):
             raise ConfigError(f"{where}: '{key}' in [take_home] must be one line")
     return TakeHomeConfig(enabled, tuple(domains), text["phone"], text["address"])
+
+
+def server_table(table: Mapping[str, Any], where: str) -> ServerConfig | None:
+    """[server]: absent or without a conninfo, None (the embedded default: local SQLite).
+
+    The connection string is checked as far as it can be without the network: libpq must
+    read it, no password may be written in it (.pgpass holds it), and a host written in it
+    that is not this computer needs sslmode=verify-full (checked again at each connect,
+    with the service file and the PG* variables too).
+    """
+    known = set(ServerConfig.__dataclass_fields__)
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' in [server]")
+    if not table.get("conninfo"):
+        if table:
+            raise ConfigError(f"{where}: [server] needs 'conninfo', like "
+                              f"\"service=clinic-kiosk\"")
+        return None
+    conninfo = typed(table, "conninfo", str, where)
+    kiosk_name = typed(table, "kiosk_name", str, where)
+    if not 1 <= len(kiosk_name) <= 100 or any(ch in kiosk_name for ch in "\n\r"):
+        raise ConfigError(f"{where}: 'kiosk_name' in [server] must be one line of 1 to 100 "
+                          f"characters, like \"Waiting room 1\"")
+    try:
+        written = parse(conninfo)
+        if "password" in written:
+            raise ConfigError(f"{where}: 'conninfo' in [server] must not hold the password; "
+                              f"put it in the kiosk user's ~/.pgpass (mode 0600)")
+        if written.get("host") or written.get("hostaddr"):
+            require_safe_transport(conninfo, environ={})
+    except ServerUnavailable as e:
+        raise ConfigError(f"{where}: 'conninfo' in [server]: {e}") from e
+    values: dict[str, Any] = {}
+    for key, lowest, highest in (("heartbeat_seconds", 5, 3600),
+                                 ("connect_timeout_seconds", 1, 120)):
+        if key in table:
+            value = typed(table, key, int, where)
+            if not lowest <= value <= highest:
+                raise ConfigError(f"{where}: '{key}' in [server] must be between "
+                                  f"{lowest} and {highest}")
+            values[key] = value
+    if "poll_seconds" in table:
+        poll = table["poll_seconds"]
+        if isinstance(poll, bool) or not isinstance(poll, int | float) or not 0.2 <= poll <= 60:
+            raise ConfigError(f"{where}: 'poll_seconds' in [server] must be a number "
+                              f"between 0.2 and 60")
+        values["poll_seconds"] = float(poll)
+    return ServerConfig(conninfo=conninfo, kiosk_name=kiosk_name, **values)

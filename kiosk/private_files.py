@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# The desk app runs on Windows too, which has neither flag (nor a folder to fsync: NTFS
+# journals its own renames); O_NOINHERIT is its O_CLOEXEC.
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0) or getattr(os, "O_NOINHERIT", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", None)
 
 
 def private_dir(path: Path) -> Path:
@@ -54,12 +58,14 @@ def restrict(path: Path) -> None:
 
 def open_private(path: Path, flags: int) -> int:
     """``os.open`` with mode 0600 for a file it creates; returns the descriptor."""
-    return os.open(path, flags | os.O_CLOEXEC, FILE_MODE)
+    return os.open(path, flags | _CLOEXEC, FILE_MODE)
 
 
 def fsync_dir(folder: Path) -> None:
     """Make a rename or a new file in ``folder`` survive a power cut."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    if _DIRECTORY is None:
+        return
+    fd = os.open(folder, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
     try:
         os.fsync(fd)
     finally:

@@ -25,12 +25,12 @@ Qt-free; the clock is a plain function so tests never sleep.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
 import re
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +42,11 @@ import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.private_files import open_private, private_dir, write_atomic
+
+if sys.platform != "win32":
+    # The desk app (which runs on Windows too) uses these rules for its passphrase; there
+    # only this process's threads are kept apart (one desk app per user).
+    import fcntl
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +106,7 @@ class PinGuard:
         with self._lock:
             fd = self._open_lock_file()
             try:
-                if fd is not None:
+                if fd is not None and sys.platform != "win32":
                     fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
                 yield
             finally:
@@ -172,6 +177,16 @@ class PinGuard:
 
     def is_set(self) -> bool:
         return self._load().hash is not None
+
+    def passphrase_only(self) -> None:
+        """Count passphrase tries only (the desk app, which has no PIN): the file holds an
+        empty hash, which no PIN matches. An existing file (and its count) is kept."""
+        private_dir(self.path.parent)  # a new desk computer has no data folder yet
+        with self._exclusive():
+            if not self.path.exists():
+                state = _fresh("")
+                self._save(state)
+                self._memory = replace(state)
 
     def set_pin(self, pin: str) -> None:
         """Store a new PIN (6 to 8 digits) and clear any wrong tries; raise WeakPin."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from kiosk.security import PinGuard, PinResult
 from kiosk.signups.crypto import WrongPassphrase
 from kiosk.signups.service import Reader, SignupService
+from kiosk.signups.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class StaffStatus(enum.Enum):
     NOT_SET_UP = "not set up"
     # The sign-up database could not be opened (read-only or full disk; the log says why).
     STORE_UNAVAILABLE = "store unavailable"
+    # Server mode: sign-ups go to the front desk's computer; this kiosk cannot read them.
+    SENT_TO_DESK = "sent to desk"
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ class PassphraseAnswer:
 
 
 class StaffSession:
-    def __init__(self, guard: PinGuard, service: SignupService | None) -> None:
+    def __init__(self, guard: PinGuard, service: SignupService | None, *,
+                 sends_to_desk: bool = False) -> None:
         self.guard = guard
         self.service = service
+        # A clinic server is configured: sign-ups are read at the desk, whatever keys are here.
+        self.sends_to_desk = sends_to_desk
         self._reader: Reader | None = None
         self._generation = 0
 
@@ -50,6 +56,16 @@ class StaffSession:
         """The unlocked sign-ups (holding the private key), or None while locked."""
         return self._reader
 
+    def waiting(self) -> int | None:
+        """Sign-ups saved here and not yet on the clinic server (server mode); None if the
+        store cannot say."""
+        if self.service is None:
+            return None
+        try:
+            return self.service.store.count()
+        except StoreUnavailable:
+            return None
+
     @property
     def unlocked(self) -> bool:
         return self._reader is not None
@@ -57,6 +73,8 @@ class StaffSession:
     def status(self) -> StaffStatus:
         if self.service is None:
             return StaffStatus.STORE_UNAVAILABLE
+        if self.sends_to_desk or not self.service.readable_here():
+            return StaffStatus.SENT_TO_DESK
         if not self.guard.is_set() or not self.service.ready():
             return StaffStatus.NOT_SET_UP
         return StaffStatus.READY
@@ -130,6 +148,12 @@ class StaffSession:
 
     def exit_to_desktop(self) -> None:
         self._audit("exit to desktop")
+
+    def pages_changed(self, action: str, detail: str) -> None:
+        """The pages patients see were changed from the panel ("pages loaded from the USB
+        stick", "went back to the previous pages"); ``detail`` names versions, never people's
+        data."""
+        self._audit(action, detail)
 
     def _audit(self, action: str, detail: str = "") -> None:
         if self.service is not None:

@@ -9,13 +9,17 @@ RUNTIME_PACKAGES=(
   libxkbcommon-x11-0
   # The Listen button: the speech engine (English and Spanish voices) and an ALSA player.
   espeak-ng alsa-utils
+  # The clinic server's client library, loaded by psycopg (kiosk/server/).
+  libpq5
 )
 # A virtual screen, taps and screenshots for the end-to-end tests and screenshot script.
 # xinit and x11-xserver-utils (xset) run deploy/kiosk-session under systemd in the supervisor
 # test; systemd itself gives systemd-analyze and the user manager it starts; xclip reads the
 # X selections as another client would (tests/e2e/test_primary_selection.py).
 # libzbar0 is the QR decoder pyzbar uses to read the take-home codes off the screen.
-TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip libzbar0)
+# postgresql: the tests start their own server from its binaries (tests/postgres.py).
+TEST_PACKAGES=(xvfb xauth xdotool imagemagick xinit x11-xserver-utils systemd xclip libzbar0
+  postgresql)
 
 install_packages() {
   local missing=()

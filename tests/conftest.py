@@ -4,6 +4,7 @@ and the strict log check every test runs under."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import RESOURCES, Settings, load_settings
+from tests.postgres import Clinic, PostgresServer, find_bin_dir
 
 REAL_CONTENT = RESOURCES / "content"
 FOLDER_MARKERS = {"unit": pytest.mark.unit, "ui": pytest.mark.ui, "e2e": pytest.mark.e2e}
@@ -89,3 +91,45 @@ def make_settings(tmp_path: Path, drawing_cache: Path) -> Callable[..., Settings
         return settings.with_overrides(**changes) if changes else settings
 
     return make
+
+
+def _postgres_bin() -> Path:
+    """Debian's PostgreSQL server binaries; without them a test skips, or fails under CI
+    (CI installs `postgresql`: a missing server there is a broken set-up, not a pass)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        reason = ("PostgreSQL's server is not installed (/usr/lib/postgresql/*/bin/pg_ctl): "
+                  "apt-get install postgresql")
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return bin_dir
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL for the session (tests/postgres.py). A test that stops it must
+    start it again; one that needs to stop it often takes ``private_postgres``."""
+    server = PostgresServer.start_new(_postgres_bin())
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+@pytest.fixture
+def clinic(postgres: PostgresServer) -> Clinic:
+    """A fresh database on the session's server, set up by init_server, roles of its own."""
+    if not postgres.running:
+        postgres.start()
+    return postgres.fresh_clinic()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL of this test's own, to stop, start or break as it likes."""
+    server = PostgresServer.start_new(_postgres_bin())
+    try:
+        yield server
+    finally:
+        server.destroy()

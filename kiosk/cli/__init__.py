@@ -1,5 +1,6 @@
-"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, and the front desk's
-``setup``, ``set-pin``, ``unlock-panel``, ``change-passphrase``, ``export`` and ``purge``.
+"""Command line: ``kiosk [run]``, ``check``, ``preview``, ``publish``, ``desk`` (the
+front-desk app), and the front desk's ``setup``, ``set-pin``, ``unlock-panel``,
+``change-passphrase``, ``export`` and ``purge``.
 
 The only package that prints; everything the kiosk does at run time goes to the log.
 ``main`` parses once (arguments.py), loads the settings once, and runs one command: content
@@ -17,14 +18,18 @@ from kiosk.cli.arguments import (
     Check,
     Command,
     Desk,
+    DeskApp,
     Export,
+    PagesApp,
     Preview,
     Publish,
     Run,
+    Server,
     load_settings_for,
     parse_args,
 )
 from kiosk.cli.content import check, publish
+from kiosk.cli.desk import desk, pages
 from kiosk.cli.display import display_problem
 from kiosk.cli.exits import EXIT_CONFIG, EXIT_ERROR, EXIT_NO_DISPLAY
 from kiosk.cli.front_desk import (
@@ -33,12 +38,15 @@ from kiosk.cli.front_desk import (
     purge,
     set_pin,
     setup,
+    setup_public_key,
     unlock_panel,
 )
+from kiosk.cli.server import server_command
 from kiosk.config import ConfigError, Settings
 
 __all__ = ["EXIT_CONFIG", "EXIT_ERROR", "EXIT_NO_DISPLAY", "Check", "Command", "Desk",
-           "Export", "Preview", "Publish", "Run", "display_problem", "main", "parse_args"]
+           "DeskApp", "Export", "PagesApp", "Preview", "Publish", "Run", "Server",
+           "display_problem", "main", "parse_args"]
 
 
 def run_command(command: Command, settings: Settings) -> int:
@@ -47,12 +55,16 @@ def run_command(command: Command, settings: Settings) -> int:
         return check(command, settings)
     if isinstance(command, Publish):
         return publish(command, settings)
+    if isinstance(command, Server):
+        return server_command(command, settings)
     from kiosk.signups.store import StoreLocked, StoreUnavailable
 
     try:
         if isinstance(command, Export):
             return export(settings, command.out)
         assert isinstance(command, Desk)
+        if command.public_key is not None:
+            return setup_public_key(settings, command.public_key)
         desk: dict[str, Callable[[Settings], int]] = {
             "setup": setup, "set-pin": set_pin, "unlock-panel": unlock_panel,
             "change-passphrase": change_passphrase, "purge": purge}
@@ -78,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The one place a bad kiosk.toml, --config or environment value is reported.
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    if isinstance(command, DeskApp):
+        return desk(command, settings, program=argv[0] if argv else "kiosk")
+    if isinstance(command, PagesApp):
+        return pages(command, settings, program=argv[0] if argv else "kiosk")
     if not isinstance(command, Run | Preview):
         return run_command(command, settings)
     problem = display_problem(os.environ)

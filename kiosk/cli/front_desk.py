@@ -64,6 +64,21 @@ def setup(settings: Settings) -> int:
     return set_pin(settings, intro="Choose the staff PIN (6 to 8 digits) that opens the panel.")
 
 
+def setup_public_key(settings: Settings, source: Path) -> int:
+    """Server mode: a kiosk that holds only the clinic's public key seals and never reads."""
+    from kiosk.signups.crypto import KeysError, public_key_from_file, save_public_key
+
+    try:
+        save_public_key(settings.keys_file, public_key_from_file(source))
+    except KeysError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"The clinic's public key is in {settings.keys_file}. This kiosk saves sign-ups "
+          "sealed to it and cannot read them: they are read at the front desk.",
+          file=sys.stderr)
+    return 0
+
+
 def set_pin(settings: Settings, intro: str = "") -> int:
     from kiosk.audit import AuditLog
     from kiosk.security import PinGuard, WeakPin

@@ -14,6 +14,7 @@ content.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ from kiosk.content.files import Fingerprint, fingerprint
 from kiosk.content.folder_budget import MB, FolderBudget, room_after_copy
 from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
 from kiosk.content.result import LoadResult
+from kiosk.content.versions import FolderVersionStore
 from kiosk.private_files import private_dir
 
 if TYPE_CHECKING:
@@ -120,10 +122,28 @@ def _moved(content: ContentSet, old: Path, new: Path) -> ContentSet:
                        for lang, sections in content.by_language.items()})
 
 
+def shown_version_folder(settings: Settings) -> Path | None:
+    """The files of the published version this kiosk last showed (content/kiosk_pages.py),
+    if every one still matches its sha256; None otherwise."""
+    try:
+        number = json.loads(settings.content_shown_file.read_text(encoding="utf-8"))["number"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    kept = FolderVersionStore(settings.content_versions_dir)
+    if not isinstance(number, int) or kept.verify(number):
+        return None
+    return kept.files_of(number)
+
+
 def _fallback(settings: Settings) -> tuple[LoadResult, Path, str] | None:
-    """The previous good copy, else the shipped content: (result, folder, what it is)."""
-    for folder, what in ((settings.last_good_content_dir, "the last content that was copied"),
-                         (BUNDLED_CONTENT, "the content shipped with the kiosk")):
+    """The previous good copy, else the newest published version shown here (hash-checked),
+    else the shipped content: (result, folder, what it is)."""
+    candidates = [(settings.last_good_content_dir, "the last content that was copied")]
+    kept = shown_version_folder(settings)
+    if kept is not None:
+        candidates.append((kept, "the last published pages this kiosk showed"))
+    candidates.append((BUNDLED_CONTENT, "the content shipped with the kiosk"))
+    for folder, what in candidates:
         if not folder.is_dir() or folder.resolve() == settings.content_dir.resolve():
             continue
         shown = load_live(settings, folder)

@@ -77,6 +77,10 @@ class WeakPassphrase(KeysError):  # noqa: N818 - reads better at the call site
     pass
 
 
+class PublicKeyOnly(KeysError):  # noqa: N818 - reads better at the call site
+    """This kiosk holds only the clinic's public key (server mode): it seals, it never reads."""
+
+
 class WeakKeyCost(KeysDamaged):
     """The keys file asks for less Argon2id work than the floor: refused, never used."""
 
@@ -190,15 +194,64 @@ def load_public_key(path: Path) -> nacl.public.PublicKey:
     return _public_key(_read(path), path)
 
 
+def save_public_key(path: Path, public_key: bytes) -> None:
+    """Keep only the clinic's public key (a kiosk in server mode: it can seal, never read).
+
+    Raises KeysExist rather than replace any keys file, KeysDamaged for bytes that are not a
+    public key.
+    """
+    try:
+        key = nacl.public.PublicKey(public_key)
+    except (ValueError, TypeError, nacl.exceptions.CryptoError) as e:
+        raise KeysDamaged("that is not the clinic's public key (32 bytes)") from e
+    private_dir(path.parent)
+    try:
+        create_exclusive(path, _encode({"format": FORMAT, "public_key": _b64(bytes(key))}))
+    except FileExistsError as e:
+        raise KeysExist(f"{path} already exists; keeping it") from e
+
+
+def public_key_from_file(path: Path) -> bytes:
+    """The public key in ``path``: a keys file (only its public half is read), the key in
+    base64 on one line, or its 32 raw bytes. Raises KeysMissing or KeysDamaged."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise KeysMissing(f"{path} does not exist") from e
+    except OSError as e:
+        raise KeysDamaged(f"{path} cannot be read: {e.strerror}") from e
+    if len(raw) == nacl.public.PublicKey.SIZE:
+        return raw
+    if raw.lstrip().startswith(b"{"):
+        return bytes(_public_key(_read(path), path))
+    try:
+        key = _unb64(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError, binascii.Error) as e:
+        raise KeysDamaged(f"{path} holds no public key (a keys file, base64 or 32 bytes)") \
+            from e
+    if len(key) != nacl.public.PublicKey.SIZE:
+        raise KeysDamaged(f"{path}: a public key is 32 bytes, not {len(key)}")
+    return key
+
+
+def holds_private_key(path: Path) -> bool:
+    """False for a public-key-only keys file (`save_public_key`); raises like `_read`."""
+    return "private_key" in _read(path)
+
+
 def unlock(path: Path, passphrase: str, *,
            rewrap_at: KdfCost | None = None) -> nacl.public.PrivateKey:
-    """The private key; raises WrongPassphrase, KeysMissing or KeysDamaged (WeakKeyCost).
+    """The private key; raises WrongPassphrase, KeysMissing, PublicKeyOnly or KeysDamaged
+    (WeakKeyCost).
 
     With ``rewrap_at``, a file locked more cheaply than that is locked again at that cost
     once the passphrase proved right.
     """
     document = _read(path)
     public_key = _public_key(document, path)
+    if "private_key" not in document and "kdf" not in document:
+        raise PublicKeyOnly(f"{path} holds only the clinic's public key: sign-ups are read "
+                            "at the front desk")
     try:
         kdf = document["kdf"]
         salt = _unb64(kdf["salt"])

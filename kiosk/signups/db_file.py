@@ -35,6 +35,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # still hold them, so salvaging that copy never brings a deleted entry back
     # (`kiosk.signups.copies`). A hash, not the entry: it reveals nothing.
     ("CREATE TABLE deleted (sha256 BLOB PRIMARY KEY) WITHOUT ROWID",),
+    # v4: the outbox (server mode, `kiosk.outbox`). Every entry gets a random UUID, saved in
+    # the same transaction and kept with it (salvage included), which the clinic server takes
+    # once only: a retry after a crash or an outage never makes a second copy. Entries stored
+    # before get theirs here (version 4 UUIDs from SQLite's randomness). Its own table, so
+    # `signups` keeps its columns; a delete takes the UUID with it (foreign_keys is on). Once
+    # the server has committed an entry it is deleted here like a staff delete, tombstone
+    # included, so no salvaged copy brings it back: the tombstone is the "shipped" marker.
+    ("CREATE TABLE outbox ("
+     " signup_id INTEGER PRIMARY KEY REFERENCES signups (id) ON DELETE CASCADE,"
+     " entry_uuid TEXT NOT NULL UNIQUE)",
+     "INSERT INTO outbox (signup_id, entry_uuid) SELECT id,"
+     " lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4'"
+     " || substr(lower(hex(randomblob(2))), 2) || '-'"
+     " || substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2)"
+     " || '-' || lower(hex(randomblob(6))) FROM signups"),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,9 +18,11 @@ Only live cells are read (the cell pointer array, not free space), and the store
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import struct
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +36,7 @@ _WAL_MAGIC = (0x377F0682, 0x377F0683)
 # (created_at, id) keys, in an index b-tree interior cells are entries too.
 _TABLE_LEAF, _INDEX_LEAF, _INDEX_INTERIOR = 0x0D, 0x0A, 0x02
 _SHA256_BYTES = 32
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 
@@ -48,6 +51,8 @@ class Row:
     consent_version: str
     sealed: bytes
     contacted_at: str | None
+    # The outbox's id for the entry (schema v4); None in a file from an older kiosk.
+    entry_uuid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +245,7 @@ def read(path: Path) -> Found:
     rows: dict[int, Row] = {}
     indexed: set[int] = set()
     deleted: set[bytes] = set()
+    uuids: dict[int, str] = {}  # rows of ``outbox``: signup id -> entry UUID
     damaged = 0
     last_id = 0
     for number, page in pages.pages.items():
@@ -271,6 +277,10 @@ def read(path: Path) -> Found:
             if values[:1] == ["signups"] and len(values) == 2 and isinstance(values[1], int):
                 last_id = max(last_id, values[1])  # the sqlite_sequence row
                 continue
+            if (len(values) == 2 and values[0] is None and isinstance(values[1], str)
+                    and _UUID.match(values[1])):
+                uuids[rowid] = values[1]  # a row of ``outbox`` (schema v4)
+                continue
             row = _signup_row(rowid, values)
             if row is None:
                 continue
@@ -281,6 +291,7 @@ def read(path: Path) -> Found:
         # Bad cells count as lost entries only on a page that holds sign-ups.
         if found_here and kind == _TABLE_LEAF:
             damaged += bad_here
+    rows = {key: replace(row, entry_uuid=uuids.get(key)) for key, row in rows.items()}
     last_id = max([last_id, *rows, *indexed])
     log.info("salvage read %d pages: %d entries readable, %d damaged cells", len(pages.pages),
              len(rows), damaged)
@@ -305,6 +316,8 @@ def restore(conn: sqlite3.Connection, aside: Path, found: Found | None = None) -
     deleted or purged since is in the ``deleted`` table (its SHA-256), so it stays gone even
     where zeroing it in the copy (`copies.scrub`) failed. ``found`` is what `read` gave, if
     the caller has read the file already.
+    An entry keeps its outbox UUID, so the clinic server recognises one it already took
+    (an entry without one, from before schema v4, was never sent and gets a new one).
     An entry keeps its id, so the audit log's "entry 12" still means it, unless the id is
     taken (a file from an older kiosk, which started again at 1); the id counter continues
     past the old file's, so no id is ever given out twice. ``recovered`` counts what was
@@ -318,6 +331,7 @@ def restore(conn: sqlite3.Connection, aside: Path, found: Found | None = None) -
             return Salvaged(aside, 0, 0)
     present = {bytes(row[0]) for row in conn.execute("SELECT sealed FROM signups")}
     taken = {row[0] for row in conn.execute("SELECT id FROM signups")}
+    uuids = {row[0] for row in conn.execute("SELECT entry_uuid FROM outbox")}
     gone = tombstones(conn) | found.deleted
     rows = [r for r in sorted(found.rows.values(), key=lambda r: r.id)
             if r.sealed not in present and fingerprint(r.sealed) not in gone]
@@ -326,11 +340,15 @@ def restore(conn: sqlite3.Connection, aside: Path, found: Found | None = None) -
         conn.execute("INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES ('signups', 0)")
         conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'signups'",
                      (found.last_id,))
-        conn.executemany(
-            "INSERT INTO signups (id, created_at, consent_version, sealed, contacted_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(None if r.id in taken else r.id, r.created_at, r.consent_version, r.sealed,
-              r.contacted_at) for r in rows])
+        for r in rows:
+            new_id = conn.execute(
+                "INSERT INTO signups (id, created_at, consent_version, sealed, contacted_at)"
+                " VALUES (?, ?, ?, ?, ?)", (None if r.id in taken else r.id, r.created_at,
+                                            r.consent_version, r.sealed, r.contacted_at)
+            ).lastrowid
+            conn.execute("INSERT INTO outbox (signup_id, entry_uuid) VALUES (?, ?)",
+                         (new_id, r.entry_uuid if r.entry_uuid and r.entry_uuid not in uuids
+                          else str(uuid.uuid4())))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -24,6 +24,7 @@ from kiosk.signups.crypto import (
     KeysDamaged,
     KeysMissing,
     WrongPassphrase,
+    holds_private_key,
     load_public_key,
     seal,
     unlock,
@@ -146,11 +147,14 @@ class Reader:
 class SignupService:
     def __init__(self, store: SignupStore, keys_file: Path, audit: AuditLog,
                  clock: Callable[[], datetime] = _utc_now,
-                 key_cost: KdfCost = CURRENT_COST) -> None:
+                 key_cost: KdfCost = CURRENT_COST,
+                 on_saved: Callable[[], None] | None = None) -> None:
         self.store = store
         self.keys_file = keys_file
         self.audit = audit
         self.clock = clock
+        # Told after each save has committed (server mode: wakes the outbox's thread).
+        self.on_saved = on_saved
         # A keys file locked more cheaply is locked again at this cost on a right passphrase.
         self.key_cost = key_cost
 
@@ -177,7 +181,17 @@ class SignupService:
             log.error("cannot save a sign-up: %s", type(e).__name__)
             raise StoreUnavailable("the kiosk is not set up to take sign-ups") from e
         sealed = seal(public_key, pad(signup.to_json()))
-        return self.store.add(sealed, signup.consent_version, created_at=self.clock())
+        entry_id = self.store.add(sealed, signup.consent_version, created_at=self.clock())
+        if self.on_saved is not None:
+            self.on_saved()
+        return entry_id
+
+    def readable_here(self) -> bool:
+        """False on a kiosk that holds only the clinic's public key (server mode)."""
+        try:
+            return holds_private_key(self.keys_file)
+        except (KeysMissing, KeysDamaged):
+            return True  # not set up, or damaged: `ready` says so
 
     def unlock(self, passphrase: str) -> Reader:
         """Raise WrongPassphrase (audited), KeysMissing or KeysDamaged."""

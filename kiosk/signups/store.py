@@ -27,6 +27,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -340,15 +341,25 @@ class SignupStore:
     # API ---------------------------------------------------------------------------------
 
     def add(self, sealed: bytes, consent_version: str, created_at: datetime | None = None) -> int:
-        """Save one sealed entry in its own transaction; return its id once it is on disk."""
+        """Save one sealed entry in its own transaction; return its id once it is on disk.
+
+        The entry also gets its own random UUID, which is how the clinic server (if there is
+        one) recognises it when the outbox sends it again (`kiosk.outbox`).
+        """
         when = to_text(created_at or datetime.now(UTC))
         with self._transaction("save the sign-up") as conn:
             cursor = conn.execute(
                 "INSERT INTO signups (created_at, consent_version, sealed) VALUES (?, ?, ?)",
                 (when, consent_version, sealed))
             new_id = cursor.lastrowid
+            conn.execute("INSERT INTO outbox (signup_id, entry_uuid) VALUES (?, ?)",
+                         (new_id, str(uuid.uuid4())))
         assert new_id is not None
         return new_id
+
+    def count(self) -> int:
+        """How many entries are stored (in server mode: how many wait to be sent)."""
+        return int(self._query("SELECT count(*) FROM signups")[0][0])
 
     def entries(self) -> list[StoredEntry]:
         """Every entry, newest first."""

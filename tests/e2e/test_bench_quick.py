@@ -48,9 +48,17 @@ FIGURES = {
         "CommonMark examples that differ and check reports (of 400)",
         "CommonMark examples that differ silently (of 400)",
         "check of the shipped pages, CommonMark yardstick on"],
+    "desk_list.py": ["desk list redraw when one sign-up arrives among 50",
+                     "desk search keystroke among 50"],
     "speech_latency.py": [
         f"Listen tap to first sound at the player, {language}, {pick}"
         for language in ("English", "Spanish") for pick in ("p50", "p90")],
+    "server_send.py": ["send a sealed sign-up to the clinic server"],
+    "outbox_drain.py": ["drain 1,200 queued sign-ups after an outage"],
+    "outbox_page_turn.py": ["page turn p99 while the outbox drains",
+                            "page turn p50 while the outbox drains"],
+    "pages_publish.py": ["publish to shown on two kiosks, p50",
+                         "publish to shown on two kiosks, p99"],
 }
 CHROMIUM_FIGURES = ["start-up, start to exit after first paint, warm",
                     "start-up, start to exit after first paint, cold"]

@@ -73,6 +73,8 @@ class ContentWatcher(QObject):
         self._settler = Settler(settings.reload_settle_ms / 1000)
         self._worker: threading.Thread | None = None
         self._pending = False
+        # Set by `take_now`: the next load skips the settle wait (a whole folder swapped in).
+        self._whole = False
         # The fingerprint of the folder as last loaded (or at start): a look that finds it
         # the same has nothing to do.
         self._seen: Fingerprint | None = None
@@ -120,6 +122,15 @@ class ContentWatcher(QObject):
         if missing:
             self._watcher.addPaths(missing)
 
+    def take_now(self) -> None:
+        """The folder was just replaced whole by a checked swap (`kiosk publish`, a version
+        from the staff panel): nothing can be half written, so load it without the settle
+        wait."""
+        self._whole = True
+        self._quiet.stop()
+        self._settle.stop()
+        self._run(full=True)
+
     def _changed(self, _path: str) -> None:
         # Every change restarts the quiet period, so a burst of saves loads once.
         self._quiet.start()
@@ -148,7 +159,8 @@ class ContentWatcher(QObject):
             if not full and now == self._seen:
                 self._unchanged.emit()
                 return
-            wait_s = self._settler.wait_s(now)
+            wait_s = 0.0 if self._whole else self._settler.wait_s(now)
+            self._whole = False
             if wait_s > 0:
                 self._unsettled.emit(max(1, round(wait_s * 1000)))
                 return

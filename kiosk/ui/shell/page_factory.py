@@ -162,7 +162,10 @@ class PageFactory:
         staff_metrics = Metrics.for_theme(pages.theme)
         staff = StaffPanel(pages.strings, staff_metrics, self._services.staff, settings.exports,
                            settings.retention_days, self._services.content_status,
-                           settings.staff_idle_ms, phone_region=settings.phone_region)
+                           settings.staff_idle_ms, phone_region=settings.phone_region,
+                           pages=self._services.pages, find_stick=self._services.find_stick)
+        if staff.pages is not None:
+            staff.pages.shown.connect(self._services.pages_shown)
         staff.setStyleSheet(style_sheet(pages.theme, staff_metrics, CHECK_MARK.as_posix()))
         staff.closed.connect(self._controller.show_start)
         return staff

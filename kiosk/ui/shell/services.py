@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kiosk.content.kiosk_pages import KioskPages
+    from kiosk.content.versions import VersionStore
     from kiosk.security import PinGuard
     from kiosk.signups.service import SignupService
     from kiosk.staff_session import StaffSession
@@ -21,12 +23,21 @@ if TYPE_CHECKING:
 class Services:
     def __init__(self, signups: SignupService | None, pin: PinGuard | None,
                  content_status: Callable[[], list[str]] = lambda: [],
-                 speaker: Speaker | None = None) -> None:
+                 speaker: Speaker | None = None, *, sends_to_desk: bool = False,
+                 pages: KioskPages | None = None,
+                 find_stick: Callable[[], VersionStore | None] = lambda: None,
+                 pages_shown: Callable[[], None] = lambda: None) -> None:
         """``signups`` None when the sign-up database cannot be opened (read-only or full
         disk): the form then sends patients to the front desk, and the reason is in the log.
         ``content_status``: problems with the live content folder, as 'file:line: message',
         for the staff panel. ``speaker`` reads pages aloud; None when the kiosk has no engine
-        or no sound (app.py logs why)."""
+        or no sound (app.py logs why). ``sends_to_desk``: a clinic server is configured
+        ([server]): the panel says sign-ups go to the desk and how many wait here to be
+        sent. ``pages``: published versions on this kiosk, for the staff panel's "Load pages
+        from the USB stick" and "Go back to the previous pages" (None: no Pages screen).
+        ``find_stick``: the USB stick's published pages, looked for when staff tap; None
+        when there are none. ``pages_shown``: called after the panel swapped new pages in
+        (the watcher loads them at once)."""
         self._make_signups: Callable[[], SignupService | None] = lambda: signups
         self._make_pin: Callable[[], PinGuard | None] = lambda: pin
         self._made = False
@@ -35,12 +46,18 @@ class Services:
         self._staff: StaffSession | None = None
         self.content_status = content_status
         self.speaker = speaker
+        self.sends_to_desk = sends_to_desk
+        self.pages = pages
+        self.find_stick = find_stick
+        self.pages_shown = pages_shown
 
     @classmethod
     def made_later(cls, signups: Callable[[], SignupService | None],
                    pin: Callable[[], PinGuard], content_status: Callable[[], list[str]],
-                   speaker: Speaker | None) -> Services:
-        services = cls(None, None, content_status, speaker)
+                   speaker: Speaker | None, **others: object) -> Services:
+        """As the constructor, with the sign-up service and PIN guard made by ``signups``
+        and ``pin`` when first asked for; ``others`` are the constructor's keywords."""
+        services = cls(None, None, content_status, speaker, **others)  # type: ignore[arg-type]
         services._make_signups, services._make_pin = signups, pin
         return services
 
@@ -72,7 +89,8 @@ class Services:
         if self._staff is None:
             from kiosk.staff_session import StaffSession
 
-            self._staff = StaffSession(self.pin, self.signups)  # type: ignore[arg-type]
+            self._staff = StaffSession(self.pin, self.signups,  # type: ignore[arg-type]
+                                       sends_to_desk=self.sends_to_desk)
         return self._staff
 
     def stop_reading(self) -> None:

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.content.kiosk_pages import KioskPages
+from kiosk.content.versions import VersionStore
 from kiosk.security import PinResult
 from kiosk.signups.crypto import KeysError
 from kiosk.signups.service import (
@@ -32,6 +34,7 @@ from kiosk.signups.service import (
 )
 from kiosk.signups.store import StoreUnavailable
 from kiosk.staff_session import PassphraseAnswer, StaffSession, StaffStatus
+from kiosk.ui.pages.staff.pages_screen import PagesScreen
 from kiosk.ui.pages.staff.signup_list import SignupList
 from kiosk.ui.pages.staff.unlock import (
     PassphrasePage,
@@ -54,7 +57,9 @@ class StaffPanel(QWidget):
     def __init__(self, strings: Mapping[str, str], metrics: Metrics, staff: StaffSession,
                  export_dir: Path | None, retention_days: int,
                  content_status: Callable[[], list[str]], idle_ms: int,
-                 parent: QWidget | None = None, *, phone_region: str) -> None:
+                 parent: QWidget | None = None, *, phone_region: str,
+                 pages: KioskPages | None = None,
+                 find_stick: Callable[[], VersionStore | None] = lambda: None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._strings = strings
@@ -80,6 +85,15 @@ class StaffPanel(QWidget):
         centred.addStretch(1)
         for page in (self._pin_host, self.passphrase, self.signups):
             self.stack.addWidget(page)
+        # Pages from a USB stick and back (issue 16), once unlocked.
+        self.pages: PagesScreen | None = None
+        if pages is not None:
+            self.pages = PagesScreen(strings, metrics, pages, staff, find_stick)
+            self.stack.addWidget(self.pages)
+            self.signups.pages.clicked.connect(self._show_pages)
+            self.pages.closeTapped.connect(self._close_pages)
+        else:
+            self.signups.pages.hide()
         layout = QHBoxLayout(self)
         layout.addWidget(self.stack)
 
@@ -136,10 +150,26 @@ class StaffPanel(QWidget):
             return self._strings["staff_store_unavailable"]
         if status is StaffStatus.NOT_SET_UP:
             return self._strings["staff_not_set_up"]
+        if status is StaffStatus.SENT_TO_DESK:
+            waiting = self._staff.waiting()
+            return self._strings["staff_sent_to_desk"].format(
+                waiting="?" if waiting is None else waiting)
         return ""
+
+    def _show_pages(self) -> None:
+        if self.pages is not None and self._staff.unlocked:
+            self.idle.start()
+            self.pages.refresh()
+            self.stack.setCurrentWidget(self.pages)
+
+    def _close_pages(self) -> None:
+        self.stack.setCurrentWidget(self.signups)
+        self.refresh()
 
     def clear(self, reason: str = "") -> None:
         """Forget the unlocked key and everything shown; safe to call more than once."""
+        if self.pages is not None:
+            self.pages.forget()
         self._staff.lock(reason)
         self.pin.set_busy(False)
         self.passphrase.set_busy(False)

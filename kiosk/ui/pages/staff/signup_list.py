@@ -48,6 +48,7 @@ class SignupList(QWidget):
         self.delete = staff_button(strings["staff_delete"], metrics)
         self.export = staff_button(strings["staff_export"], metrics, primary=True)
         self.purge = staff_button("", metrics)
+        self.pages = staff_button(strings["staff_pages"], metrics)
         self.lock = staff_button(strings["staff_lock"], metrics)
         self.exit = staff_button(strings["staff_exit"], metrics)
         self.lock.clicked.connect(self.lockTapped)
@@ -63,7 +64,12 @@ class SignupList(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(metrics.margin, metrics.margin // 2, metrics.margin,
                                   metrics.margin // 2)
-        layout.addWidget(self.summary)
+        # Pages (issue 16) beside the title: in the bottom row it cut "Delete old (90+ days)"
+        # on a portrait screen.
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.pages, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(self.list, 1)
         layout.addLayout(actions)

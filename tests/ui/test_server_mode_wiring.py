@@ -1,0 +1,47 @@
+"""app.build in server mode: the kiosk the patient uses ships what the form saves to a real
+PostgreSQL at once, says it is alive, and stops its outbox thread at exit."""
+
+from __future__ import annotations
+
+import threading
+
+from kiosk import __version__
+from kiosk.app import build, content_version
+from kiosk.server.config import ServerConfig
+from kiosk.server.desk_store import DeskStore
+from kiosk.signups.crypto import MEMLIMIT_FLOOR, OPSLIMIT_FLOOR, create_keys
+from kiosk.signups.entry import Signup
+
+from .conftest import PASSPHRASE, WAIT_MS, load_live
+
+
+def test_a_saved_sign_up_reaches_the_server_and_the_kiosk_says_it_is_alive(
+        qtbot, make_settings, tmp_path, clinic):
+    server = ServerConfig(clinic.kiosk_conninfo, "waiting room 2", heartbeat_seconds=3600)
+    settings = make_settings(data_dir=tmp_path / "data", server=server)
+    create_keys(settings.keys_file, PASSPHRASE, opslimit=OPSLIMIT_FLOOR,
+                memlimit=MEMLIMIT_FLOOR)
+    kiosk = build(settings)
+    try:
+        assert kiosk.outbox is not None
+        assert kiosk.window.services.staff.sends_to_desk
+        with DeskStore(clinic.desk_conninfo, "front desk") as desk:
+            assert not desk.wait_for_change(0.01)  # listening from here on
+            kiosk.outbox.start()
+            service = kiosk.window.services.signups
+            assert service is not None
+            service.submit(Signup(name="Ana Ruiz", phone="+12025550143", email="",
+                                  contact_time="morning", note="",
+                                  consent_version="en-2026-11-1"))
+            # LISTEN/NOTIFY: the desk hears the entry arrive; nothing here sleeps.
+            assert desk.wait_for_change(WAIT_MS / 1000)
+            qtbot.waitUntil(lambda: not kiosk.store.count(), timeout=WAIT_MS)
+            assert [e.kiosk for e in desk.entries()] == ["waiting room 2"]
+            [status] = desk.kiosks()
+            assert (status.kiosk, status.program_version) == ("waiting room 2", __version__)
+            assert status.content_version == content_version(load_live(settings).content)
+    finally:
+        kiosk.close()
+        kiosk.window.close()
+        kiosk.window.deleteLater()
+    assert "outbox" not in {t.name for t in threading.enumerate()}
