@@ -32,6 +32,7 @@ class LaterPages:
     _form_slot: FormSlot
     _services: Services
     _rest: InSlices | None = None
+    _all_built = False
 
     def build_rest(self, *, at_once: bool = False) -> None:
         """Build every page not built yet, the form and the sign-up stack: a slice at a time
@@ -49,6 +50,7 @@ class LaterPages:
         if at_once:
             for step in steps:
                 step()
+            self._all_built = True
             return
         # Goes with the section pages at a rebuild, or once it has built the rest.
         self._rest = InSlices(steps, parent=self._section_pages)
@@ -57,15 +59,17 @@ class LaterPages:
         self._rest.start()
 
     def _rest_built(self) -> None:
+        self._all_built = True
         if self._rest is not None:
             self._rest.deleteLater()
             self._rest = None
 
     @property
     def building(self) -> bool:
-        """Whether pages are still being built in slices (after the first paint or a
-        rebuild): until then, some pages exist only once something asks for them."""
-        return self._rest is not None
+        """Whether some pages are still to be built (from the window's making until the
+        slices after its first paint are done): until then they exist only once something
+        asks for them."""
+        return not self._all_built
 
     @property
     def topics(self) -> TopicsPage:
