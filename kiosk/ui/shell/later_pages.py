@@ -1,5 +1,6 @@
-"""The window's pages that are built when first asked for, by name, and the slices that
-build the rest just after the first paint (a part of `KioskWindow`).
+"""The window's pages that are built when first asked for, by name, what the window wires on
+each as it is built, and the slices that build the rest just after the first paint (a part
+of `KioskWindow`).
 
 A kiosk boots to its start screen, so only that screen and its bars are built before the
 first paint (see `Pages`). ``window.topics`` or ``window.staff`` is the page, built now if
@@ -10,7 +11,10 @@ it was not yet; the ``_if_made`` helpers act on a page only if it exists, so tid
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.ui.services.in_slices import InSlices
 
@@ -23,16 +27,45 @@ if TYPE_CHECKING:
     from kiosk.ui.shell.idle import StillThere
     from kiosk.ui.shell.pages import Pages
     from kiosk.ui.shell.services import Services
+    from kiosk.ui.shell.typing import Typing
     from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 
 class LaterPages:
+    # The window's, which these parts use.
+    _typing: Typing
+    _layout: QVBoxLayout
+    exitRequested: Any
+    firstPainted: Any
     _pages: Pages
     _section_pages: SectionPages
     _form_slot: FormSlot
     _services: Services
     _rest: InSlices | None = None
     _all_built = False
+
+    # KioskWindow's own (QWidget comes first in its bases): declared here for the type checker.
+    def _stay(self) -> None:
+        raise NotImplementedError
+
+    def rect(self) -> QRect:
+        raise NotImplementedError
+
+    def _wire(self, name: str, widget: QWidget) -> None:
+        """What the window itself connects on a page built later (see ``Pages``)."""
+        if name == "keyboard":
+            self.keyboard.doneTapped.connect(self._typing.done)
+            self._layout.addWidget(widget)  # below the nav bar, as the last thing
+        elif name == "staff":
+            self.staff.exitRequested.connect(self.exitRequested)
+            self.staff.fieldFocused.connect(self._typing.attach)
+        elif name == "still_there":
+            self.still_there.stayTapped.connect(self._stay)
+            widget.setGeometry(self.rect())
+
+    def _after_first_paint(self) -> None:
+        self.firstPainted.emit()
+        self.build_rest()
 
     def build_rest(self, *, at_once: bool = False) -> None:
         """Build every page not built yet, the form and the sign-up stack: a slice at a time

@@ -65,7 +65,6 @@ class KioskWindow(QWidget, LaterPages):
     pageShown = Signal(object)
     # The pages were built anew in another language, text size or contrast.
     presentationChanged = Signal()
-
     exitRequested = Signal()
     # New content's pages are on screen (after set_content, or update_content's last slice).
     contentShown = Signal()
@@ -114,7 +113,9 @@ class KioskWindow(QWidget, LaterPages):
 
         self._build_pages()
         self.set_content(content)
-        FirstPaint(self, self._first_painted)
+        # One more turn of the event loop after the paint: whatever else waited for it (the
+        # supervisor's READY=1) goes before the pages built after it.
+        FirstPaint(self, lambda: QTimer.singleShot(0, self, self._after_first_paint))
 
     def _build_pages(self) -> None:
         """Make the start screen and bars for the current language, text size and contrast
@@ -131,27 +132,6 @@ class KioskWindow(QWidget, LaterPages):
         self._section_pages.replaced.connect(self._show_sections)
         for widget in (self.header, self.stack, self.nav):
             self._layout.addWidget(widget, 1 if widget is self.stack else 0)
-
-    def _wire(self, name: str, widget: QWidget) -> None:
-        """What the window itself connects on a page built later (see ``Pages``)."""
-        if name == "keyboard":
-            self.keyboard.doneTapped.connect(self._typing.done)
-            self._layout.addWidget(widget)  # below the nav bar, as the last thing
-        elif name == "staff":
-            self.staff.exitRequested.connect(self.exitRequested)
-            self.staff.fieldFocused.connect(self._typing.attach)
-        elif name == "still_there":
-            self.still_there.stayTapped.connect(self._stay)
-            widget.setGeometry(self.rect())
-
-    def _first_painted(self) -> None:
-        # One more turn of the event loop first: whatever else waited for this paint (the
-        # supervisor's READY=1) goes before the pages built after it.
-        QTimer.singleShot(0, self, self._after_first_paint)
-
-    def _after_first_paint(self) -> None:
-        self.firstPainted.emit()
-        self.build_rest()
 
     # Language, text size, contrast --------------------------------------------------------
 
