@@ -126,6 +126,9 @@ def median(values: Sequence[float]) -> float:
 def qt_env(**extra: str) -> dict[str, str]:
     """The environment for a Qt child process on the 1080p offscreen screen."""
     env = {**os.environ, "QT_QPA_PLATFORM": OFFSCREEN, "PYTHONPATH": str(ROOT), **extra}
+    # An installed kiosk starts from compiled bytecode (pip writes it at install); a shell
+    # that forbids writing it would have every start compile the program again (~100 ms).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     return env

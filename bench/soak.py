@@ -365,8 +365,13 @@ class Soak:
     # Counting ------------------------------------------------------------------------
 
     def flush_deletes(self) -> None:
+        """Let the pages built in slices after a rebuild finish, and the deleted ones go:
+        counts are compared between the same states."""
         from PySide6.QtCore import QEvent
 
+        deadline = time.monotonic() + 10
+        while self.window.building and time.monotonic() < deadline:
+            self.app.processEvents()
         for _ in range(2):
             self.app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             self.app.processEvents()

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from kiosk.content.kiosk_pages import KioskPages
     from kiosk.content.model import ContentSet
     from kiosk.outbox.runner import ShipperThread
+    from kiosk.security import PinGuard
+    from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.services.pages_follower import PagesFollower
@@ -78,12 +80,9 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     """Make and wire every object; a QApplication must exist. Raises StoreLocked."""
     from PySide6.QtCore import QTimer
 
-    from kiosk.audit import AuditLog
     from kiosk.content.kiosk_pages import KioskPages, find_package
     from kiosk.content.last_good import load_for_startup
     from kiosk.i18n import load_translations
-    from kiosk.security import PinGuard
-    from kiosk.signups.service import SignupService
     from kiosk.signups.store import SignupStore, StoreUnavailable
     from kiosk.ui.services.content_watcher import ContentWatcher
     from kiosk.ui.services.scheduled_pages import ScheduledPages
@@ -91,8 +90,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     from kiosk.ui.shell.window import KioskWindow
 
     startup = load_for_startup(settings, fall_back=fall_back)
-    signups: SignupService | None = None
     try:
+        # Opened before the first paint: a second kiosk on this data stops here (StoreLocked).
         store: SignupStore | None = SignupStore.open(settings.signups_db)
     except StoreUnavailable as e:
         # The pages still show; the form sends patients to the desk until this is fixed.
@@ -103,11 +102,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     shown = [(content_version(startup.result.content), "")]
     outbox = None if store is None else _outbox(settings, lambda: shown[0][0],
                                                 lambda: shown[0][1])
-    if store is not None:
-        if store.recovered_from is not None:
-            log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
-        signups = SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
-                                on_saved=None if outbox is None else outbox.wake)
+    if store is not None and store.recovered_from is not None:
+        log.error("the sign-up database was damaged; set aside as %s", store.recovered_from)
     watcher = ContentWatcher(settings)
 
     def content_status() -> list[str]:
@@ -115,11 +111,13 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         return [str(p) for p in result.errors]
 
     pages = KioskPages(settings)
-    services = Services(signups=signups, pin=PinGuard(settings.pin_file),
-                        content_status=content_status, speaker=_speaker(settings),
-                        sends_to_desk=settings.server is not None,
-                        pages=pages, find_stick=lambda: find_package(settings.usb_pages),
-                        pages_shown=watcher.take_now)
+    # The sign-up service and PIN guard (PyNaCl, argon2) are made when first needed: after
+    # the first paint, not before it.
+    services = Services.made_later(
+        lambda: _signup_service(settings, store, None if outbox is None else outbox.wake),
+        lambda: _pin_guard(settings), content_status, _speaker(settings),
+        sends_to_desk=settings.server is not None, pages=pages,
+        find_stick=lambda: find_package(settings.usb_pages), pages_shown=watcher.take_now)
     translations = load_translations(I18N_DIR, settings.languages)
     window = KioskWindow(settings, translations, startup.result.content, services)
     watcher.accepted.connect(window.update_content)
@@ -143,7 +141,7 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
 
     # Old sign-ups go on schedule even if nobody opens the panel.
     def purge() -> None:
-        if signups is not None:
+        if (signups := services.signups) is not None:
             try:
                 signups.purge_expired(settings.retention_days)
             except StoreUnavailable as e:
@@ -152,7 +150,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
     purge_timer = QTimer(window)
     purge_timer.setInterval(PURGE_EVERY_MS)
     purge_timer.timeout.connect(purge)
-    purge()
+    # The first purge just after the start screen is painted, not before it.
+    window.firstPainted.connect(purge)
     purge_timer.start()
     if store is not None:
         # A -wal file removed under the kiosk is folded back within seconds, not only at the
@@ -218,6 +217,23 @@ def _pages_follower(settings: Settings, pages: KioskPages, shown: Callable[[], N
     return PagesFollower(pages, store, store.wait_for_change, shown,
                          poll_seconds=server.poll_seconds, close=store.close,
                          on_status=on_status, parent=owner)
+
+
+def _signup_service(settings: Settings, store: SignupStore | None,
+                    on_saved: Callable[[], None] | None) -> SignupService | None:
+    if store is None:
+        return None
+    from kiosk.audit import AuditLog
+    from kiosk.signups.service import SignupService
+
+    return SignupService(store, settings.keys_file, AuditLog(settings.audit_log),
+                         on_saved=on_saved)
+
+
+def _pin_guard(settings: Settings) -> PinGuard:
+    from kiosk.security import PinGuard
+
+    return PinGuard(settings.pin_file)
 
 
 def _speaker(settings: Settings) -> Speaker | None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from kiosk.config import TEXT_PERCENTS, Settings
-from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
+from kiosk.content.links import SECTION_SCHEME, SIGNUP_TARGET
 
 
 class PageKind(enum.Enum):

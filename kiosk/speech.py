@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kiosk.content import frontmatter
 from kiosk.content.model import ContentSet, Problem, Severity
 
 log = logging.getLogger(__name__)
@@ -131,6 +130,10 @@ def reading_problems(markdown: str, language: str, first_line: int = 1) -> list[
 
 def content_reading_problems(content: ContentSet) -> list[Problem]:
     """``kiosk check``'s warnings for every page that speech would read badly."""
+    # Here, not at the top: settings import this module, and the kiosk's start must not
+    # import the content checker (python-markdown) with them.
+    from kiosk.content import frontmatter
+
     found: list[Problem] = []
     for language, sections in content.by_language.items():
         for section in sections:

@@ -18,10 +18,6 @@ import io
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import segno
-import segno.helpers
-
-from kiosk.content import frontmatter
 from kiosk.content.model import ContentSet, Problem, Section, Severity
 
 # The white margin around the code, in modules: the QR standard asks for four.
@@ -69,6 +65,8 @@ def contact_card(clinic_name: str, config: TakeHomeConfig) -> str | None:
     """The thank-you page's vCard, or None when switched off or without phone and address."""
     if not config.enabled or not (config.phone or config.address):
         return None
+    import segno.helpers  # with its first code, not with the settings that import this module
+
     return str(segno.helpers.make_vcard_data(
         clinic_name, clinic_name, phone=config.phone or None, street=config.address or None))
 
@@ -76,6 +74,8 @@ def contact_card(clinic_name: str, config: TakeHomeConfig) -> str | None:
 def qr_svg(data: str) -> tuple[bytes, int]:
     """The code for ``data`` as SVG (black on white, quiet zone included, one unit a
     module) and its side in modules, quiet zone included."""
+    import segno
+
     code = segno.make(data, error="m", micro=False)
     out = io.BytesIO()
     code.save(out, kind="svg", border=QUIET_ZONE, scale=1, dark="#000000", light="#FFFFFF",
@@ -86,6 +86,8 @@ def qr_svg(data: str) -> tuple[bytes, int]:
 def content_problems(content: ContentSet, config: TakeHomeConfig) -> list[Problem]:
     """``kiosk check``: every ``more_info`` that is not https on the clinic's domains is an
     error at its line (the kiosk would leave that page's code out)."""
+    from kiosk.content import frontmatter
+
     found = []
     for sections in content.by_language.values():
         for section in sections:

@@ -23,8 +23,8 @@ from pathlib import Path
 from kiosk.config import Settings
 from kiosk.content.changes import describe_changes, titles_of
 from kiosk.content.last_good import load_live, shown_version_folder, used_files
-from kiosk.content.loader import LoadResult
 from kiosk.content.publish import publish
+from kiosk.content.result import LoadResult
 from kiosk.content.versions import (
     FolderVersionStore,
     VersionError,

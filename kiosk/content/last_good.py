@@ -21,16 +21,21 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import RESOURCES, Settings
-from kiosk.content.drawing_cost import DrawingBudget
+from kiosk.content import checked_record
 from kiosk.content.files import Fingerprint, fingerprint
 from kiosk.content.folder_budget import MB, FolderBudget, room_after_copy
-from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import ContentSet, Problem, Section, Severity, escaped
+from kiosk.content.result import LoadResult
 from kiosk.content.versions import FolderVersionStore
 from kiosk.private_files import private_dir
+
+if TYPE_CHECKING:
+    from kiosk.content.drawing_cost import DrawingBudget
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,8 @@ class StartupContent:
 
 
 def drawing_budget(settings: Settings) -> DrawingBudget:
+    from kiosk.content.drawing_cost import DrawingBudget
+
     return DrawingBudget(cpu_ms=settings.drawing_budget_ms, memory_mb=settings.drawing_memory_mb,
                          cache_dir=settings.cache_dir)
 
@@ -60,6 +67,10 @@ def folder_budget(settings: Settings) -> FolderBudget:
 
 def load_live(settings: Settings, root: Path | None = None) -> LoadResult:
     """Check ``root`` (the configured content folder) with every limit in the settings."""
+    # The checker is imported here, when a check is needed, not with the module: a start
+    # that reuses the last check (checked_record) never imports it.
+    from kiosk.content.loader import load_content
+
     return load_content(root or settings.content_dir, settings.languages,
                         settings.default_language, drawings=drawing_budget(settings),
                         folder=folder_budget(settings), page_values=settings.page_values)
@@ -206,6 +217,15 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     could be made, the previous one or the shipped content), never into the live folder.
     ``settled`` is False when the folder changed while it was being checked: try again later.
     """
+    today = date.today()
+    reused = checked_record.reuse(settings, today=today)
+    if reused is not None:
+        # Every file has the bytes of the last check that passed, under the same settings
+        # and program: its pages, without checking them again (about 200 ms at start-up).
+        content, problems, found = reused
+        return LoadResult(content, problems, found), True
+    before = fingerprint(settings.content_dir, settings.languages)
+    seen = checked_record.snapshot(settings.content_dir, settings.languages)
     live = load_live(settings)
     if not live.ok or live.content is None:
         return live, fingerprint(settings.content_dir, settings.languages) == live.fingerprint
@@ -215,8 +235,10 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     if _already_kept(settings, live, expected):
         # Every start-up after the first, and a save that changed nothing: the copy has
         # these very files, so copying and checking them again (40-60 ms) would add nothing.
-        return LoadResult(_moved(live.content, settings.content_dir, target), live.problems,
-                          live.fingerprint), True
+        kept = LoadResult(_moved(live.content, settings.content_dir, target), live.problems,
+                          live.fingerprint)
+        _record(settings, before, seen, kept, today)
+        return kept, True
     try:
         private_dir(target.parent)
         short = _short_of_room(settings, settings.content_dir, used)
@@ -228,6 +250,8 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=".last-good-", dir=target.parent))
         _copy(settings.content_dir, used, staging)
+        from kiosk.content.loader import load_content
+
         copy = load_content(staging, settings.languages, settings.default_language,
                             drawings=drawing_budget(settings), page_values=settings.page_values)
         if not copy.ok or copy.content is None or copy.fingerprint != expected:
@@ -240,8 +264,19 @@ def load_and_keep(settings: Settings) -> tuple[LoadResult, bool]:
             shutil.rmtree(staging, ignore_errors=True)
         return _not_kept(settings, live, "the good content could not be copied to the "
                                          f"kiosk's data disk ({escaped(e)})"), True
-    return LoadResult(_moved(copy.content, staging, target), live.problems,
-                      live.fingerprint), True
+    kept = LoadResult(_moved(copy.content, staging, target), live.problems, live.fingerprint)
+    _record(settings, before, seen, kept, today)
+    return kept, True
+
+
+def _record(settings: Settings, before: Fingerprint, seen: checked_record.Snapshot | None,
+            kept: LoadResult, today: date) -> None:
+    """Remember that these bytes passed, if they are the bytes that were checked: the files
+    seen before the check are the ones it listed, and are the same after it."""
+    if (seen is None or kept.content is None or kept.fingerprint != before
+            or checked_record.snapshot(settings.content_dir, settings.languages) != seen):
+        return
+    checked_record.save(settings, seen, kept.content, kept.problems, today=today)
 
 
 def load_for_startup(settings: Settings, *, fall_back: bool = True,

@@ -19,7 +19,6 @@ from kiosk.content.commonmark_yardstick import differences
 from kiosk.content.drawing_cost import DrawingBudget, judge_drawings
 from kiosk.content.files import (
     IMAGES_FOLDER,
-    Fingerprint,
     fingerprint,
     link_problem,
     picture_folder_problems,
@@ -39,6 +38,7 @@ from kiosk.content.markdown_body import (
     shorten,
 )
 from kiosk.content.model import ContentSet, Problem, Review, Section, Severity
+from kiosk.content.result import LoadResult as LoadResult  # for those who import it from here
 from kiosk.content.review import read_review
 
 log = logging.getLogger(__name__)
@@ -52,21 +52,6 @@ MAX_PROBLEMS_PER_FILE = 20
 _FILE_NAME = re.compile(r"^(?:(\d{1,4})-)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 # Editor backups and swap files appear while staff edit; they are not content.
 _IGNORED = re.compile(r"^\.|~$|\.swp$|\.swx$|\.tmp$|^#.*#$")
-
-@dataclass
-class LoadResult:
-    content: ContentSet | None
-    problems: list[Problem] = field(default_factory=list)
-    fingerprint: Fingerprint = ()
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def ok(self) -> bool:
-        return self.content is not None and not self.errors
-
 
 @dataclass
 class _Draft:

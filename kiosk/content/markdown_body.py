@@ -27,8 +27,10 @@ from markdown.treeprocessors import Treeprocessor
 
 from kiosk.content.commonmark_habits import CommonMarkHabits
 
-SECTION_SCHEME = "section:"
-SIGNUP_TARGET = "signup:"
+# Re-exported: the checker and tests import them from here.
+from kiosk.content.links import SECTION_SCHEME as SECTION_SCHEME
+from kiosk.content.links import SIGNUP_TARGET as SIGNUP_TARGET
+from kiosk.content.links import is_internal as is_internal
 
 # Words in braces the kiosk fills in from its settings, so a page never hard-codes what
 # differs between clinics (the emergency number is 911 in the US, 112 or 999 elsewhere).
@@ -100,12 +102,6 @@ class Link:
 class BodyReport:
     links: list[Link]
     errors: list[tuple[int, str]]
-
-
-def is_internal(target: str) -> bool:
-    return target == SIGNUP_TARGET or (
-        target.startswith(SECTION_SCHEME) and len(target) > len(SECTION_SCHEME)
-    )
 
 
 def check_body(body: str, first_line: int) -> BodyReport:

@@ -15,6 +15,11 @@ def escaped(text: object) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
 
 
+# The section that says when to get care right away: the start screen and the topics menu
+# show the way to it apart from the others.
+URGENT_SLUG = "get-care-right-away"
+
+
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"

@@ -30,8 +30,8 @@ from kiosk.config import Settings
 from kiosk.content.files import Fingerprint
 from kiosk.content.folder_budget import MB, room_after_copy
 from kiosk.content.last_good import drawing_budget, folder_budget, used_files
-from kiosk.content.loader import LoadResult, load_content
 from kiosk.content.model import Problem
+from kiosk.content.result import LoadResult
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -45,6 +45,8 @@ class Published:
 
 
 def _load(settings: Settings, root: Path) -> LoadResult:
+    from kiosk.content.loader import load_content  # the checker, only when checking
+
     return load_content(root, settings.languages, settings.default_language,
                         drawings=drawing_budget(settings), folder=folder_budget(settings),
                         page_values=settings.page_values)

@@ -23,11 +23,14 @@ TIMEOUT_S = float(os.environ.get("KIOSK_BENCH_QUICK_S", "240"))
 ROW = re.compile(r"^\| (?P<figure>[^|]+?) \| (?P<value>[^|]+?) \|( [^|]+ \|){4}$")
 
 FIGURES = {
-    "startup.py": ["start-up to first painted section, warm",
+    "startup.py": ["start-up to first painted start screen, warm",
+                   "start-up to first painted section, warm",
+                   "start-up to first painted start screen, cold",
                    "start-up to first painted section, cold"],
     "page_turn.py": ["page turn p50", "page turn p99", "page turn slowest",
                      "first turn to the busiest drawing allowed"],
-    "memory.py": ["RSS after 20 page turns"],
+    "memory.py": ["RSS after 20 page turns, first start (content checked)",
+                  "RSS after 20 page turns, restart (check reused)"],
     "signup_save.py": ["save a sign-up (validate, seal, commit)"],
     "reload_stall.py": ["UI stall during a reload of 30 sections"],
     "attack_drawing.py": ["draw the 60,000-point dashed drawing at 1080 px",

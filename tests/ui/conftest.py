@@ -67,6 +67,10 @@ def _program_wide_objects(qapp, _kiosk_font, tmp_path_factory) -> None:
     content = load_live(settings).content
     window = KioskWindow(settings, load_translations(I18N_DIR, settings.languages), content,
                          Services(None, None))
+    # Pages are built when first needed (ui/shell/pages.py): build the section pages and
+    # the topics menu, which make these, as any kiosk does a moment after its first paint.
+    assert window.section_pages
+    assert window.topics
     window.allow_close()
     window.close()
     shiboken6.delete(window)

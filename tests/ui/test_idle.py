@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.ui.shell.window import ATTRACT, SIGNUP
+from kiosk.ui.widgets.theme import Metrics
 
 from .conftest import WAIT_MS
 
@@ -94,13 +95,15 @@ def test_still_there_keeps_its_words_off_the_screen_edges(qtbot, make_window, ma
                                                           screen_size, look):
     """Its text ran to about 8 px from both edges in portrait; pages keep a margin."""
     language, percent = look
-    window = make_window(screen_size, settings=make_settings(languages=("en", "es")))
+    settings = make_settings(languages=("en", "es"))
+    window = make_window(screen_size, settings=settings)
     window.present(replace(window.presentation, language=language, text_percent=percent))
     window.show_section(0)
     window.idle.warn_now()
     notice = window.still_there
     qtbot.waitUntil(notice.isVisible, timeout=WAIT_MS)
-    margin = window._pages.metrics.margin
+    # The margin every page keeps at this text size (the theme's own rule).
+    margin = Metrics.for_theme(settings.theme, percent).margin
     for label in notice.findChildren(QLabel):
         if not label.isVisible():
             continue

@@ -65,3 +65,31 @@ def test_two_widgets_showing_one_picture_at_two_sizes_both_get_it(qtbot, tmp_pat
     assert got["small"].width() == 1100
     big.deleteLater()
     small.deleteLater()
+
+
+def test_a_draw_whose_queue_is_shut_down_before_it_runs_does_not_wedge_the_picture(
+        qtbot, tmp_path):
+    """The topics page queues its thumbnails on a worker of its own, shut down with the
+    page. A thumbnail still queued then must not leave its picture marked as drawing: a
+    section page asking for that picture later waited for ever (found when pages came to
+    be built after the first paint and a rebuild came before the queue had run)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    picture_file = hostile_drawing(tmp_path / "drawing.svg", points=10)
+    queue = ThreadPoolExecutor(max_workers=1)
+    hold = threading.Event()
+    queue.submit(hold.wait)  # the worker is busy: the thumbnail stays queued
+    thumbnail = pictures.BackgroundPicture()
+    assert thumbnail.start(picture_file, QSize(100, 100), executor=queue) is None
+    page = pictures.BackgroundPicture()
+    shown: list[QPixmap] = []
+    page.ready.connect(shown.append)
+    if (at_once := page.start(picture_file, QSize(400, 400))) is not None:
+        shown.append(at_once)
+    queue.shutdown(wait=False, cancel_futures=True)  # the topics page goes
+    hold.set()
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert shown[0].width() == 400
+    assert pictures.finish_all(timeout_s=WAIT_MS / 1000)
+    for picture in (thumbnail, page):
+        picture.deleteLater()

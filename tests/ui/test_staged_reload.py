@@ -148,6 +148,7 @@ def test_a_build_that_fails_leaves_the_pages_on_screen(qtbot, window, make_setti
                                                        content_dir, tmp_path,
                                                        one_step_per_slice, caplog):
     before = [s.title for s in window.sections]
+    assert window.section_pages  # every page of the content on screen is built
     newer = retitled(make_settings, content_dir, tmp_path / "newer", "Newer")
     pages = window.findChild(SectionPages)
     make = pages._add_page

@@ -12,8 +12,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.content.model import Section
-from kiosk.ui.pages.section import URGENT_SLUG
+from kiosk.content.model import URGENT_SLUG, Section
 from kiosk.ui.widgets import icons
 from kiosk.ui.widgets.access_buttons import AccessButtons
 from kiosk.ui.widgets.flow_layout import FlowLayout

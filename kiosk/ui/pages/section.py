@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.content.model import URGENT_SLUG as URGENT_SLUG  # for those who import it here
 from kiosk.content.model import Section
 from kiosk.speech import shown_html
 from kiosk.ui.input.touch import make_touch_scrollable
@@ -38,7 +39,6 @@ from kiosk.ui.widgets.illustration import Illustration
 from kiosk.ui.widgets.theme import Metrics
 
 # The section whose warning signs must all be visible at once (resources/content/*/85-...).
-URGENT_SLUG = "get-care-right-away"
 # The largest part of the page the picture may take, at normal and at larger text.
 PICTURE_SHARE = 2 / 5
 PICTURE_SHARE_LARGER = 1 / 4

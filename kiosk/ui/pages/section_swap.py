@@ -3,22 +3,27 @@
 Content changes while patients use the kiosk. ``replace_in_slices`` builds the new pages a
 slice at a time (see ``in_slices``) behind the ones on screen, which keep working, swaps
 them in together once all are made, and deletes the old ones a slice at a time: a tap
-during a reload waits for one slice at most. ``replace_now`` does it all at once, for
-start-up and a change of language, when the pages are needed straight away.
+during a reload waits for one slice at most. ``replace_now`` takes the new sections at once,
+for start-up and a change of language, and builds each page the first time it is shown (or
+in ``build_rest``'s steps, just after the first paint): the start screen shows no section,
+and the first section shown waits for its own page only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.content.model import Section
-from kiosk.ui.pages.section import SectionPage
-from kiosk.ui.pages.topics import TopicButton, TopicsPage
 from kiosk.ui.services.in_slices import InSlices, delete_in_slices
+
+if TYPE_CHECKING:
+    from kiosk.ui.pages.section import SectionPage
+    from kiosk.ui.pages.topics import TopicButton, TopicsPage
 
 
 class PageBuild(QObject):
@@ -66,30 +71,66 @@ class SectionPages(QObject):
 
     replaced = Signal()
 
-    def __init__(self, stack: QStackedWidget, topics: TopicsPage,
+    def __init__(self, stack: QStackedWidget, topics: Callable[[], TopicsPage],
+                 topics_made: Callable[[], bool],
                  make_page: Callable[[Section], SectionPage],
                  parent: QObject | None = None) -> None:
+        """``topics`` gives the topics page (building it if need be), ``topics_made`` says
+        whether it exists yet."""
         super().__init__(parent)
         self._stack = stack
         self._topics = topics
+        self._topics_made = topics_made
         self._make_page = make_page
         self.sections: tuple[Section, ...] = ()
-        self.pages: list[SectionPage] = []
+        self._pages: list[SectionPage | None] = []
+        # The sections the topics page lists (None: not set since the last replace).
+        self._listed: tuple[Section, ...] | None = None
         self._build: PageBuild | None = None
+
+    @property
+    def pages(self) -> list[SectionPage]:
+        """Every section page, each built now if it was not yet."""
+        return [self.page(index) for index in range(len(self.sections))]
+
+    def built(self) -> list[SectionPage]:
+        return [page for page in self._pages if page is not None]
+
+    def page(self, index: int) -> SectionPage:
+        page = self._pages[index]
+        if page is None:
+            page = self._pages[index] = self._add_page(self.sections[index])
+        return page
+
+    def topics(self) -> TopicsPage:
+        """The topics page, listing these sections."""
+        topics = self._topics()
+        if self._listed is not self.sections:
+            topics.set_sections(self.sections)
+            self._listed = self.sections
+        return topics
+
+    def build_rest(self) -> list[Callable[[], object]]:
+        """A step for each page not built yet, and the topics list (for `InSlices`)."""
+        steps: list[Callable[[], object]] = [
+            partial(self.page, index) for index, page in enumerate(self._pages) if page is None]
+        return [*steps, self.topics]
 
     def replace_now(self, sections: tuple[Section, ...]) -> None:
         self.cancel()
-        for page in self.pages:
+        for page in self.built():
             self._stack.removeWidget(page)
             page.deleteLater()
-        self.pages = [self._add_page(section) for section in sections]
-        self._topics.set_sections(sections)
+        self._pages = [None] * len(sections)
         self.sections = sections
+        self._listed = None
+        if self._topics_made():
+            self.topics()  # it may be on screen: it lists the new sections now
         self.replaced.emit()
 
     def replace_in_slices(self, sections: tuple[Section, ...]) -> None:
         self.cancel()
-        build = PageBuild(sections, self._add_page, self._topics.new_button, self)
+        build = PageBuild(sections, self._add_page, self.topics().new_button, self)
         build.ready.connect(lambda: self._swap_in(build))
         # The pages on screen stay; the error is in the log.
         build.failed.connect(self.cancel)
@@ -110,9 +151,10 @@ class SectionPages(QObject):
         self._build = None
         # The old pages leave the stack as they are deleted, a few per slice: taking all of
         # them out of it at once was 70 ms (every removal lays the stack out again).
-        old = [*self.pages, *self._topics.use_buttons(build.buttons)]
-        self.pages = build.pages
+        old = [*self.built(), *self._topics().use_buttons(build.buttons)]
+        self._pages = list(build.pages)
         self.sections = build.sections
+        self._listed = build.sections
         self.replaced.emit()  # the window shows the new page before the old ones go
         delete_in_slices(old, self)
         build.deleteLater()

@@ -142,9 +142,13 @@ class TopicsPage(QWidget):
             button.deleteLater()
 
     def new_button(self, index: int, section: Section) -> TopicButton:
-        """The button for section number ``index``, not shown until ``use_buttons``."""
+        """The button for section number ``index``, not shown until ``use_buttons``.
+
+        A child of this page from the start (hidden until the grid takes it): a build in
+        slices that never finishes (the kiosk closed during a reload) leaves no widget of
+        its own behind."""
         button = TopicButton(index + 1, section, round(self._metrics.button_height * 1.3),
-                             self._drawer, urgent_colour=self._urgent_colour)
+                             self._drawer, self, urgent_colour=self._urgent_colour)
         button.clicked.connect(lambda _checked=False, i=index: self.topicTapped.emit(i))
         return button
 

@@ -30,8 +30,8 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from kiosk.config import Settings
 from kiosk.content.files import IMAGES_FOLDER, Fingerprint, content_files, fingerprint
 from kiosk.content.last_good import load_and_keep
-from kiosk.content.loader import LoadResult
 from kiosk.content.model import ContentSet, Problem, escaped
+from kiosk.content.result import LoadResult
 from kiosk.content.settle import Settler
 
 log = logging.getLogger(__name__)

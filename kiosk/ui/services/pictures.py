@@ -102,7 +102,12 @@ class _OneDrawPerPicture:
         draw: Future[QImage] = Future()  # the draw itself, which finish_all waits for
         _track(draw)
         if executor is not None:
-            executor.submit(self._run, draw, path, size, [job])
+            queued = executor.submit(self._run, draw, path, size, [job])
+            # A queue shut down before this draw starts (the topics page deleted by a
+            # rebuild) must not leave the picture marked as drawing: every later request
+            # for it, from any page, would wait for ever.
+            queued.add_done_callback(
+                lambda ran: self._never_ran(draw, path, job) if ran.cancelled() else None)
         else:
             threading.Thread(target=self._run, args=(draw, path, size, [job]),
                              name="picture", daemon=True).start()
@@ -127,6 +132,20 @@ class _OneDrawPerPicture:
             if following is None:
                 return
             size, jobs = following
+
+    def _never_ran(self, draw: Future[QImage], path: Path, job: Future[QImage]) -> None:
+        """The queued draw was cancelled before it ran: its own request gets nothing, and
+        the requests that waited for it get a draw on a thread of their own."""
+        with contextlib.suppress(InvalidStateError):
+            job.set_result(QImage())
+        following = self._next(str(path))
+        if following is not None:
+            size, jobs = following
+            again: Future[QImage] = Future()
+            _track(again)
+            threading.Thread(target=self._run, args=(again, path, size, jobs),
+                             name="picture", daemon=True).start()
+        draw.set_result(QImage())
 
     def _next(self, key: str) -> tuple[tuple[int, int], list[Future[QImage]]] | None:
         """The newest size still wanted for ``key``, and its requests; the other sizes wait

@@ -12,17 +12,20 @@ import enum
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from kiosk import session as rules
 from kiosk.config import Settings
-from kiosk.content.markdown_body import is_internal
+from kiosk.content.links import is_internal
 from kiosk.session import ATTRACT, STAFF, THANKS, TOPICS, Draft, Page, PatientSession, Presentation
-from kiosk.signups.entry import Signup
-from kiosk.signups.service import SignupService
 from kiosk.signups.store import StoreUnavailable
 from kiosk.ui.shell.idle import IdleGuard
+
+if TYPE_CHECKING:
+    from kiosk.signups.entry import Signup
+    from kiosk.signups.service import SignupService
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +42,10 @@ class SessionController(QObject):
     # The new Presentation: the pages are to be built anew in it.
     presentationChanged = Signal(object)
 
-    def __init__(self, settings: Settings, signups: SignupService | None,
+    def __init__(self, settings: Settings, signups: Callable[[], SignupService | None],
                  parent: QObject | None = None) -> None:
+        """``signups`` gives the sign-up service (None when there is none) when a sign-up is
+        first asked for: the start screen does not wait for it."""
         super().__init__(parent)
         self._settings = settings
         self._signups = signups
@@ -71,7 +76,8 @@ class SessionController(QObject):
         return self._slugs
 
     def signup_ready(self) -> bool:
-        return self._signups is not None and self._signups.ready()
+        signups = self._signups()
+        return signups is not None and signups.ready()
 
     def section_index(self) -> int | None:
         return rules.section_index(self.page, self._slugs)
@@ -154,11 +160,12 @@ class SessionController(QObject):
     # Sign-up -----------------------------------------------------------------------------
 
     def submit(self, signup: Signup) -> Saved:
-        if self._signups is None:
+        signups = self._signups()
+        if signups is None:
             self.go(rules.signup_page(False))
             return Saved.NOT_READY
         try:
-            self._signups.submit(signup)
+            signups.submit(signup)
         except StoreUnavailable:
             # Logged by the store without patient data.
             return Saved.FAILED

@@ -3,14 +3,19 @@
 It draws what the `SessionController` says: every way of moving (buttons, dots, swipes,
 links, the topics menu) goes to the controller, which keeps the patient's session and its
 rules (`kiosk.session`) and answers with ``pageChanged`` / ``presentationChanged``.
+
+Only the start screen and its bars are built before the first paint; each other page when
+first shown, and all the rest in short slices just after that paint (``firstPainted``), so
+a boot shows the start screen sooner and the first tap still finds its page built.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -26,44 +31,45 @@ from kiosk.session import (
     UNAVAILABLE,
     Draft,
     Page,
-    PageKind,
     Presentation,
     section_index,
 )
-from kiosk.signups.entry import Signup
 from kiosk.ui.input.activity import ActivityWatcher
 from kiosk.ui.input.long_press import LongPress
 from kiosk.ui.input.swipe import SwipeDetector
-from kiosk.ui.pages.section import SectionPage
 from kiosk.ui.pages.section_swap import SectionPages
-from kiosk.ui.pages.signup.form import SignupForm
-from kiosk.ui.pages.signup.slot import FormSlot
-from kiosk.ui.shell.controller import Saved, SessionController
+from kiosk.ui.services.first_paint import FirstPaint
+from kiosk.ui.shell.controller import SessionController
 from kiosk.ui.shell.idle import IdleGuard
-from kiosk.ui.shell.page_factory import PageFactory, Pages
+from kiosk.ui.shell.later_pages import LaterPages
+from kiosk.ui.shell.page_factory import PageFactory
+from kiosk.ui.shell.pages import Pages
 from kiosk.ui.shell.services import Services
+from kiosk.ui.shell.signup_flow import SignupFlow
+from kiosk.ui.shell.titles import spoken_title, window_title
+from kiosk.ui.shell.typing import Typing
+
+if TYPE_CHECKING:
+    from kiosk.ui.pages.section import SectionPage
+    from kiosk.ui.pages.signup.form import SignupForm
 
 log = logging.getLogger(__name__)
-# What a screen reader calls each page that is not a section.
-TITLE_KEYS = {PageKind.ATTRACT: "attract_title", PageKind.TOPICS: "topics_title",
-              PageKind.SIGNUP: "signup_title", PageKind.THANKS: "thanks_title",
-              PageKind.NOT_READY: "signup_title", PageKind.UNAVAILABLE: "unavailable_title",
-              PageKind.STAFF: "staff_pin_title"}
 
 # The pages, for those who import them from here.
 __all__ = ["ATTRACT", "NOT_READY", "SIGNUP", "STAFF", "THANKS", "TOPICS", "UNAVAILABLE",
            "KioskWindow", "Services"]
 
 
-class KioskWindow(QWidget):
+class KioskWindow(QWidget, LaterPages):
     # The page now on screen (a kiosk.session.Page), once it is drawn.
     pageShown = Signal(object)
     # The pages were built anew in another language, text size or contrast.
     presentationChanged = Signal()
-
     exitRequested = Signal()
     # New content's pages are on screen (after set_content, or update_content's last slice).
     contentShown = Signal()
+    # The window's first frame is painted and flushed; the pages not shown yet follow.
+    firstPainted = Signal()
 
     _pages: Pages
 
@@ -86,7 +92,7 @@ class KioskWindow(QWidget):
         self._layout.setSpacing(0)
 
         # What outlives a change of language or text size: the session, gestures, watchers.
-        self.controller = SessionController(settings, services.signups, self)
+        self.controller = SessionController(settings, lambda: services.signups, self)
         self.controller.pageChanged.connect(self._draw)
         self.controller.presentationChanged.connect(self._rebuild)
         # The hidden way in for staff: press and hold the clinic's logo.
@@ -95,36 +101,36 @@ class KioskWindow(QWidget):
         self.swipe = SwipeDetector(parent=self)
         self.swipe.swiped.connect(self.controller.swipe)
         self.activity = ActivityWatcher(self)
-        # Whichever panel is up now: the watcher outlives every rebuild of the pages.
-        self.activity.activity.connect(lambda: self._pages.staff.note_activity())
+        self.activity.activity.connect(self._note_staff_activity)
         self.activity.activity.connect(self.idle.note_activity)
         self.idle.warned.connect(self.show_still_there)
         self.idle.expired.connect(self.start_over)
+        self._typing = Typing(self, lambda: self._pages, self.controller)
         self._factory = PageFactory(settings, translations, services, self.controller,
                                     self.staff_gesture, self, self.present)
+        self._signup = SignupFlow(self._factory, self.controller, self._typing,
+                                  lambda: self._pages)
 
         self._build_pages()
         self.set_content(content)
+        # One more turn of the event loop after the paint: whatever else waited for it (the
+        # supervisor's READY=1) goes before the pages built after it.
+        FirstPaint(self, lambda: QTimer.singleShot(0, self, self._after_first_paint))
 
     def _build_pages(self) -> None:
-        """Make every page and bar for the current language, text size and contrast."""
-        pages = self._pages = self._factory.build(self.presentation)
+        """Make the start screen and bars for the current language, text size and contrast
+        (the other pages are made when first asked for, or by ``build_rest``)."""
+        pages = self._pages = self._factory.build(self.presentation, self._wire)
         self.setStyleSheet(pages.style)
         # What is on screen now, by name (tests, automation and screenshots reach for them).
         self.header, self.nav, self.stack = pages.header, pages.nav, pages.stack
-        self.attract, self.topics, self.unavailable = pages.attract, pages.topics, pages.unavailable
-        self.keyboard, self.thanks, self.not_ready = pages.keyboard, pages.thanks, pages.not_ready
-        self.staff, self.still_there = pages.staff, pages.still_there
-        self.keyboard.doneTapped.connect(self._keyboard_done)
-        self.staff.exitRequested.connect(self.exitRequested)
-        self.staff.fieldFocused.connect(self._attach_keyboard)
-        self.still_there.stayTapped.connect(self._stay)
-        self._form_slot = FormSlot(self.stack, self._new_form, before=self.thanks)
+        self.attract = pages.attract
+        self._form_slot = self._signup.new_slot(self.stack)
         self._section_pages = SectionPages(
-            self.stack, self.topics, lambda section: self._factory.new_section_page(pages, section),
-            self)
+            self.stack, lambda: pages.topics, lambda: pages.is_made("topics"),
+            lambda section: self._factory.new_section_page(pages, section), self)
         self._section_pages.replaced.connect(self._show_sections)
-        for widget in (self.header, self.stack, self.nav, self.keyboard):
+        for widget in (self.header, self.stack, self.nav):
             self._layout.addWidget(widget, 1 if widget is self.stack else 0)
 
     # Language, text size, contrast --------------------------------------------------------
@@ -135,8 +141,7 @@ class KioskWindow(QWidget):
 
     @property
     def strings(self) -> Mapping[str, str]:
-        strings: Mapping[str, str] = self._pages.strings
-        return strings
+        return self._pages.strings
 
     def present(self, presentation: Presentation) -> None:
         """Rebuild every page in ``presentation``, on the equivalent page, keeping the form.
@@ -157,19 +162,26 @@ class KioskWindow(QWidget):
         self.presentationChanged.emit()
 
     def _rebuild(self, _presentation: Presentation) -> None:
-        self.staff.clear("rebuilt")  # the key never outlives the panel that showed it
+        self._clear_staff_if_made("rebuilt")  # the key never outlives the panel that showed it
         self._services.stop_reading()
-        if self.keyboard.isVisible():
-            self._keyboard_done()
+        if self._typing.typing():
+            self._typing.done()
         self._section_pages.cancel()
         self._section_pages.deleteLater()
-        for widget in (self.header, self.stack, self.nav, self.keyboard, self.still_there):
+        if self._rest is not None:
+            # Now, not with its parent later: a slice must not build into the old pages.
+            self._rest.cancel()
+            self._rest = None
+        made = [w for w in self._pages.made() if w.parent() is not self.stack]
+        for widget in (self.header, self.stack, self.nav, *made):
             self._layout.removeWidget(widget)
             widget.hide()
             widget.deleteLater()
         self._build_pages()
         # The new stack shows the attract page until the content puts the patient back.
         self.set_content(self._content)
+        if self.isVisible():
+            self.build_rest(at_once=True)
 
     # What is on screen -------------------------------------------------------------------
 
@@ -191,7 +203,7 @@ class KioskWindow(QWidget):
 
     @property
     def section_pages(self) -> list[SectionPage]:
-        return list(self._section_pages.pages)
+        return self._section_pages.pages
 
     def current_index(self) -> int | None:
         return self.controller.section_index()
@@ -205,7 +217,7 @@ class KioskWindow(QWidget):
         kept waiting. ``contentShown`` says when they are up."""
         self._content = content
         sections = content.sections(self.presentation.language) if content else ()
-        if in_slices and sections and self._section_pages.pages:
+        if in_slices and sections and self._section_pages.sections:
             self._section_pages.replace_in_slices(sections)
         else:
             self._section_pages.replace_now(sections)
@@ -251,38 +263,6 @@ class KioskWindow(QWidget):
     def reset_signup(self) -> None:
         self._form_slot.reset()
 
-    def _new_form(self) -> SignupForm:
-        form = self._factory.new_form(self._pages, self.presentation)
-        form.submitted.connect(self._save_signup)
-        form.fieldFocused.connect(self._attach_keyboard)
-        return form
-
-    def _save_signup(self, signup: object) -> None:
-        assert isinstance(signup, Signup)
-        if (saved := self.controller.submit(signup)) is Saved.FAILED:
-            # The patient keeps what they typed.
-            self.form.show_failure(self.strings["signup_failed"])
-        elif saved is Saved.SAVED:
-            self.reset_signup()
-            self.controller.go(THANKS)
-
-    def _attach_keyboard(self, target: QWidget | None, layout: str) -> None:
-        self.keyboard.attach(target, layout)
-        self._place_header()
-
-    def _keyboard_done(self) -> None:
-        focused = self.focusWidget()
-        if focused is not None:
-            focused.clearFocus()
-        self.keyboard.attach(None, "")
-        self._place_header()
-
-    def _place_header(self) -> None:
-        """The header shows on patient pages; at larger text it makes way for the keyboard,
-        which with the field above it would not fit a landscape screen otherwise (the form
-        keeps Back, and the keyboard its Done)."""
-        typing_large = self.keyboard.isVisibleTo(self) and self.presentation.text_percent > 100
-        self.header.setVisible(self.current_page.has_header and not typing_large)
 
     # Idle --------------------------------------------------------------------------------
 
@@ -296,32 +276,33 @@ class KioskWindow(QWidget):
     def start_over(self) -> None:
         """Forget the last patient: start screen in the clinic's language, text size and
         colours, empty form, every page scrolled to the top."""
-        self.still_there.hide()
-        self.staff.clear("patient idle reset")
+        self._hide_still_there_if_made()
+        self._clear_staff_if_made("patient idle reset")
         self._services.stop_reading()
         self.controller.start_over(rebuilt=self._scroll_all_to_top)
 
     def _scroll_all_to_top(self) -> None:
-        for page in self._section_pages.pages:
+        for page in self._section_pages.built():
             page.scroll_to_top()
-        self.topics.scroll_to_top()
+        if self._pages.is_made("topics"):
+            self.topics.scroll_to_top()
 
     # Drawing what the controller says -------------------------------------------------------
 
     def _draw(self, before: Page, page: Page) -> None:
         if before == STAFF and page != STAFF:
-            self.staff.clear("left the panel")  # leaving the panel any way locks it
+            self._clear_staff_if_made("left the panel")  # leaving the panel any way locks it
         self.stack.setCurrentWidget(self._widget_for(before, page))
-        if self.keyboard.isVisible():
-            self._keyboard_done()
+        if self._typing.typing():
+            self._typing.done()
         if page == ATTRACT:
             # Whoever comes next starts with an empty form, even if the last patient walked
             # away halfway (the idle reset covers the patient who just stops touching).
             self.reset_signup()
         elif page == THANKS:
             self.thanks.start_countdown(self.controller.thanks_timer.interval())
-        self.still_there.hide()
-        self._place_header()
+        self._hide_still_there_if_made()
+        self._typing.place_header()
         self.header.show_navigation(page != THANKS)
         self.nav.setVisible(page.is_section)
         # Lay the page out at its final size now, not on the next turn of the event loop:
@@ -335,7 +316,7 @@ class KioskWindow(QWidget):
         """The page's widget, made ready to be shown."""
         index = self.current_index()
         if index is not None:
-            section = self._section_pages.pages[index]
+            section = self._section_pages.page(index)
             section.scroll_to_top()
             self.nav.set_current(index)
             return section
@@ -346,22 +327,21 @@ class KioskWindow(QWidget):
         if page == SIGNUP:
             self.controller.form_shown(self.form.consent_version)
             return self._form_slot.show()
+        if page == ATTRACT:
+            return self.attract
         if page == STAFF:
             self.staff.open()
-        widgets: dict[Page, QWidget] = {
-            ATTRACT: self.attract, UNAVAILABLE: self.unavailable, NOT_READY: self.not_ready,
-            THANKS: self.thanks, STAFF: self.staff}
-        return widgets[page]
+        # Only the page asked for is built (see Pages), not every page named here.
+        names = {UNAVAILABLE: "unavailable", NOT_READY: "not_ready", THANKS: "thanks",
+                 STAFF: "staff"}
+        return self._pages.get(names[page])
 
     def _show_title(self, page: Page) -> None:
         index = self.current_index()
-        title = self.sections[index].title if index is not None else str(page)
-        self.setWindowTitle(f"{self._settings.clinic_name} - {title}")
-        # What a screen reader announces for the window: the page's own title in the
-        # patient's language (the window title above keeps the page's id for e2e tests).
-        self.setAccessibleName(self.sections[index].title if index is not None
-                               else self.strings[TITLE_KEYS[page.kind]]
-                               if page.kind in TITLE_KEYS else self._settings.clinic_name)
+        section = self.sections[index] if index is not None else None
+        self.setWindowTitle(window_title(self._settings.clinic_name, page, section))
+        self.setAccessibleName(spoken_title(self._settings.clinic_name, page, section,
+                                            self.strings))
 
     # Window ------------------------------------------------------------------------------
 
@@ -391,7 +371,8 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.still_there.setGeometry(self.rect())
+        if self._pages.is_made("still_there"):
+            self.still_there.setGeometry(self.rect())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -400,3 +381,4 @@ class KioskWindow(QWidget):
             for watcher in (self.swipe, self.activity):
                 handle.removeEventFilter(watcher)
                 handle.installEventFilter(watcher)
+

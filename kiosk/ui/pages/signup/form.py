@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,6 +30,7 @@ from kiosk.session import consent_version
 from kiosk.signups.entry import CONTACT_TIMES, MAX_LENGTH, validate, validate_field
 from kiosk.ui.input.touch import make_touch_scrollable
 from kiosk.ui.pages.signup.fields import ConsentRow, ErrorMessage, FieldEdit
+from kiosk.ui.pages.signup.scrolling import scroll_to_show
 from kiosk.ui.pages.signup.spoken_names import spoken
 from kiosk.ui.widgets.flow_layout import FlowLayout
 from kiosk.ui.widgets.keyboard import EMAIL, PHONE, TEXT
@@ -42,8 +43,6 @@ FIELDS = {
     "email": ("email_label", EMAIL, MAX_LENGTH["email"]),
     "note": ("note_label", TEXT, MAX_LENGTH["note"]),
 }
-# Room kept above and below a field scrolled into view, so it never touches an edge.
-_VIEW_MARGIN = 16
 
 
 def plural(strings: Mapping[str, str], key: str, count: int) -> str:
@@ -349,45 +348,7 @@ class SignupForm(QWidget):
 
     def ensure_visible(self, widgets: list[QWidget]) -> None:
         # After the keyboard opens the page is shorter; wait for the new layout, then scroll.
-        QTimer.singleShot(0, self, lambda: self._scroll_to(widgets))
-
-    def _scroll_to(self, widgets: list[QWidget]) -> None:
-        """Scroll the least needed to show all of ``widgets`` (a field with its hint, label
-        and error); when they do not all fit, the bottom of them (the field itself)."""
-        inner = self.scroll_area.widget()
-        shown = [w for w in widgets if not w.isHidden()]
-        if inner is None or not shown:
-            return
-        tops = [w.mapTo(inner, QPoint(0, 0)).y() for w in shown]
-        top = min(tops) - _VIEW_MARGIN
-        bottom = max(t + w.height() for t, w in zip(tops, shown, strict=True)) + _VIEW_MARGIN
-        bar = self.scroll_area.verticalScrollBar()
-        height = self.scroll_area.viewport().height()
-        # How far it may go and still show the field (all of them when they fit).
-        lowest = max(0, bottom - _VIEW_MARGIN - height)
-        highest = min(bar.maximum(), max(tops) if bottom - top > height else min(tops))
-        if bottom - top > height:
-            bar.setValue(self._at_a_row(bottom - height, lowest, highest))
-        elif top < bar.value():
-            bar.setValue(self._at_a_row(top, lowest, highest))
-        elif bottom > bar.value() + height:
-            bar.setValue(self._at_a_row(bottom - height, lowest, highest))
-        else:  # in view, but the page may have grown or shrunk under a line (summary, keys)
-            bar.setValue(self._at_a_row(bar.value(), lowest, highest))
-
-    def _at_a_row(self, wanted: int, lowest: int, highest: int) -> int:
-        """The scroll position nearest ``wanted``, from ``lowest`` to ``highest``, whose top
-        edge falls in the gap above a row of the form (a label, a field, a hint), never
-        through a line of text; ``wanted`` itself if there is none."""
-        inner = self.scroll_area.widget()
-        layout = inner.layout() if inner is not None else None
-        if inner is None or layout is None:
-            return wanted
-        gap = layout.spacing() // 2
-        rows = {max(0, child.y() - gap) for child in inner.children()
-                if isinstance(child, QWidget) and child.isVisible()}
-        fits = [row for row in rows if lowest <= row <= highest]
-        return min(fits, key=lambda row: abs(row - wanted)) if fits else wanted
+        QTimer.singleShot(0, self, lambda: scroll_to_show(self.scroll_area, widgets))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if isinstance(watched, FieldEdit):

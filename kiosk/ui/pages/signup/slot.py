@@ -7,24 +7,36 @@ history), not clearing its fields; the clipboard goes too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QClipboard, QGuiApplication
-from PySide6.QtWidgets import QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget
 
-from kiosk.ui.pages.signup.form import SignupForm
+if TYPE_CHECKING:
+    from kiosk.ui.pages.signup.form import SignupForm
 
 
 class FormSlot(QObject):
-    def __init__(self, stack: QStackedWidget, make_form: Callable[[], SignupForm],
-                 before: QWidget) -> None:
-        """A form made by ``make_form``, put in ``stack`` before ``before``."""
+    def __init__(self, stack: QStackedWidget, make_form: Callable[[], SignupForm]) -> None:
+        """A form made by ``make_form`` when first asked for, put in ``stack``."""
         super().__init__(stack)  # goes with the stack at a rebuild
         self._stack = stack
         self._make_form = make_form
-        self.form = make_form()
+        self._form: SignupForm | None = None
         self._shown = False
-        stack.insertWidget(stack.indexOf(before), self.form)
+
+    @property
+    def form(self) -> SignupForm:
+        """The form, built now if it was not yet (the start screen does not wait for it)."""
+        if self._form is None:
+            self._form = self._make_form()
+            self._stack.addWidget(self._form)
+        return self._form
+
+    @property
+    def made(self) -> bool:
+        return self._form is not None
 
     def show(self) -> SignupForm:
         self._shown = True
@@ -37,11 +49,11 @@ class FormSlot(QObject):
         forget and is kept (every return to the start screen would otherwise build one for
         nothing).
         """
-        if self._shown or self.form.touched:
-            old = self.form
-            self.form = self._make_form()
+        old = self._form
+        if old is not None and (self._shown or old.touched):
+            self._form = self._make_form()
             self._shown = False
-            self._stack.insertWidget(self._stack.indexOf(old), self.form)
+            self._stack.insertWidget(self._stack.indexOf(old), self._form)
             self._stack.removeWidget(old)
             old.deleteLater()
         clipboard = QGuiApplication.clipboard()
