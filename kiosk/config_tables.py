@@ -10,7 +10,6 @@ from typing import Any
 
 from kiosk.server.config import ServerConfig
 from kiosk.server.errors import ServerUnavailable
-from kiosk.server.transport import parse, require_safe_transport
 from kiosk.speech import SpeechConfig
 from kiosk.take_home import TakeHomeConfig
 
@@ -117,6 +116,10 @@ def server_table(table: Mapping[str, Any], where: str) -> ServerConfig | None:
                                   or any(ch in kiosk_name for ch in "\n\r")):
         raise ConfigError(f"{where}: 'kiosk_name' in [server] must be one line of 1 to 100 "
                           f"characters, like \"Waiting room 1\"")
+    # Here, not at the top: psycopg is loaded only by a kiosk that has a server (issue 14's
+    # start-up: the embedded default imports none of it).
+    from kiosk.server.transport import parse, require_safe_transport
+
     try:
         written = parse(conninfo)
         if "password" in written:

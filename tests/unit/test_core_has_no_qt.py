@@ -66,3 +66,23 @@ def test_the_command_line_works_where_qt_cannot_load(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr
     assert "OK: " in result.stdout
+
+
+def test_the_kiosk_starts_without_the_checker_the_sign_up_stack_or_the_server_driver() -> None:
+    """Issue 14: what the start screen needs is imported before its first paint, and nothing
+    more: the content checker, the sign-up stack and psycopg (for a kiosk without a server)
+    come when first used. Each costs tens of milliseconds at every boot."""
+    heavy = ("psycopg", "nacl", "argon2", "phonenumbers", "babel", "markdown", "markdown_it",
+             "PIL", "segno", "defusedxml")
+    code = (
+        "import sys\n"
+        "import kiosk.app\n"
+        "from kiosk.config import load_settings\n"
+        "load_settings(None, environ={})\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, cwd=ROOT, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
