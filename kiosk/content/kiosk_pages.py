@@ -159,6 +159,9 @@ class KioskPages:
             shutil.rmtree(staging, ignore_errors=True)
             return Offer(version, None, [], f"version {version.number} was refused: {e}",
                          origin=origin)
+        except BaseException:  # e.g. the server gone mid-download: no staging folder stays
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         result = load_live(self._settings, folder)
         if not result.ok:
             shutil.rmtree(staging, ignore_errors=True)

@@ -196,3 +196,54 @@ def test_the_server_gone_mid_follow_leaves_no_half_version(private_postgres, con
     finally:
         desk.close()
         kiosk_store.close()
+
+
+def test_the_server_killed_during_the_download_leaves_no_half_version(
+        private_postgres, content_dir, make_settings, tmp_path):
+    """The kiosk's download statement is under way (held behind a lock the test takes, so
+    the moment is certain, not a race) when the server stops: nothing half-written shows,
+    no staging folder stays, and the next try takes the version whole."""
+    clinic = private_postgres.fresh_clinic()
+    desk = PgVersionStore(clinic.desk_conninfo)
+    kiosk_store = PgVersionStore(clinic.kiosk_conninfo)
+    settings = make_settings(content_dir)
+    pages = KioskPages(settings, clock=Clock(datetime.now(UTC) + timedelta(hours=1)))
+    new = retitled(content_dir, tmp_path, "new", "Never half shown")
+    before = (content_dir / PAGE).read_bytes()
+    outcome: list[object] = []
+    try:
+        publish_checked(new, make_settings(new), desk, author="Rosa", note="new")
+        holder = psycopg.connect(clinic.admin_conninfo)
+        watcher = psycopg.connect(clinic.admin_conninfo, autocommit=True)
+        try:
+            holder.execute("LOCK TABLE page_files IN ACCESS EXCLUSIVE MODE")
+
+            def follow() -> None:
+                try:
+                    outcome.append(pages.follow(kiosk_store))
+                except ServerUnavailable as e:
+                    outcome.append(e)
+
+            thread = threading.Thread(target=follow)
+            thread.start()
+            while not watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'SELECT name, data FROM page_files%'").fetchone()[0]:
+                assert thread.is_alive(), outcome  # the download must be the one waiting
+            private_postgres.stop("immediate")
+            thread.join(60)
+        finally:
+            holder.close()  # gone with the server: closed, never committed
+            watcher.close()
+        assert not thread.is_alive()
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], ServerUnavailable)
+        assert (content_dir / PAGE).read_bytes() == before
+        assert not list(settings.data_dir.glob(".incoming-*"))
+        assert pages.shown() is None
+        private_postgres.start()
+        assert pages.follow(kiosk_store).shown is not None
+        assert title_of(content_dir) == "title: Never half shown"
+    finally:
+        desk.close()
+        kiosk_store.close()
