@@ -5,9 +5,10 @@ it says; nothing here draws."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -114,16 +115,26 @@ class Publisher(QObject):
         live = live_at(versions, datetime.now().astimezone())
         return History(versions, live.number if live else None, started)
 
-    def show_version(self, number: int, slug: str | None,
-                     show: Callable[[dict[str, Section | None]], None]) -> bool:
-        """Hand ``show`` version ``number``'s page ``slug`` (else its first) in each language,
-        while its pictures exist; False, said, if it cannot be read."""
-        with tempfile.TemporaryDirectory(prefix="desk-version-") as temp:
+    @contextlib.contextmanager
+    def _exported(self, number: int, prefix: str, failed: str) -> Iterator[Path | None]:
+        """Version ``number``'s files in a temporary folder while the block runs; None, said
+        ("cannot be ``failed``"), if the store cannot give them."""
+        with tempfile.TemporaryDirectory(prefix=prefix) as temp:
             folder = Path(temp) / "content"
             try:
                 self._store.export(number, folder)
             except STORE_ERRORS as e:
-                self.said.emit(f"Version {number} cannot be shown: {e}")
+                self.said.emit(f"Version {number} cannot be {failed}: {e}")
+                yield None
+                return
+            yield folder
+
+    def show_version(self, number: int, slug: str | None,
+                     show: Callable[[dict[str, Section | None]], None]) -> bool:
+        """Hand ``show`` version ``number``'s page ``slug`` (else its first) in each language,
+        while its pictures exist; False, said, if it cannot be read."""
+        with self._exported(number, "desk-version-", "shown") as folder:
+            if folder is None:
                 return False
             result = load_live(self._settings, folder)
             sections: dict[str, Section | None] = {}
@@ -137,12 +148,8 @@ class Publisher(QObject):
 
     def into_drafts(self, number: int) -> bool:
         """Replace the drafts with version ``number``'s files; False, said, if it fails."""
-        with tempfile.TemporaryDirectory(prefix="desk-open-") as temp:
-            folder = Path(temp) / "content"
-            try:
-                self._store.export(number, folder)
-            except STORE_ERRORS as e:
-                self.said.emit(f"Version {number} cannot be opened: {e}")
+        with self._exported(number, "desk-open-", "opened") as folder:
+            if folder is None:
                 return False
             for language in self._settings.languages:
                 shutil.rmtree(self._folder / language, ignore_errors=True)
