@@ -79,7 +79,7 @@ class Desk:
         if self.window.session.unlocked:
             self.window.session.lock("closed")
         self.link.stop()
-        if not self.window.checker.join(10.0):
+        if not self.window.keys.checker.join(10.0):
             log.warning("a passphrase check was still running at exit")
 
 

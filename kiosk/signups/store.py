@@ -37,7 +37,7 @@ from typing import Any
 
 from kiosk.private_files import private_dir, restrict, touch_private
 from kiosk.signups import copies
-from kiosk.signups.copies import SIDE_FILES, fingerprint, side, tombstones
+from kiosk.signups.copies import SIDE_FILES, side
 from kiosk.signups.db_file import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -48,13 +48,14 @@ from kiosk.signups.db_file import (
     connect,
     drop_verified_backups,
     healthy,
-    identity,
     lock,
     migrate,
     schema_version,
     unavailable,
 )
-from kiosk.signups.salvage import Found, Salvaged, read, restore
+from kiosk.signups.salvage import Salvaged
+from kiosk.signups.salvage_at_open import salvage_set_aside
+from kiosk.signups.store_files import WatchedFiles, fold_wal, reopen
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SignupStore", "StoreError", "StoreLocked",
            "StoreUnavailable", "StoredEntry", "to_text"]
@@ -100,7 +101,7 @@ class SignupStore:
         self._broken: str | None = None
         # A delete's checkpoint found the WAL busy (a reader): retried by check_files.
         self._checkpoint_due = False
-        self._files = self._identify()
+        self._files = WatchedFiles(path, conn)
 
     @classmethod
     def open(cls, path: Path) -> SignupStore:
@@ -116,7 +117,7 @@ class SignupStore:
                 version = schema_version(conn)
                 configure(conn)
                 backup = migrate(conn, path, version)
-                salvaged = cls._salvage(conn, path, aside)
+                salvaged = salvage_set_aside(conn, path, aside)
                 drop_verified_backups(conn, path)
                 for suffix in SIDE_FILES:
                     restrict(side(path, suffix))
@@ -145,68 +146,14 @@ class SignupStore:
                         "one", aside.name)
         return connect(path), aside
 
-    @staticmethod
-    def _salvage(conn: sqlite3.Connection, path: Path, aside: Path | None) -> Salvaged | None:
-        """Salvage every set-aside file (see `restore`); what staff should hear about.
-
-        A salvage that fails is logged, not fatal: the kiosk takes new sign-ups, and the
-        next open tries again. The tombstones of every file come first, so an entry deleted
-        in one damaged database is not brought back from an older copy either. Then deleted
-        entries a copy still holds (its scrub failed) are zeroed again, and once no set-aside
-        file is left the tombstones have nothing more to guard and are dropped.
-        """
-        found: dict[Path, Found] = {}
-        for damaged in copies.set_aside_databases(path):
-            try:
-                found[damaged] = read(damaged)
-            except OSError as e:
-                log.error("cannot read the damaged database %s for salvage: %s", damaged.name,
-                          e.strerror)
-        inherited = {h for f in found.values() for h in f.deleted} - tombstones(conn)
-        if inherited:
-            with copies.write(conn):
-                conn.executemany("INSERT OR IGNORE INTO deleted (sha256) VALUES (?)",
-                                 [(h,) for h in inherited])
-        report = None
-        for damaged in copies.set_aside_databases(path):
-            try:
-                result = restore(conn, damaged, found[damaged]) if damaged in found else \
-                    Salvaged(damaged, 0, 0)
-            except sqlite3.Error as e:
-                log.error("could not salvage %s yet (%s); will try at the next start",
-                          damaged.name, getattr(e, "sqlite_errorname", type(e).__name__))
-                result = Salvaged(damaged, 0, 0)
-            if damaged == aside or result.recovered:
-                report = result
-        gone = tombstones(conn)
-        copies.scrub_deleted(path, [row.sealed for f in found.values() for row in f.rows.values()
-                                    if fingerprint(row.sealed) in gone])
-        copies.drop_tombstones_if_unneeded(conn, path)
-        return report
-
     # The files under the open connection ---------------------------------------------------
-
-    def _identify(self) -> dict[Path, tuple[int, int]]:
-        """Which files (device, inode) the open connection writes: the database and WAL."""
-        self._connection().execute("SELECT count(*) FROM signups").fetchall()  # opens the WAL
-        return {p: identity(p) for p in (self.path, side(self.path, "-wal"))}
-
-    def _moved(self) -> Path | None:
-        """The first file no longer at its name (removed or replaced), if any."""
-        for path, known in self._files.items():
-            try:
-                if identity(path) != known:
-                    return path
-            except FileNotFoundError:
-                return path
-        return None
 
     def _check_files(self) -> None:
         """Before and after each write: never acknowledge a save to a file nobody can find."""
         if self._broken is not None:
             raise StoreUnavailable(f"cannot save: {self._broken}; restart the kiosk")
         self._connection()  # a closed store says so
-        moved = self._moved()
+        moved = self._files.moved()
         if moved is None:
             return
         if moved == self.path:
@@ -242,25 +189,10 @@ class SignupStore:
 
     def _rescue_wal(self) -> None:
         """Fold the open (unlinked) WAL into the main file through its descriptor, reopen."""
-        conn = self._connection()
-        busy, frames, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy or frames != done:
-            raise StoreError(f"checkpoint incomplete ({done} of {frames} frames)")
-        # Closing deletes whatever is at the -wal name now: a stranger's file must not be
-        # replayed into ours when the new connection opens.
-        conn.close()
+        fold_wal(self._connection())
         self._conn = None
-        if not healthy(self.path):
-            raise StoreError("the database failed its check after the checkpoint")
-        fresh = connect(self.path)
-        try:
-            schema_version(fresh)
-            configure(fresh)
-        except BaseException:
-            fresh.close()
-            raise
-        self._conn = fresh
-        self._files = self._identify()
+        self._conn = reopen(self.path)
+        self._files = WatchedFiles(self.path, self._conn)
 
     # Plumbing ----------------------------------------------------------------------------
 

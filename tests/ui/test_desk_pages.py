@@ -174,6 +174,28 @@ def test_publish_history_and_one_click_republish(qtbot, pages):
     assert "Version 3" in view.history.list.item(0).text()
 
 
+def test_a_version_that_cannot_be_read_is_said_and_an_old_one_can_be_edited_again(
+        qtbot, pages):
+    view, drafts, _store = pages
+    view.note.setText("first")
+    with qtbot.waitSignal(view.published, timeout=WAIT_MS * 4):
+        view.publish.click()
+    view.tabs.setCurrentWidget(view.history)
+    view.preview_version(7)
+    assert "Version 7 cannot be shown" in view.status.text()
+    assert view.tabs.currentWidget() is view.history  # nothing else shown
+    view.open_version(7)
+    assert "Version 7 cannot be opened" in view.status.text()
+
+    view.form.title.setText("A new title")
+    view.save_now()
+    assert "A new title" in (drafts / PAGE).read_text(encoding="utf-8")
+    view.open_version(1)
+    assert "A new title" not in (drafts / PAGE).read_text(encoding="utf-8")
+    assert view.form.title.text() != "A new title"
+    settle(qtbot, view)
+
+
 def test_a_version_can_be_given_a_start_time(qtbot, pages):
     view, _drafts, store = pages
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)

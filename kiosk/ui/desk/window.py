@@ -2,8 +2,9 @@
 parts plug in with `add_view`), a banner when the clinic server cannot be reached, and the
 status line for what was just done.
 
-Every server call runs on `ServerLink`'s threads and every Argon2 check on an `OffThread`,
-so the window never waits; one timer collects what they did and checks the idle lock.
+Every server call runs on `ServerLink`'s threads and every Argon2 check on an `OffThread`
+(the unlock, set-up and passphrase flows are `KeyFlows`'), so the window never waits; one
+timer collects what they did and checks the idle lock.
 """
 
 from __future__ import annotations
@@ -36,14 +37,13 @@ from kiosk.desk.csv_export import write_desk_csv
 from kiosk.desk.idle_lock import IdleLock
 from kiosk.desk.inbox import Inbox
 from kiosk.desk.server_link import Done, Down, Failed, ServerLink, Snapshot, Up
-from kiosk.desk.session import ChangeAnswer, DeskSession, UnlockAnswer
-from kiosk.signups.crypto import KeysError
+from kiosk.desk.session import DeskSession
 from kiosk.signups.desk_format import DeskFormat
 from kiosk.ui.desk.dialogs import ChangePassphrase, confirm_delete, save_csv
+from kiosk.ui.desk.key_flows import KEY_TAG, SETUP_TAG, KeyFlows
 from kiosk.ui.desk.kiosks_view import KiosksView
 from kiosk.ui.desk.signups_view import SignupsView
-from kiosk.ui.desk.unlock_view import UnlockView, refusal
-from kiosk.ui.services.off_thread import OffThread, Outcome
+from kiosk.ui.desk.unlock_view import UnlockView
 
 log = logging.getLogger(__name__)
 
@@ -93,22 +93,22 @@ class DeskWindow(QMainWindow):
         self.inbox: Inbox | None = None
         self._entries: Sequence[Any] | None = None
         self._listed_at: datetime | None = None
-        self._setup_passphrase = ""
         self._dialogs: list[QDialog] = []
         self._clinic_name = clinic_name
         self._show_title()
         self.setStyleSheet(STYLE)
-        self.checker = OffThread("desk-passphrase", self)
-        self.checker.finished.connect(self._checked)
-        self._pending: Callable[[Outcome], None] | None = None
 
         self.banner = QLabel()
         self.banner.setObjectName("DeskBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
         self.lock_view = UnlockView(strings)
-        self.lock_view.unlockRequested.connect(self._unlock)
-        self.lock_view.createRequested.connect(self._create_keys)
+        self.keys = KeyFlows(strings, session, link, self.lock_view, self)
+        self.keys.opened.connect(self._opened)
+        self.keys.keysMade.connect(self._show_locked)
+        self.keys.said.connect(self.statusBar().showMessage)
+        self.lock_view.unlockRequested.connect(self.keys.unlock)
+        self.lock_view.createRequested.connect(self.keys.create_keys)
         self.signups = SignupsView(strings)
         self.signups.markRequested.connect(self._mark)
         self.signups.deleteRequested.connect(self._ask_delete)
@@ -215,41 +215,6 @@ class DeskWindow(QMainWindow):
             if copied and any(text in copied or copied in text for text in shown):
                 clipboard.clear(mode)
 
-    def _run(self, call: Callable[[], object], then: Callable[[Outcome], None]) -> bool:
-        if not self.checker.start(call):
-            return False
-        self._pending = then
-        return True
-
-    def _checked(self, outcome: Outcome) -> None:
-        then, self._pending = self._pending, None
-        if then is not None:
-            then(outcome)
-
-    def _unlock(self, passphrase: str) -> None:
-        ticket = self.session.begin_check()
-        session = self.session
-
-        def answered(outcome: Outcome) -> None:
-            if isinstance(outcome.error, KeysError):
-                self.lock_view.refused(self._strings["desk_keys_problem"].format(
-                    reason=outcome.error))
-                return
-            if outcome.error is not None:
-                log.error("the passphrase check failed: %s", type(outcome.error).__name__)
-                self.lock_view.refused(self._strings["desk_keys_problem"].format(
-                    reason=type(outcome.error).__name__))
-                return
-            answer = outcome.value
-            assert isinstance(answer, UnlockAnswer)
-            if not session.checked(ticket, answer):
-                self.lock_view.refused(refusal(self._strings, answer.result))
-                return
-            self._opened()
-
-        if not self._run(lambda: session.check(passphrase), answered):
-            self.lock_view.set_busy(False)
-
     def _opened(self) -> None:
         key = self.session.key
         assert key is not None
@@ -261,53 +226,8 @@ class DeskWindow(QMainWindow):
         self.stack.setCurrentWidget(self.main)
         self.signups.search.setFocus()
         self.link.refresh()
-        self._sync_key()
+        self.keys.sync_key()
         self.unlocked.emit()
-
-    def _create_keys(self, passphrase: str) -> None:
-        """First run: only if the server has no clinic key yet (a second desk uses the first
-        desk's keys file; new keys published over it would leave every kiosk sealing to a
-        key the other desk cannot open)."""
-        self._setup_passphrase = passphrase
-        self.link.submit("server key before setup", lambda store: store.public_key())
-
-    def _server_key_before_setup(self, existing: object) -> None:
-        passphrase, self._setup_passphrase = self._setup_passphrase, ""
-        if existing is not None:
-            self.lock_view.show_setup(self._strings["desk_setup_other_desk"])
-            return
-        session = self.session
-
-        def make() -> bytes:
-            session.create_keys(passphrase)
-            return session.public_key()
-
-        def made(outcome: Outcome) -> None:
-            if outcome.error is not None:
-                self.lock_view.show_setup(self._strings["desk_keys_problem"].format(
-                    reason=outcome.error))
-                return
-            self._sync_key()
-            self._show_locked(self._strings["desk_setup_published"])
-
-        if not self._run(make, made):
-            self.lock_view.set_busy(False)
-
-    def _sync_key(self) -> None:
-        """Publish this desk's public key if the server has none; say so if it has another."""
-        try:
-            mine = self.session.public_key()
-        except KeysError:
-            return
-
-        def sync(store: Any) -> str:
-            existing = store.public_key()
-            if existing is None:
-                store.set_public_key(mine)
-                return "published"
-            return "same" if existing == mine else "other"
-
-        self.link.submit("clinic key", sync)
 
     # The server ------------------------------------------------------------------------
 
@@ -323,7 +243,7 @@ class DeskWindow(QMainWindow):
                 self.banner.hide()
                 self.statusBar().showMessage(self._strings["desk_server_back"])
                 if self.session.has_keys():
-                    self._sync_key()
+                    self.keys.sync_key()
             elif isinstance(event, Done):
                 self._done(event)
             elif isinstance(event, Failed):
@@ -357,19 +277,17 @@ class DeskWindow(QMainWindow):
             self.arrived.emit(len(new))
 
     def _done(self, event: Done) -> None:
-        if event.tag == "server key before setup":
-            self._server_key_before_setup(event.value)
-        elif event.tag == "clinic key":
+        if event.tag == SETUP_TAG:
+            self.keys.server_key_before_setup(event.value)
+        elif event.tag == KEY_TAG:
             self.key_warning.setVisible(event.value == "other")
         elif event.tag in ("mark", "delete") and event.value is False:
             self.statusBar().showMessage(self._strings["desk_gone"])
 
     def _failed(self, event: Failed) -> None:
-        if event.tag == "server key before setup":
-            self._setup_passphrase = ""
-            self.lock_view.show_setup(self._strings["desk_setup_needs_server"].format(
-                reason=event.message or self._strings["desk_see_log"]))
-        elif event.tag == "clinic key":
+        if event.tag == SETUP_TAG:
+            self.keys.setup_needs_server(event.message or self._strings["desk_see_log"])
+        elif event.tag == KEY_TAG:
             pass  # checked again when the server is back (Up)
         elif event.tag != "audit":
             self.statusBar().showMessage(self._strings["desk_action_failed"].format(
@@ -415,28 +333,8 @@ class DeskWindow(QMainWindow):
             count=count, path=path))
 
     def _ask_change(self) -> None:
-        self._keep(ChangePassphrase(self._strings, self._change, self))
+        self._keep(ChangePassphrase(self._strings, self.keys.change, self))
         self._dialogs[-1].open()
-
-    def _change(self, old: str, new: str) -> None:
-        session = self.session
-
-        def answered(outcome: Outcome) -> None:
-            if outcome.error is not None:
-                self.statusBar().showMessage(self._strings["desk_keys_problem"].format(
-                    reason=outcome.error))
-                return
-            answer = outcome.value
-            assert isinstance(answer, ChangeAnswer)
-            session.changed(answer)
-            if answer.problem:
-                self.statusBar().showMessage(self._strings["desk_setup_weak"])
-            elif answer.result.ok:
-                self.statusBar().showMessage(self._strings["desk_changed"])
-            else:
-                self.statusBar().showMessage(refusal(self._strings, answer.result))
-
-        self._run(lambda: session.change(old, new), answered)
 
     def _keep(self, dialog: QDialog | QMessageBox | QFileDialog) -> None:
         """Remember an open dialog until it is answered, so a lock can close it (the delete

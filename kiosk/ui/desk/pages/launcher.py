@@ -14,7 +14,8 @@ from pathlib import Path
 from kiosk.config import Settings
 from kiosk.content.draft_folder import start_drafts
 from kiosk.content.versions import VersionStore
-from kiosk.ui.desk.pages.pages_view import STORE_ERRORS, PagesView
+from kiosk.ui.desk.pages.pages_view import PagesView
+from kiosk.ui.desk.pages.publisher import STORE_ERRORS
 
 
 def make_pages_view(settings: Settings, drafts: Path, store: VersionStore,

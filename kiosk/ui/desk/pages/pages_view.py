@@ -6,14 +6,13 @@ so it runs and is tested without the desk window. Each edit is saved into the dr
 after a short pause, drawn at once by the kiosk's own page widget, and checked off the UI
 thread by the full `kiosk check`; Publish stays off while an error stands. Publishing keeps
 the folder as the store's next numbered, immutable version; History previews any version
-and puts one back with one click.
+and puts one back with one click. What touches the version store is `Publisher`'s; where a
+problem sits, `problem_places`; what the preview draws, `draft_sections`.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -37,30 +36,18 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Settings
 from kiosk.content.changes import LANGUAGE_NAMES
-from kiosk.content.draft_folder import DraftFolder, start_drafts
-from kiosk.content.last_good import load_live
+from kiosk.content.draft_folder import DraftFolder
 from kiosk.content.loader import LoadResult
-from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET, render_html
-from kiosk.content.model import Section, Severity
-from kiosk.content.section_draft import (
-    SectionDraft,
-    locate,
-    order_of,
-    read_draft,
-    slug_of,
-)
-from kiosk.content.version_publish import PublishOutcome, publish_checked
-from kiosk.content.versions import VersionError, VersionStore, live_at
-from kiosk.server.errors import ServerUnavailable
-from kiosk.ui.desk.pages.body_editor import LineProblem
+from kiosk.content.markdown_body import SECTION_SCHEME, SIGNUP_TARGET
+from kiosk.content.section_draft import read_draft, slug_of
+from kiosk.content.versions import VersionInfo, VersionStore
 from kiosk.ui.desk.pages.draft_check import DraftCheck
+from kiosk.ui.desk.pages.draft_sections import draft_sections
 from kiosk.ui.desk.pages.history import HistoryPanel
 from kiosk.ui.desk.pages.preview import PagePreview
+from kiosk.ui.desk.pages.problem_places import problems_on, where
+from kiosk.ui.desk.pages.publisher import Publisher
 from kiosk.ui.desk.pages.section_form import SectionForm
-from kiosk.ui.services.off_thread import OffThread, Outcome
-
-# What a version store may raise: a bad version, a folder or stick that fails, a server away.
-STORE_ERRORS = (VersionError, OSError, ServerUnavailable)
 
 log = logging.getLogger(__name__)
 SAVE_PAUSE_MS = 250
@@ -87,8 +74,10 @@ class PagesView(QWidget):
         self.drafts = DraftFolder(folder, settings.languages, settings.default_language)
         self.check = DraftCheck(settings, folder, check_pause_ms, self)
         self.check.checked.connect(self._checked)
-        self.publishing = OffThread("desk-publish", self)
-        self.publishing.finished.connect(self._published)
+        self.publisher = Publisher(settings, folder, store, author, self)
+        self.publisher.said.connect(self._say)
+        self.publisher.published.connect(self._published)
+        self.publisher.ended.connect(self._publish_ended)
         self._save = QTimer(self)
         self._save.setSingleShot(True)
         self._save.setInterval(SAVE_PAUSE_MS)
@@ -165,7 +154,7 @@ class PagesView(QWidget):
         self.editing.currentIndexChanged.connect(self._language_chosen)
         self.sections.currentRowChanged.connect(self._section_chosen)
         self.form.changed.connect(self._edited)
-        self.form.pictureRefused.connect(self._say_problem)
+        self.form.pictureRefused.connect(self._say)
         self.add.clicked.connect(self.add_page)
         self.remove.clicked.connect(self.remove_page)
         self.up.clicked.connect(lambda: self.move_page(-1))
@@ -182,7 +171,7 @@ class PagesView(QWidget):
         """Saved, drawn and checked: what the view shows belongs to the newest words."""
         return (self.check.last is not None and not self.check.busy
                 and not self._save.isActive() and not self._redraw.isActive()
-                and not self.publishing.busy)
+                and not self.publisher.busy)
 
     # The pages --------------------------------------------------------------------------
 
@@ -264,28 +253,12 @@ class PagesView(QWidget):
             if item is not None and Path(item.data(Qt.ItemDataRole.UserRole)) == loaded:
                 item.setText(self._item_text(loaded, self._errors()))
 
-    def _section_of(self, draft: SectionDraft, path: Path, language: str) -> Section:
-        try:
-            html = render_html(draft.body, self._settings.page_values)
-        except (KeyError, ValueError):
-            html = ""
-        return Section(slug=slug_of(path), order=draft.order or order_of(path),
-                       title=draft.title, image=self.folder / "images" / draft.image,
-                       image_alt=draft.image_alt, html=html, language=language, source=path)
-
     def draw_preview(self) -> None:
         if self.current is None:
             return
-        sections: dict[str, Section | None] = {}
-        for language in self._settings.languages:
-            if language == self.language:
-                sections[language] = self._section_of(self.form.draft(), self.current,
-                                                       language)
-                continue
-            partner = self.drafts.partner(self.current, language)
-            sections[language] = (None if partner is None else self._section_of(
-                read_draft(partner.read_text(encoding="utf-8")), partner, language))
-        self.preview.show_sections(sections)
+        self.preview.show_sections(draft_sections(self.drafts, self._settings, self.folder,
+                                                  self.current, self.language,
+                                                  self.form.draft()))
 
     def _checked(self, result: LoadResult) -> None:
         self._result = result
@@ -297,50 +270,19 @@ class PagesView(QWidget):
             first = errors[0]
             self.status.setText(
                 f"Publish is off until every problem is fixed ({len(errors)} left). "
-                f"First: {self._where(first.path, first.line)}: {first.message}")
+                f"First: {where(first.path, first.line, self.folder)}: {first.message}")
         else:
             self.status.setText("Every page checks out. Write a note and publish.")
-
-    def _where(self, path: Path, line: int) -> str:
-        """A problem's place in the words staff see: the page's title, then the field or
-        the text's line (as the editor numbers it); file:line for anything else."""
-        if path.suffix != ".md" or not path.is_file() or not path.is_relative_to(self.folder):
-            return f"{self._named(path)}:{line}"
-        text = path.read_text(encoding="utf-8")
-        draft = read_draft(text)
-        field, field_line = locate(text, line)
-        language = LANGUAGE_NAMES.get(path.parent.name, path.parent.name)
-        place = f"line {field_line} of the text" if field == "body" else \
-            field.replace("_", " ").replace("image alt", "picture description")
-        return f"\u201c{draft.title}\u201d ({language}), {place}"
-
-    def _named(self, path: Path) -> str:
-        return str(path.relative_to(self.folder)) if path.is_relative_to(self.folder) \
-            else path.name
 
     def _show_problems(self) -> None:
         result, current = self._result, self.current
         if result is None or current is None:
             return
-        try:
-            text = current.read_text(encoding="utf-8")
-        except OSError:
-            return
-        by_field: dict[str, list[str]] = {}
-        body: list[LineProblem] = []
-        for problem in result.problems:
-            if problem.path != current:
-                continue
-            where, line = locate(text, problem.line)
-            error = problem.severity is Severity.ERROR
-            if where == "body":
-                body.append(LineProblem(line, problem.message, error))
-            else:
-                prefix = "" if error else "Advice: "
-                by_field.setdefault(where, []).append(prefix + problem.message)
-        self.form.show_problems(by_field, body)
+        found = problems_on(result, current)
+        if found is not None:
+            self.form.show_problems(*found)
 
-    def _say_problem(self, message: str) -> None:
+    def _say(self, message: str) -> None:
         self.status.setText(message)
 
     # Adding, removing, reordering -------------------------------------------------------
@@ -375,7 +317,7 @@ class PagesView(QWidget):
         self.refresh_sections()
         self.check.check_now()
 
-    # Publishing and history ---------------------------------------------------------------
+    # Publishing and history: the store's side is the Publisher's -----------------------
 
     def publish_now(self) -> None:
         self.save_now()
@@ -385,32 +327,14 @@ class PagesView(QWidget):
         chosen = self.start_time.dateTime().toPython()
         starts = (chosen.astimezone() if self.starts.isChecked()
                   and isinstance(chosen, datetime) else None)
-        settings, folder, store, author = self._settings, self.folder, self.store, self.author
-        if self.publishing.start(lambda: publish_checked(folder, settings, store,
-                                                         author=author, note=note,
-                                                         starts_at=starts)):
+        if self.publisher.publish(note, starts):
             self.publish.setEnabled(False)
-            self.status.setText("Checking and publishing…")
 
-    def _published(self, outcome: Outcome) -> None:
-        if outcome.error is not None:
-            if not isinstance(outcome.error, STORE_ERRORS):
-                raise outcome.error
-            self.status.setText(f"Not published: {outcome.error}")
-            return
-        done = outcome.value
-        assert isinstance(done, PublishOutcome)
-        if done.version is None:
-            first = done.result.errors[0]
-            self.status.setText(f"Not published: {self._named(first.path)}:{first.line}: "
-                                f"{first.message}")
-        else:
-            version = done.version
-            when = (f", goes live {version.starts_at.astimezone():%Y-%m-%d %H:%M}"
-                    if version.starts_at else "")
-            self.status.setText(f"Published as version {version.number}{when}.")
-            self.note.clear()
-            self.published.emit(version)
+    def _published(self, version: VersionInfo) -> None:
+        self.note.clear()
+        self.published.emit(version)
+
+    def _publish_ended(self) -> None:
         self.refresh_history()
         self.publish.setEnabled(bool(self._result and not self._result.errors))
 
@@ -419,65 +343,30 @@ class PagesView(QWidget):
         self.refresh_history()  # another desk may have published; the server may be back
 
     def refresh_history(self) -> None:
-        try:
-            versions = self.store.history()
-            started = start_drafts(self.folder, self.store)
-        except STORE_ERRORS as e:
-            self.status.setText(f"The published versions cannot be read: {e}")
+        history = self.publisher.history()
+        if history is None:
             return
-        if started:  # the store was away when the view opened on an empty drafts folder
+        if history.started:  # the store was away when the view opened on empty drafts
             self.refresh_sections()
             self.check.check_now()
-        live = live_at(versions, datetime.now().astimezone())
-        self.history.show_history(versions, live.number if live else None)
+        self.history.show_history(history.versions, history.live)
 
     def preview_version(self, number: int) -> None:
         """Show version ``number``'s page for the slug being edited (read-only)."""
-        with tempfile.TemporaryDirectory(prefix="desk-version-") as temp:
-            folder = Path(temp) / "content"
-            try:
-                self.store.export(number, folder)
-            except STORE_ERRORS as e:
-                self.status.setText(f"Version {number} cannot be shown: {e}")
-                return
-            result = load_live(self._settings, folder)
-            slug = slug_of(self.current) if self.current else None
-            sections: dict[str, Section | None] = {}
-            for language in self._settings.languages:
-                own = list(result.content.by_language.get(language, ())
-                           if result.content else ())
-                sections[language] = next((s for s in own if s.slug == slug),
-                                          own[0] if own else None)
-            self.preview.show_sections(sections, f"Version {number}, as published "
-                                                 "(editing is not changed)")
-        self.tabs.setCurrentWidget(self.preview)
+        slug = slug_of(self.current) if self.current else None
+        caption = f"Version {number}, as published (editing is not changed)"
+        if self.publisher.show_version(
+                number, slug, lambda sections: self.preview.show_sections(sections, caption)):
+            self.tabs.setCurrentWidget(self.preview)
 
     def republish(self, number: int) -> None:
         """One click: version ``number``'s files become the next version."""
-        settings, store, author = self._settings, self.store, self.author
-
-        def again() -> PublishOutcome:
-            with tempfile.TemporaryDirectory(prefix="desk-again-") as temp:
-                folder = Path(temp) / "content"
-                store.export(number, folder)
-                return publish_checked(folder, settings, store, author=author,
-                                       note=f"version {number} again")
-
-        if self.publishing.start(again):
-            self.status.setText(f"Publishing version {number} again…")
+        self.publisher.republish(number)
 
     def open_version(self, number: int) -> None:
         """Replace the drafts with version ``number``'s files (to edit from it)."""
-        with tempfile.TemporaryDirectory(prefix="desk-open-") as temp:
-            folder = Path(temp) / "content"
-            try:
-                self.store.export(number, folder)
-            except STORE_ERRORS as e:
-                self.status.setText(f"Version {number} cannot be opened: {e}")
-                return
-            for language in self._settings.languages:
-                shutil.rmtree(self.folder / language, ignore_errors=True)
-            shutil.copytree(folder, self.folder, dirs_exist_ok=True)
+        if not self.publisher.into_drafts(number):
+            return
         self.current = self._loaded = None
         self.refresh_sections()
         self.check.check_now()
@@ -485,4 +374,4 @@ class PagesView(QWidget):
     def stop(self) -> None:
         self.save_now()
         self.check.stop()
-        self.publishing.join(30)
+        self.publisher.join(30)
