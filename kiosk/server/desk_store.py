@@ -29,6 +29,7 @@ import psycopg
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import ServerUnavailable, WrongRole
 from kiosk.server.kiosk_status import KioskStatus
+from kiosk.server.listener import Listener
 from kiosk.server.schema import NOTIFY_CHANNEL, check_schema
 
 log = logging.getLogger(__name__)
@@ -67,10 +68,8 @@ class DeskStore:
         self._desk_user = desk_user
         self._timeout_s = timeout_s
         self._conn: Conn | None = None
-        self._listener: Conn | None = None
         self._lock = threading.Lock()
-        self._listen_lock = threading.Lock()
-        self._closed = False
+        self._listener = Listener(self._open, NOTIFY_CHANNEL)
         self._read_recorded = False
 
     # -- connections ---------------------------------------------------------------------
@@ -212,45 +211,14 @@ class DeskStore:
         """Block until an entry is added, changed or deleted (True) or ``timeout_s`` passes
         (False). ServerUnavailable if the server cannot be listened to: poll instead.
         ``close()`` from another thread ends a wait at once with False."""
-        with self._listen_lock:
-            if self._closed:
-                return False
-            listener = self._listener
-            if listener is None or listener.closed:
-                listener = self._open()
-                try:
-                    listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                except psycopg.Error as e:
-                    listener.close()
-                    raise ServerUnavailable(describe(e)) from e
-                self._listener = listener
-        try:
-            for _ in listener.notifies(timeout=timeout_s, stop_after=1):
-                return True
-            return False
-        except psycopg.Error as e:
-            with self._listen_lock:
-                if self._closed:
-                    return False
-                self._drop_listener()
-            raise ServerUnavailable(describe(e)) from e
-
-    def _drop_listener(self) -> None:
-        conn, self._listener = self._listener, None
-        if conn is not None:
-            try:
-                conn.close()
-            except psycopg.Error:
-                log.debug("closing a broken listen connection failed", exc_info=True)
+        return self._listener.wait(timeout_s)
 
     def close(self) -> None:
         """Close both connections; a wait_for_change in another thread returns False, and
         later ones return False at once (the other methods would connect again)."""
         with self._lock:
             self._drop_main()
-        with self._listen_lock:
-            self._closed = True
-            self._drop_listener()
+        self._listener.close()
 
     def __enter__(self) -> DeskStore:
         return self

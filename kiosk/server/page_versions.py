@@ -30,6 +30,7 @@ from kiosk.content.versions import (
 )
 from kiosk.server.connection import Conn, connect, describe
 from kiosk.server.errors import ServerUnavailable
+from kiosk.server.listener import Listener
 from kiosk.server.schema import PAGES_CHANNEL
 
 log = logging.getLogger(__name__)
@@ -43,9 +44,9 @@ class PgVersionStore:
         self._conninfo = conninfo
         self._timeout_s = timeout_s
         self._conn: Conn | None = None
-        self._listener: Conn | None = None
+        self._listener = Listener(
+            lambda: connect(self._conninfo, timeout_s=self._timeout_s), PAGES_CHANNEL)
         self._lock = threading.Lock()
-        self._listen_lock = threading.Lock()
 
     def _connection(self) -> Conn:
         if self._conn is None or self._conn.closed:
@@ -159,32 +160,11 @@ class PgVersionStore:
     def wait_for_change(self, timeout_s: float) -> bool:
         """Block until a version is published (True) or ``timeout_s`` passes (False);
         ServerUnavailable if the server cannot be listened to (then poll)."""
-        with self._listen_lock:
-            listener = self._listener
-            if listener is None or listener.closed:
-                listener = connect(self._conninfo, timeout_s=self._timeout_s)
-                try:
-                    listener.execute(f"LISTEN {PAGES_CHANNEL}")
-                except psycopg.Error as e:
-                    listener.close()
-                    raise ServerUnavailable(describe(e)) from e
-                self._listener = listener
-        try:
-            for _ in listener.notifies(timeout=timeout_s, stop_after=1):
-                return True
-            return False
-        except psycopg.Error as e:
-            with self._listen_lock:
-                self._listener = None
-            listener.close()
-            raise ServerUnavailable(describe(e)) from e
+        return self._listener.wait(timeout_s)
 
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-        with self._listen_lock:
-            if self._listener is not None:
-                self._listener.close()
-                self._listener = None
+        self._listener.close()
