@@ -97,8 +97,8 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         # The pages still show; the form sends patients to the desk until this is fixed.
         log.critical("sign-ups are unavailable: %s", e)
         store = None
-    # For the heartbeat: (the pages shown, why the server's newest were refused), one list
-    # item replaced whole on the UI thread and read by the outbox's thread.
+    # For the heartbeat: (the pages shown, "PagesRefused" when the server's newest were
+    # refused), one list item replaced whole on the UI thread, read by the outbox's thread.
     shown = [(content_version(startup.result.content), "")]
     outbox = None if store is None else _outbox(settings, lambda: shown[0][0],
                                                 lambda: shown[0][1])
@@ -129,8 +129,11 @@ def build(settings: Settings, *, fall_back: bool = True) -> Kiosk:
         # With a server, the version number's digest the desk knows from its history.
         version, problem = digest[0], ""
         if follower[0] is not None:
-            followed, problem = follower[0].status()
+            followed, why = follower[0].status()
             version = digest[0] if followed == "local" else followed
+            # A class name, as every heartbeat problem is (the desk shows words for it;
+            # the reason itself is in this kiosk's log, never in text a kiosk writes).
+            problem = "PagesRefused" if why else ""
         shown[0] = (version, problem)
 
     def content_accepted(content: ContentSet) -> None:

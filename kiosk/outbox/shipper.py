@@ -70,8 +70,8 @@ class Shipper:
         self._connect = connect
         self._program_version = program_version
         self._content_version = content_version
-        # Why the kiosk refused the server's newest pages ("" when it did not): the desk
-        # sees it in the heartbeat's last problem when the outbox itself has none.
+        # "PagesRefused" when the kiosk refused the server's newest pages, else "": the desk
+        # sees it as the heartbeat's last problem when the outbox itself has none.
         self._pages_problem = pages_problem
         self._heartbeat_s = heartbeat_s
         self._backoff = backoff or Backoff()

@@ -27,6 +27,8 @@ ERROR_KEYS = {
     "SchemaTooNew": "desk_kiosk_error_schema",
     "WrongRole": "desk_kiosk_error_role",
     "EntryRejected": "desk_kiosk_error_rejected",
+    # The kiosk refused the server's newest page version (its log says why).
+    "PagesRefused": "desk_kiosk_error_pages",
     "StoreError": "desk_kiosk_error_store",
 }
 OTHER_ERROR_KEY = "desk_kiosk_error_other"
