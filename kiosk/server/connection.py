@@ -8,7 +8,7 @@ ServerUnavailable naming the cause. Errors from statements are reported by their
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import psycopg
@@ -88,3 +88,20 @@ def connect(conninfo: str, *, timeout_s: int = 5, autocommit: bool = True,
             if needle in text:
                 raise ServerUnavailable(f"{words} ({_first_line(e)})") from e
         raise ServerUnavailable(f"cannot connect to the clinic server: {_first_line(e)}") from e
+
+
+def connect_checked(conninfo: str, accept: Callable[[Conn], None], *, timeout_s: int = 5,
+                    application_name: str = "sciatica-kiosk") -> Conn:
+    """A connection that ``accept`` has looked at (schema, role) without raising; when it
+    raises (WrongRole, SchemaTooNew) or the server fails meanwhile, the connection is closed
+    and the error is ServerUnavailable in plain words."""
+    conn = connect(conninfo, timeout_s=timeout_s, application_name=application_name)
+    try:
+        accept(conn)
+    except psycopg.Error as e:
+        conn.close()
+        raise ServerUnavailable(describe(e)) from e
+    except ServerUnavailable:
+        conn.close()
+        raise
+    return conn

@@ -26,7 +26,7 @@ from datetime import datetime
 
 import psycopg
 
-from kiosk.server.connection import Conn, connect, describe
+from kiosk.server.connection import Conn, connect_checked, describe
 from kiosk.server.errors import ServerUnavailable, WrongRole
 from kiosk.server.kiosk_status import KioskStatus
 from kiosk.server.listener import Listener
@@ -75,23 +75,8 @@ class DeskStore:
     # -- connections ---------------------------------------------------------------------
 
     def _open(self) -> Conn:
-        conn = connect(self._conninfo, timeout_s=self._timeout_s,
-                       application_name="kiosk desk")
-        try:
-            check_schema(conn)
-            row = conn.execute(
-                "SELECT has_table_privilege('entries', 'SELECT'), "
-                "has_column_privilege('desk_audit', 'action', 'INSERT')").fetchone()
-            if not row or not all(row):
-                raise WrongRole("this login may not read sign-ups on the clinic server (is it "
-                                "the kiosk's?): the desk needs the desk role's login")
-        except psycopg.Error as e:
-            conn.close()
-            raise ServerUnavailable(describe(e)) from e
-        except ServerUnavailable:
-            conn.close()
-            raise
-        return conn
+        return connect_checked(self._conninfo, _accept_desk_login, timeout_s=self._timeout_s,
+                               application_name="kiosk desk")
 
     @contextmanager
     def _using(self) -> Iterator[Conn]:
@@ -225,3 +210,13 @@ class DeskStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _accept_desk_login(conn: Conn) -> None:
+    check_schema(conn)
+    row = conn.execute(
+        "SELECT has_table_privilege('entries', 'SELECT'), "
+        "has_column_privilege('desk_audit', 'action', 'INSERT')").fetchone()
+    if not row or not all(row):
+        raise WrongRole("this login may not read sign-ups on the clinic server (is it "
+                        "the kiosk's?): the desk needs the desk role's login")

@@ -20,7 +20,7 @@ from datetime import datetime
 import psycopg
 
 from kiosk.server.config import KIOSK_NAME_MISSING, ServerConfig
-from kiosk.server.connection import Conn, connect, describe
+from kiosk.server.connection import Conn, connect_checked, describe
 from kiosk.server.errors import EntryRejected, ServerUnavailable, WrongRole
 from kiosk.server.schema import check_schema
 
@@ -59,29 +59,11 @@ class KioskLink:
     def _connection(self) -> Conn:
         if self._conn is not None and not self._conn.closed:
             return self._conn
-        conn = connect(self._config.conninfo, timeout_s=self._config.connect_timeout_seconds,
-                       application_name=f"kiosk {self._config.kiosk_name}"[:63])
-        try:
-            check_schema(conn)
-            row = conn.execute(
-                "SELECT has_column_privilege('entries', 'sealed', 'INSERT'), "
-                "has_table_privilege('entries', 'SELECT')").fetchone()
-            if not row or not row[0]:
-                raise WrongRole("this login may not send sign-ups to the clinic server: "
-                                "the kiosk needs the kiosk role's login")
-            # Fail closed: with a login that reads sign-ups, a stolen kiosk would give
-            # every clinic's sealed entries away (the desk's or the administrator's).
-            if row[1]:
-                raise WrongRole("this login can read sign-ups on the clinic server; a kiosk "
-                                "must use the kiosk role's login, which cannot")
-        except psycopg.Error as e:
-            conn.close()
-            raise ServerUnavailable(describe(e)) from e
-        except ServerUnavailable:
-            conn.close()
-            raise
-        self._conn = conn
-        return conn
+        self._conn = connect_checked(
+            self._config.conninfo, _accept_kiosk_login,
+            timeout_s=self._config.connect_timeout_seconds,
+            application_name=f"kiosk {self._config.kiosk_name}"[:63])
+        return self._conn
 
     def _run(self, statement: str, params: tuple[object, ...]) -> None:
         reused = self._conn is not None and not self._conn.closed
@@ -148,3 +130,18 @@ class KioskLink:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _accept_kiosk_login(conn: Conn) -> None:
+    check_schema(conn)
+    row = conn.execute(
+        "SELECT has_column_privilege('entries', 'sealed', 'INSERT'), "
+        "has_table_privilege('entries', 'SELECT')").fetchone()
+    if not row or not row[0]:
+        raise WrongRole("this login may not send sign-ups to the clinic server: "
+                        "the kiosk needs the kiosk role's login")
+    # Fail closed: with a login that reads sign-ups, a stolen kiosk would give every
+    # clinic's sealed entries away (the desk's or the administrator's).
+    if row[1]:
+        raise WrongRole("this login can read sign-ups on the clinic server; a kiosk "
+                        "must use the kiosk role's login, which cannot")
