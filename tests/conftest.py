@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import RESOURCES, Settings, load_settings
+from kiosk.logging_setup import setup_logging
 from tests.postgres import Clinic, PostgresServer, find_bin_dir
 
 REAL_CONTENT = RESOURCES / "content"
@@ -133,3 +134,18 @@ def private_postgres() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.destroy()
+
+
+@pytest.fixture
+def kiosk_logging(make_settings) -> Iterator[Settings]:
+    """The kiosk's real rotating log file, at DEBUG, removed again afterwards."""
+    settings = make_settings()
+    root = logging.getLogger()
+    level = root.level
+    setup_logging(settings.log_file, level=logging.DEBUG, to_stderr=False)
+    yield settings
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk", False):
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)

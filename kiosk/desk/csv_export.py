@@ -8,44 +8,27 @@ same order, so a scheduling system's import keeps working, with "kiosk" added la
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 from kiosk.desk.inbox import InboxRow
-from kiosk.private_files import write_atomic
-from kiosk.signups.export import HEADER, UNREADABLE, safe_cell
+from kiosk.signups.export import HEADER, UNREADABLE, local_time, safe_cell, write_rows
 
 DESK_HEADER = (*HEADER, "kiosk")
-_READABLE = "%Y-%m-%d %H:%M"
-
-
-def _local(when: datetime | None) -> str:
-    return "" if when is None else when.astimezone().strftime(_READABLE)
 
 
 def _cells(row: InboxRow) -> list[str]:
     s = row.signup
     if s is None:
-        cells = [str(row.id), _local(row.created_at), UNREADABLE, "", "", "", "",
-                 row.consent_version, _local(row.contacted_at), "", row.kiosk]
+        cells = [str(row.id), local_time(row.created_at), UNREADABLE, "", "", "", "",
+                 row.consent_version, local_time(row.contacted_at), "", row.kiosk]
     else:
-        cells = [str(row.id), _local(row.created_at), s.name, s.phone, s.email,
-                 s.contact_time, s.note, row.consent_version, _local(row.contacted_at),
+        cells = [str(row.id), local_time(row.created_at), s.name, s.phone, s.email,
+                 s.contact_time, s.note, row.consent_version, local_time(row.contacted_at),
                  s.language, row.kiosk]
     return [safe_cell(cell) for cell in cells]
 
 
 def write_desk_csv(rows: Iterable[InboxRow], path: Path) -> int:
     """Write ``rows`` to ``path`` (replacing it); return how many rows were written."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(DESK_HEADER)
-    count = 0
-    for row in rows:
-        writer.writerow(_cells(row))
-        count += 1
-    write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
-    return count
+    return write_rows(path, DESK_HEADER, map(_cells, rows))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -44,36 +45,41 @@ def safe_cell(value: str) -> str:
     return value
 
 
-def _local(when: datetime | None) -> str:
+def local_time(when: datetime | None) -> str:
+    """A moment in this computer's time zone, as the CSV shows it ("" for none)."""
     return "" if when is None else when.astimezone().strftime(_READABLE)
 
 
 def _row(entry: DecryptedEntry) -> list[str]:
     s = entry.signup
-    cells = [str(entry.id), _local(entry.created_at), s.name, s.phone, s.email,
-             s.contact_time, s.note, entry.consent_version, _local(entry.contacted_at),
+    cells = [str(entry.id), local_time(entry.created_at), s.name, s.phone, s.email,
+             s.contact_time, s.note, entry.consent_version, local_time(entry.contacted_at),
              s.language]
     return [safe_cell(cell) for cell in cells]
 
 
 def _unreadable_row(entry: UnreadableEntry) -> list[str]:
-    cells = [str(entry.id), _local(entry.created_at), UNREADABLE, "", "", "", "",
-             entry.consent_version, _local(entry.contacted_at), ""]
+    cells = [str(entry.id), local_time(entry.created_at), UNREADABLE, "", "", "", "",
+             entry.consent_version, local_time(entry.contacted_at), ""]
     return [safe_cell(cell) for cell in cells]
 
 
 def write_csv(entries: Iterable[DecryptedEntry], path: Path,
               unreadable: Iterable[UnreadableEntry] = ()) -> int:
     """Write every entry to ``path`` (replacing it); return how many rows were written."""
+    return write_rows(path, HEADER,
+                      itertools.chain(map(_row, entries), map(_unreadable_row, unreadable)))
+
+
+def write_rows(path: Path, header: Iterable[str], rows: Iterable[list[str]]) -> int:
+    """``header`` then ``rows`` (cells already made safe) as CSV in UTF-8 with a BOM, which
+    spreadsheets read as UTF-8, written whole and private (0600); how many rows."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     count = 0
-    for entry in entries:
-        writer.writerow(_row(entry))
-        count += 1
-    for damaged in unreadable:
-        writer.writerow(_unreadable_row(damaged))
+    for row in rows:
+        writer.writerow(row)
         count += 1
     write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
     return count

@@ -6,15 +6,12 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kiosk.audit import AuditLog
-from kiosk.config import Settings
-from kiosk.logging_setup import setup_logging
 from kiosk.signups.crypto import (
     FLOOR_COST,
     MEMLIMIT_FLOOR,
@@ -30,19 +27,6 @@ from kiosk.signups.store import MIGRATIONS, SignupStore, StoreUnavailable
 PASSPHRASE = "maple street front desk"
 
 
-@pytest.fixture
-def kiosk_logging(make_settings) -> Iterator[Settings]:
-    """The kiosk's real rotating log file, at DEBUG, removed again afterwards."""
-    settings = make_settings()
-    root = logging.getLogger()
-    level = root.level
-    setup_logging(settings.log_file, level=logging.DEBUG, to_stderr=False)
-    yield settings
-    for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def files_under(*folders: Path) -> list[Path]:

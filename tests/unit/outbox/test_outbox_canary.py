@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from kiosk.audit import AuditLog
-from kiosk.config import Settings
-from kiosk.logging_setup import setup_logging
 from kiosk.outbox.queue import OutboxQueue
 from kiosk.outbox.shipper import Backoff, Shipper
 from kiosk.server.config import ServerConfig
@@ -28,19 +25,6 @@ from kiosk.signups.store import SignupStore
 PASSPHRASE = "maple street front desk"
 
 
-@pytest.fixture
-def kiosk_logging(make_settings) -> Iterator[Settings]:
-    """The kiosk's real rotating log file, at DEBUG, removed again afterwards."""
-    settings = make_settings()
-    root = logging.getLogger()
-    level = root.level
-    setup_logging(settings.log_file, level=logging.DEBUG, to_stderr=False)
-    yield settings
-    for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def holding(word: str, *places: Path) -> list[str]:
